@@ -1,0 +1,282 @@
+"""Residents' requests (群众诉求 / 工单) and their closed-loop workflow."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.common.privacy import mask_name
+from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department
+from apps.programmes.models import Programme
+from apps.projects.models import Project
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网站")
+    HOTLINE = "hotline", _("12345热线")
+    VISIT = "visit", _("来访")
+    WECHAT = "wechat", _("微信")
+    API = "api", _("接口")
+
+
+class AppealType(models.TextChoices):
+    INQUIRY = "inquiry", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已受理")
+    ASSIGNED = "assigned", _("已派单")
+    IN_PROGRESS = "in_progress", _("办理中")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已评价")
+    REJECTED = "rejected", _("不予受理")
+    RETURNED = "returned", _("退单")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class ReturnReason(models.TextChoices):
+    WRONG_AREA = "wrong_area", _("属地不符")
+    WRONG_FUNCTION = "wrong_function", _("职能不符")
+
+
+PHONE_VALIDATOR = RegexValidator(r"^\+?[0-9][0-9\- ]{5,19}$", _("请填写正确的电话号码。"))
+
+
+class AppealQuerySet(models.QuerySet):
+    def published(self) -> AppealQuerySet:
+        """What residents may see: the submitter consented and an official approved."""
+        return self.filter(consent_to_publish=True, publish_approved=True)
+
+    def overdue(self, now=None) -> AppealQuerySet:
+        return self.filter(overdue_q(now))
+
+
+def overdue_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)
+
+
+class Appeal(models.Model):
+    tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True, editable=False)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    external_id = models.CharField(_("外部系统编号"), max_length=64, null=True, blank=True)
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=AppealType.choices, default=AppealType.HELP)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("六心板块"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("所在区域"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        limit_choices_to={"level__gte": AreaLevel.SUBDISTRICT},
+    )
+    subdistrict = models.ForeignKey(
+        Area,
+        verbose_name=_("所属街道"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    location_text = models.CharField(_("具体位置"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    content = models.TextField(_("诉求内容"), max_length=5000)
+    # Personal data: never on a public page, the public API, a feed or a public export.
+    submitter_name = models.CharField(_("诉求人姓名"), max_length=30, blank=True)
+    submitter_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
+    submitter_contact = models.CharField(_("其他联系方式"), max_length=100, blank=True)
+    contact_purged_at = models.DateTimeField(_("联系方式清除时间"), null=True, blank=True, editable=False)
+    consent_to_publish = models.BooleanField(_("同意公开"), default=False)
+    publish_approved = models.BooleanField(_("审核公开"), default=False)
+    projects = models.ManyToManyField(Project, verbose_name=_("关联项目"), blank=True, related_name="appeals")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+    public_reply = models.TextField(_("答复内容"), blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
+    response_due = models.DateTimeField(_("响应时限"), editable=False)
+    resolve_due = models.DateTimeField(_("办结时限"), editable=False)
+    responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True, editable=False)
+    rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True, editable=False)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(
+        verbose_name=_("诉求变更记录"),
+        excluded_fields=["submitter_name", "submitter_phone", "submitter_contact"],
+    )
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("群众诉求")
+        verbose_name_plural = _("群众诉求")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="appeal_unique_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["-submitted_at", "-id"], name="appeal_recent"),
+            models.Index(fields=["subdistrict", "-submitted_at"], name="appeal_subdistrict_recent"),
+            models.Index(fields=["department", "-submitted_at"], name="appeal_department_recent"),
+            models.Index(fields=["status", "-submitted_at"], name="appeal_status_recent"),
+            models.Index(fields=["status", "resolve_due"], name="appeal_status_due"),
+            models.Index(fields=["programme", "-submitted_at"], name="appeal_programme_recent"),
+            models.Index(
+                fields=["-submitted_at"],
+                condition=Q(consent_to_publish=True, publish_approved=True),
+                name="appeal_published_recent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_no} {self.title}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            not (self.submitter_phone or self.submitter_contact or self.contact_purged_at)
+            and self.channel != Channel.HOTLINE
+        ):
+            errors["submitter_phone"] = _("请留下电话或其他联系方式，以便工作人员回复。")
+        if self.area_id and self.area.level < AreaLevel.SUBDISTRICT:
+            errors["area"] = _("请选择街道或社区。")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("经纬度需同时填写。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.submitter_name)
+
+    @property
+    def is_published(self) -> bool:
+        return self.consent_to_publish and self.publish_approved
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status == Status.SUBMITTED and self.response_due and now > self.response_due:
+            return True
+        return self.status in OPEN_STATUSES and bool(self.resolve_due) and now > self.resolve_due
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def phone_last4(self) -> str:
+        digits = "".join(ch for ch in self.submitter_phone if ch.isdigit())
+        return digits[-4:]
+
+
+class AppealEvent(models.Model):
+    """One step of a request's workflow: who, when, from, to, internal note and public reply."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作方"), max_length=60, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("原因"), max_length=20, blank=True)
+    note = models.TextField(_("内部备注"), blank=True)
+    reply = models.TextField(_("公开答复"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["appeal", "at"], name="event_appeal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def appeal_photo_path(instance: AppealPhoto, filename: str) -> str:
+    return f"appeals/{instance.appeal.submitted_at:%Y/%m}/{filename}"
+
+
+class AppealPhoto(models.Model):
+    appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("照片"), upload_to=appeal_photo_path)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number issued per year (QS-2026-000123); locked while incremented."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("受理编号计数")
+        verbose_name_plural = _("受理编号计数")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

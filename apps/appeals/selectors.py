@@ -1,0 +1,145 @@
+"""Tuned reads of residents' requests, including the 三率 (响应率, 解决率, 满意率)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from apps.appeals.models import Appeal, AppealEvent, Rating, Status
+from apps.places.models import Area, Department
+
+RATE_DEFINITIONS = {
+    "response": "响应率 = 在时限内响应（受理或答复不予受理）的诉求数 ÷ 收到的诉求数",
+    "resolution": "解决率 = 已办结的诉求数 ÷ 收到且已到办结时限（或已办结）的诉求数（不含不予受理）",
+    "satisfaction": "满意率 =（满意 + 基本满意）的评价数 ÷ 参与评价的诉求数",
+}
+
+
+@dataclass
+class Rates:
+    key: int
+    name: str
+    received: int
+    responded_in_time: int
+    due: int
+    resolved: int
+    rated: int
+    satisfied: int
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> Decimal | None:
+        if not whole:
+            return None
+        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return self._ratio(self.responded_in_time, self.received)
+
+    @property
+    def resolution_rate(self) -> Decimal | None:
+        return self._ratio(self.resolved, self.due)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return self._ratio(self.satisfied, self.rated)
+
+    @property
+    def score(self) -> Decimal | None:
+        """Weighted mean of the rates that have a denominator (weights from settings)."""
+        parts = [
+            (self.response_rate, settings.RATES_WEIGHTS["response"]),
+            (self.resolution_rate, settings.RATES_WEIGHTS["resolution"]),
+            (self.satisfaction_rate, settings.RATES_WEIGHTS["satisfaction"]),
+        ]
+        known = [(rate, weight) for rate, weight in parts if rate is not None and weight]
+        if not known:
+            return None
+        total = sum(weight for _, weight in known)
+        return (sum(rate * weight for rate, weight in known) / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def rankable(self) -> bool:
+        return self.received >= settings.RATES_MIN_SAMPLE
+
+
+def appeal_rates(
+    *,
+    start: datetime,
+    end: datetime,
+    group_by: str = "subdistrict",
+    now: datetime | None = None,
+    queryset: QuerySet | None = None,
+) -> list[Rates]:
+    """三率 of requests received in [start, end), grouped per 街道 or per department.
+
+    One aggregate query plus one for the names, whatever the number of requests.
+    """
+    if group_by not in ("subdistrict", "department"):
+        raise ValueError("group_by must be 'subdistrict' or 'department'")
+    now = now or timezone.now()
+    due_cutoff = min(now, end)
+    received = (queryset if queryset is not None else Appeal.objects.all()).filter(
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    )
+    key = f"{group_by}_id"
+    if group_by == "department":
+        received = received.filter(department__isnull=False)
+    due = ~Q(status=Status.REJECTED) & (Q(resolve_due__lt=due_cutoff) | Q(resolved_at__isnull=False))
+    rows = (
+        received.order_by()
+        .values(key)
+        .annotate(
+            received=Count("id"),
+            responded_in_time=Count("id", filter=Q(responded_at__isnull=False, responded_at__lte=F("response_due"))),
+            due=Count("id", filter=due),
+            resolved=Count("id", filter=due & Q(resolved_at__isnull=False)),
+            rated=Count("id", filter=~Q(rating="")),
+            satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        )
+    )
+    model = Area if group_by == "subdistrict" else Department
+    rows = list(rows)
+    names = dict(model.objects.filter(pk__in=[r[key] for r in rows]).values_list("pk", "name"))
+    result = [
+        Rates(
+            key=r[key],
+            name=names.get(r[key], ""),
+            received=r["received"],
+            responded_in_time=r["responded_in_time"],
+            due=r["due"],
+            resolved=r["resolved"],
+            rated=r["rated"],
+            satisfied=r["satisfied"],
+        )
+        for r in rows
+    ]
+    result.sort(key=lambda r: (not r.rankable, -(r.score or Decimal(-1)), r.name))
+    return result
+
+
+def appeal_public_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
+    """The steps a resident may see: statuses and public replies, never internal notes."""
+    return appeal.events.only("action", "from_status", "to_status", "actor_label", "reply", "at", "appeal_id")
+
+
+def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
+    """The request matching both its tracking number and the last 4 phone digits, else None."""
+    tracking_no = (tracking_no or "").strip().upper()
+    phone_last4 = (phone_last4 or "").strip()
+    if len(phone_last4) != 4 or not phone_last4.isdigit() or not tracking_no:
+        return None
+    appeal = (
+        Appeal.objects.select_related("area", "subdistrict", "department", "programme")
+        .filter(tracking_no=tracking_no)
+        .first()
+    )
+    if appeal is None or not appeal.submitter_phone or appeal.phone_last4 != phone_last4:
+        return None
+    return appeal

@@ -1,0 +1,346 @@
+"""The request workflow 受理→派单→签收→办理→办结→回访→评价 as an explicit state machine.
+
+Every status change goes through `appeal_transition` (the named helpers below only fill in its
+arguments): the admin, the public site, the REST API and Open311 all call it, so the rules,
+the event log and the row lock live in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.scoping import scope_of
+from apps.appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealPhoto,
+    AppealType,
+    Channel,
+    Rating,
+    ReturnReason,
+    Status,
+    TrackingCounter,
+)
+from apps.common.images import strip_exif
+from apps.common.workdays import add_working_days
+from apps.places.models import Area, AreaLevel, Department
+from apps.programmes.models import Programme
+
+MAX_PHOTOS = 3
+
+
+class IllegalTransition(Exception):
+    """A workflow step that the request's current status does not allow (HTTP 409)."""
+
+    def __init__(self, message: str, *, appeal: Appeal | None = None, action: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.appeal = appeal
+        self.action = action
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("accept", "受理", (Status.SUBMITTED,), Status.ACCEPTED),
+        Transition("reject", "不予受理", (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED), Status.REJECTED),
+        Transition("assign", "派单", (Status.ACCEPTED, Status.RETURNED), Status.ASSIGNED),
+        Transition("sign", "签收", (Status.ASSIGNED,), Status.IN_PROGRESS),
+        Transition("return", "退单", (Status.ASSIGNED, Status.IN_PROGRESS), Status.RETURNED),
+        Transition("resolve", "办结", (Status.IN_PROGRESS,), Status.RESOLVED),
+        Transition("rate", "评价", (Status.RESOLVED,), Status.CLOSED),
+    )
+}
+
+
+def allowed_actions(status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if status in t.sources]
+
+
+def deadlines_for(*, kind: str, submitted_at: datetime) -> tuple[datetime, datetime]:
+    response_due = submitted_at + timedelta(hours=settings.APPEAL_RESPONSE_HOURS)
+    resolve_due = add_working_days(submitted_at, settings.APPEAL_RESOLVE_WORKING_DAYS[kind])
+    return response_due, resolve_due
+
+
+def format_tracking_no(year: int, number: int) -> str:
+    return f"QS-{year}-{number:06d}"
+
+
+def _next_tracking_no(year: int) -> str:
+    TrackingCounter.objects.get_or_create(year=year)
+    counter = TrackingCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return format_tracking_no(year, counter.last)
+
+
+def _check_area(area: Area, subdistrict: Area | None) -> Area:
+    if area.level < AreaLevel.SUBDISTRICT:
+        raise ValidationError({"area": "请选择街道或社区。"})
+    own = area.subdistrict or area.derive_subdistrict()
+    if subdistrict is not None and own.pk != subdistrict.pk:
+        raise ValidationError({"area": f"所选社区“{area.name}”不属于{subdistrict.name}。"})
+    return own
+
+
+@transaction.atomic
+def appeal_submit(
+    *,
+    kind: str,
+    area: Area,
+    title: str,
+    content: str,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    submitter_contact: str = "",
+    consent_to_publish: bool = False,
+    programme: Programme | None = None,
+    location_text: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: Iterable = (),
+    channel: str = Channel.WEB,
+    external_id: str | None = None,
+    subdistrict: Area | None = None,
+    submitted_at: datetime | None = None,
+    by=None,
+    actor_label: str = "诉求人",
+) -> Appeal:
+    """Register a new request, give it a tracking number and its deadlines."""
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片。"})
+    if kind not in AppealType.values:
+        raise ValidationError({"kind": "请选择诉求类型。"})
+    own_subdistrict = _check_area(area, subdistrict)
+    submitted_at = submitted_at or timezone.now()
+    response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted_at)
+    appeal = Appeal(
+        channel=channel,
+        external_id=external_id or None,
+        kind=kind,
+        programme=programme,
+        area=area,
+        subdistrict=own_subdistrict,
+        location_text=(location_text or "").strip(),
+        latitude=latitude,
+        longitude=longitude,
+        title=(title or "").strip(),
+        content=(content or "").strip(),
+        submitter_name=(submitter_name or "").strip(),
+        submitter_phone=(submitter_phone or "").strip(),
+        submitter_contact=(submitter_contact or "").strip(),
+        consent_to_publish=consent_to_publish,
+        submitted_at=submitted_at,
+        response_due=response_due,
+        resolve_due=resolve_due,
+        tracking_no="pending",
+    )
+    appeal.full_clean(exclude=["tracking_no", "subdistrict", "projects"])
+    cleaned_photos = [strip_exif(upload) for upload in photos]
+    appeal.tracking_no = _next_tracking_no(timezone.localtime(submitted_at).year)
+    appeal.save()
+    for image in cleaned_photos:
+        AppealPhoto.objects.create(appeal=appeal, image=image)
+    AppealEvent.objects.create(
+        appeal=appeal,
+        action="submit",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=by,
+        actor_label=actor_label or Channel(channel).label,
+        at=submitted_at,
+    )
+    return appeal
+
+
+def appeal_submit_idempotent(*, channel: str, external_id: str, **fields) -> tuple[Appeal, bool]:
+    """Create a request pushed by another system once per (channel, external_id).
+
+    Returns (appeal, created). A second push of the same id returns the first request.
+    """
+    if not external_id:
+        raise ValidationError({"external_id": "缺少外部系统编号。"})
+    existing = Appeal.objects.filter(channel=channel, external_id=external_id).first()
+    if existing:
+        return existing, False
+    try:
+        return appeal_submit(channel=channel, external_id=external_id, **fields), True
+    except IntegrityError:
+        # A concurrent push of the same id won the race: answer with its request.
+        return Appeal.objects.get(channel=channel, external_id=external_id), False
+
+
+def _check_actor_scope(appeal: Appeal, by) -> None:
+    if by is None:
+        return
+    if not Appeal.objects.filter(scope_of(by).appeal_q(), pk=appeal.pk).exists():
+        raise PermissionDenied("您无权办理该诉求。")
+
+
+@transaction.atomic
+def appeal_transition(
+    *,
+    appeal: Appeal | int,
+    action: str,
+    by=None,
+    actor_label: str = "",
+    note: str = "",
+    reply: str = "",
+    department: Department | None = None,
+    reason: str = "",
+    rating: str = "",
+    comment: str = "",
+    at: datetime | None = None,
+) -> Appeal:
+    """Move a request one step through the workflow, or refuse with IllegalTransition.
+
+    The row is locked (SELECT ... FOR UPDATE) and its status re-read inside the transaction,
+    so of two concurrent steps from the same status only one can win.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise IllegalTransition(f"未知的操作：{action}", action=action)
+    pk = appeal.pk if isinstance(appeal, Appeal) else appeal
+    locked = Appeal.objects.select_for_update().get(pk=pk)
+    if locked.status not in transition.sources:
+        raise IllegalTransition(
+            f"诉求 {locked.tracking_no} 当前状态为“{locked.get_status_display()}”，不能执行“{transition.label}”。",
+            appeal=locked,
+            action=action,
+        )
+    if action != "rate":
+        _check_actor_scope(locked, by)
+    now = at or timezone.now()
+    note, reply, comment = (note or "").strip(), (reply or "").strip(), (comment or "").strip()
+
+    if action == "assign":
+        if department is None:
+            raise ValidationError({"department": "派单时请选择承办单位。"})
+        if not department.is_active:
+            raise ValidationError({"department": "该单位已停用，请选择其他承办单位。"})
+        locked.department = department
+    elif action == "reject":
+        if not reply:
+            raise ValidationError({"reply": "不予受理时须向诉求人说明理由。"})
+    elif action == "return":
+        if reason not in ReturnReason.values:
+            raise ValidationError({"reason": "退单时请选择原因：属地不符或职能不符。"})
+        department = locked.department
+        locked.department = None
+    elif action == "resolve":
+        if not reply:
+            raise ValidationError({"reply": "办结时须填写答复内容。"})
+    elif action == "rate":
+        if rating not in Rating.values:
+            raise ValidationError({"rating": "请选择满意、基本满意或不满意。"})
+        locked.rating, locked.rating_comment, locked.rated_at = rating, comment[:500], now
+
+    from_status = locked.status
+    locked.status = transition.target
+    if from_status == Status.SUBMITTED and locked.responded_at is None:
+        locked.responded_at = now
+    if transition.target == Status.RESOLVED:
+        locked.resolved_at = now
+    if transition.target in (Status.CLOSED, Status.REJECTED):
+        locked.closed_at = now
+    if reply:
+        locked.public_reply = reply
+    locked.save()
+    AppealEvent.objects.create(
+        appeal=locked,
+        action=action,
+        from_status=from_status,
+        to_status=transition.target,
+        actor=by,
+        actor_label=actor_label or (_actor_label(by) if by else ("诉求人" if action == "rate" else "系统")),
+        department=department,
+        reason=reason,
+        note=note,
+        reply=reply or comment,
+        at=now,
+    )
+    return locked
+
+
+def _actor_label(user) -> str:
+    profile = getattr(user, "official", None)
+    if profile is not None and profile.department_id:
+        return profile.department.name
+    if profile is not None and profile.subdistrict_id:
+        return f"{profile.subdistrict.name}街道"
+    return "区级工作人员"
+
+
+def appeal_accept(*, appeal: Appeal, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="accept", by=by, note=note, **kw)
+
+
+def appeal_reject(*, appeal: Appeal, reply: str, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="reject", by=by, reply=reply, note=note, **kw)
+
+
+def appeal_assign(*, appeal: Appeal, department: Department, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="assign", department=department, by=by, note=note, **kw)
+
+
+def appeal_sign(*, appeal: Appeal, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="sign", by=by, note=note, **kw)
+
+
+def appeal_return(*, appeal: Appeal, reason: str, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="return", reason=reason, by=by, note=note, **kw)
+
+
+def appeal_resolve(*, appeal: Appeal, reply: str, by=None, note: str = "", **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="resolve", reply=reply, by=by, note=note, **kw)
+
+
+def appeal_rate(*, appeal: Appeal, rating: str, comment: str = "", by=None, **kw) -> Appeal:
+    return appeal_transition(appeal=appeal, action="rate", rating=rating, comment=comment, by=by, **kw)
+
+
+@transaction.atomic
+def appeal_set_publication(*, appeal: Appeal, approved: bool, by=None) -> Appeal:
+    """An official approves (or withdraws) publication; only possible with the resident's consent."""
+    _check_actor_scope(appeal, by)
+    if approved and not appeal.consent_to_publish:
+        raise ValidationError({"publish_approved": "诉求人未同意公开，不能公开该诉求。"})
+    appeal.publish_approved = approved
+    appeal.save(update_fields=["publish_approved", "updated_at"])
+    return appeal
+
+
+@transaction.atomic
+def appeal_link_projects(*, appeal: Appeal, projects: Iterable, by=None) -> Appeal:
+    _check_actor_scope(appeal, by)
+    appeal.projects.set(projects)
+    return appeal
+
+
+@transaction.atomic
+def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime | None = None) -> int:
+    """Erase residents' contact data of requests closed longer ago than the retention period."""
+    days = settings.APPEAL_CONTACT_RETENTION_DAYS if older_than_days is None else older_than_days
+    now = now or timezone.now()
+    return Appeal.objects.filter(
+        closed_at__lt=now - timedelta(days=days),
+        contact_purged_at__isnull=True,
+    ).update(submitter_name="", submitter_phone="", submitter_contact="", contact_purged_at=now)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "apps.programmes"
+    label = "programmes"
+    verbose_name = "六心板块"

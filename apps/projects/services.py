@@ -1,0 +1,231 @@
+"""Every write to projects goes through these functions: admin, API and commands alike."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from apps.common.images import strip_exif
+from apps.projects.models import (
+    Milestone,
+    PhotoStage,
+    ProgressSource,
+    ProgressUpdate,
+    Project,
+    ProjectPhoto,
+    ProjectStatus,
+)
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _percent(value: Decimal) -> Decimal:
+    return min(Decimal("100"), max(Decimal("0"), value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def health_dates(
+    *,
+    planned_start: date,
+    planned_finish: date,
+    progress: Decimal,
+    completed: bool,
+    yellow_threshold: int | None = None,
+    red_threshold: int | None = None,
+) -> tuple[date | None, date | None]:
+    """The first days on which a project at `progress` is more than the yellow / red
+    threshold behind 序时进度 (expected = elapsed share of the planned period).
+
+    Behind by exactly the threshold is still the milder colour. None means never.
+    """
+    if completed:
+        return None, None
+    yellow_threshold = settings.HEALTH_YELLOW_THRESHOLD if yellow_threshold is None else yellow_threshold
+    red_threshold = settings.HEALTH_RED_THRESHOLD if red_threshold is None else red_threshold
+    period = (planned_finish - planned_start).days
+
+    def first_day_behind_by_more_than(threshold: int) -> date | None:
+        target = Decimal(progress) + threshold
+        if target >= 100:
+            return None
+        # Smallest whole number of days k with k / period * 100 > target.
+        days = math.floor(Decimal(period) * target / 100) + 1
+        return planned_start + timedelta(days=days)
+
+    return first_day_behind_by_more_than(yellow_threshold), first_day_behind_by_more_than(red_threshold)
+
+
+def project_refresh_schedule(*, project: Project) -> None:
+    project.yellow_from, project.red_from = health_dates(
+        planned_start=project.planned_start,
+        planned_finish=project.planned_finish,
+        progress=project.progress,
+        completed=project.status == ProjectStatus.COMPLETED,
+    )
+
+
+def derived_progress(*, project: Project) -> tuple[str, Decimal | None]:
+    """(source, progress) from milestones, else from sub-projects, else manual (None)."""
+    if project.pk is None:
+        return ProgressSource.MANUAL, None
+    milestones = Milestone.objects.filter(project=project).aggregate(
+        total=Sum("weight"),
+        done=Sum("weight", filter=Q(completed_on__isnull=False)),
+    )
+    if milestones["total"]:
+        done = Decimal(milestones["done"] or 0)
+        return ProgressSource.MILESTONES, _percent(done * 100 / Decimal(milestones["total"]))
+    subprojects = list(Project.objects.filter(parent=project).values_list("progress", "weight"))
+    if subprojects:
+        weight = sum(w for _, w in subprojects)
+        return ProgressSource.SUBPROJECTS, _percent(sum(p * w for p, w in subprojects) / Decimal(weight))
+    return ProgressSource.MANUAL, None
+
+
+@transaction.atomic
+def project_refresh_progress(*, project: Project) -> Project:
+    """Recompute derived progress and schedule dates, then roll up to the parent project."""
+    source, progress = derived_progress(project=project)
+    project.progress_source = source
+    if progress is not None:
+        project.progress = progress
+    project_refresh_schedule(project=project)
+    Project.objects.filter(pk=project.pk).update(
+        progress_source=project.progress_source,
+        progress=project.progress,
+        yellow_from=project.yellow_from,
+        red_from=project.red_from,
+        updated_at=timezone.now(),
+    )
+    if project.parent_id:
+        project_refresh_progress(project=Project.objects.get(pk=project.parent_id))
+    return project
+
+
+@transaction.atomic
+def project_save(*, project: Project, areas: Iterable | None = None, co_departments: Iterable | None = None) -> Project:
+    """Validate and save a project (new or changed), keeping derived progress and health right."""
+    project.full_clean(exclude=["areas", "co_departments"])
+    old_parent_id = None
+    if project.pk:
+        old_parent_id = Project.objects.filter(pk=project.pk).values_list("parent_id", flat=True).first()
+    if project.is_public and not project.published_at:
+        project.published_at = timezone.now()
+    project_refresh_schedule(project=project)
+    project.save()
+    if areas is not None:
+        project.areas.set(areas)
+    if co_departments is not None:
+        project.co_departments.set(co_departments)
+    project_refresh_progress(project=project)
+    if old_parent_id and old_parent_id != project.parent_id:
+        project_refresh_progress(project=Project.objects.get(pk=old_parent_id))
+    return project
+
+
+@transaction.atomic
+def project_publish(*, project: Project, publish: bool = True) -> Project:
+    project.is_public = publish
+    if publish and not project.published_at:
+        project.published_at = timezone.now()
+    project.save(update_fields=["is_public", "published_at", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_set_progress(*, project: Project, progress: Decimal) -> Project:
+    """Set progress by hand; refused when progress is derived from milestones or sub-projects."""
+    source, _derived = derived_progress(project=project)
+    if source != ProgressSource.MANUAL:
+        raise ValidationError({"progress": f"该项目的进度由{ProgressSource(source).label}，不能手工修改。"})
+    project.progress = Decimal(progress)
+    project.full_clean(exclude=["areas", "co_departments"])
+    project.save(update_fields=["progress", "updated_at"])
+    return project_refresh_progress(project=project)
+
+
+@transaction.atomic
+def project_post_update(
+    *,
+    project: Project,
+    text: str,
+    by=None,
+    progress: Decimal | None = None,
+    on: date | None = None,
+    photos: Iterable = (),
+    stage: str = PhotoStage.DURING,
+) -> ProgressUpdate:
+    """Post a 进展 to the public timeline. For hand-set projects the given progress becomes
+    the project's progress; for derived ones the update records the derived value."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not (text or "").strip():
+        raise ValidationError({"text": "请填写进展情况。"})
+    source, _ = derived_progress(project=project)
+    if source == ProgressSource.MANUAL and progress is not None:
+        project_set_progress(project=project, progress=progress)
+        project.refresh_from_db()
+    update = ProgressUpdate(
+        project=project,
+        text=text.strip(),
+        author=by,
+        progress=project.progress if (source != ProgressSource.MANUAL or progress is None) else Decimal(progress),
+        date=on or timezone.localdate(),
+    )
+    update.full_clean()
+    update.save()
+    for upload in photos:
+        project_photo_add(project=project, upload=upload, stage=stage, update=update, taken_on=update.date)
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    return update
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone) -> Milestone:
+    milestone.full_clean()
+    milestone.save()
+    project_refresh_progress(project=milestone.project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, on: date | None = None) -> Milestone:
+    milestone.completed_on = on or timezone.localdate()
+    return milestone_save(milestone=milestone)
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone) -> None:
+    project = milestone.project
+    milestone.delete()
+    project_refresh_progress(project=project)
+
+
+def project_photo_add(
+    *,
+    project: Project,
+    upload,
+    stage: str = PhotoStage.DURING,
+    caption: str = "",
+    update: ProgressUpdate | None = None,
+    taken_on: date | None = None,
+    is_cover: bool = False,
+) -> ProjectPhoto:
+    photo = ProjectPhoto(
+        project=project,
+        update=update,
+        stage=stage,
+        caption=caption,
+        taken_on=taken_on,
+        is_cover=is_cover,
+        image=strip_exif(upload),
+    )
+    photo.full_clean()
+    photo.save()
+    return photo
