@@ -219,6 +219,16 @@ RATES_WEIGHTS = {
 # No rank in public rankings below this many requests in the period.
 RATES_MIN_SAMPLE = envint("RATES_MIN_SAMPLE", 10)
 
+# Public site spam guard (per client IP, Django cache): successful submissions allowed per window,
+# and failed tracking look-ups before the IP is refused for PUBLIC_TRACK_LOCKOUT seconds.
+PUBLIC_SUBMIT_LIMIT = envint("PUBLIC_SUBMIT_LIMIT", 5)
+PUBLIC_SUBMIT_WINDOW = envint("PUBLIC_SUBMIT_WINDOW", 600)
+PUBLIC_TRACK_FAILURE_LIMIT = envint("PUBLIC_TRACK_FAILURE_LIMIT", 5)
+PUBLIC_TRACK_FAILURE_WINDOW = envint("PUBLIC_TRACK_FAILURE_WINDOW", 600)
+PUBLIC_TRACK_LOCKOUT = envint("PUBLIC_TRACK_LOCKOUT", 900)
+# Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
 # Map tiles: OpenStreetMap by default; 天地图 when TIANDITU_KEY is set.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
