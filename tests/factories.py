@@ -113,3 +113,35 @@ def jpeg_with_gps(name: str = "photo.jpg") -> SimpleUploadedFile:
 
 def days_ago(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)
+
+
+# The service calls that bring a fresh request to each workflow status.
+PATH_TO_STATUS = {
+    "submitted": [],
+    "accepted": [("accept", {})],
+    "assigned": [("accept", {}), ("assign", {"department": None})],
+    "in_progress": [("accept", {}), ("assign", {"department": None}), ("sign", {})],
+    "resolved": [("accept", {}), ("assign", {"department": None}), ("sign", {}), ("resolve", {"reply": "已处理。"})],
+    "closed": [
+        ("accept", {}),
+        ("assign", {"department": None}),
+        ("sign", {}),
+        ("resolve", {"reply": "已处理。"}),
+        ("rate", {"rating": "satisfied"}),
+    ],
+    "rejected": [("reject", {"reply": "不属于受理范围。"})],
+    "returned": [("accept", {}), ("assign", {"department": None}), ("return", {"reason": "wrong_area"})],
+}
+
+
+def appeal_in(status: str, *, handler: Department | None = None, **fields):
+    """A request brought to `status` through the workflow services, as officials would."""
+    from apps.appeals.services import appeal_transition
+
+    item = appeal(**fields)
+    handler = handler or department()
+    for action, kwargs in PATH_TO_STATUS[status]:
+        if "department" in kwargs:
+            kwargs = {**kwargs, "department": handler}
+        item = appeal_transition(appeal=item, action=action, **kwargs)
+    return item

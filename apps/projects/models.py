@@ -15,8 +15,8 @@ from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, 
 from apps.programmes.models import Programme
 
 PERCENT_VALIDATORS = [
-    MinValueValidator(Decimal("0"), _("进度不能小于 0%。")),
-    MaxValueValidator(Decimal("100"), _("进度不能大于 100%。")),
+    MinValueValidator(Decimal("0"), _("进度应在 0 到 100 之间。")),
+    MaxValueValidator(Decimal("100"), _("进度应在 0 到 100 之间。")),
 ]
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0"), _("金额不能为负数。"))]
 

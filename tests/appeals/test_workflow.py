@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from apps.accounts.models import ScopeKind
+from apps.appeals.models import AppealEvent, Status
+from apps.appeals.services import TRANSITIONS, IllegalTransition, appeal_transition
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ARGS = {
+    "accept": {},
+    "reject": {"reply": "不属于本区受理范围，已告知诉求人。"},
+    "assign": {"department": "handler"},
+    "sign": {},
+    "return": {"reason": "wrong_function"},
+    "resolve": {"reply": "已更换楼道灯。"},
+    "rate": {"rating": "basically"},
+}
+ALLOWED = {(status, action) for action, t in TRANSITIONS.items() for status in t.sources}
+EXPECTED_ALLOWED = {
+    ("submitted", "accept"),
+    ("submitted", "reject"),
+    ("accepted", "reject"),
+    ("returned", "reject"),
+    ("accepted", "assign"),
+    ("returned", "assign"),
+    ("assigned", "sign"),
+    ("assigned", "return"),
+    ("in_progress", "return"),
+    ("in_progress", "resolve"),
+    ("resolved", "rate"),
+}
+
+
+def _args(action: str, handler):
+    return {k: (handler if v == "handler" else v) for k, v in ARGS[action].items()}
+
+
+def test_the_transition_table_is_the_documented_workflow():
+    assert ALLOWED == EXPECTED_ALLOWED
+
+
+@pytest.mark.parametrize(("status", "action"), sorted(EXPECTED_ALLOWED))
+def test_each_allowed_transition_moves_the_request_and_records_an_event(status, action):
+    handler = f.department()
+    appeal = f.appeal_in(status, handler=handler)
+    events_before = appeal.events.count()
+
+    moved = appeal_transition(appeal=appeal, action=action, **_args(action, handler))
+
+    assert moved.status == TRANSITIONS[action].target
+    moved.refresh_from_db()
+    assert moved.status == TRANSITIONS[action].target
+    event = moved.events.order_by("-id").first()
+    assert moved.events.count() == events_before + 1
+    assert (event.from_status, event.to_status, event.action) == (status, TRANSITIONS[action].target, action)
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    sorted((s, a) for s in Status.values for a in TRANSITIONS if (s, a) not in EXPECTED_ALLOWED),
+)
+def test_each_refused_transition_changes_nothing(status, action):
+    handler = f.department()
+    appeal = f.appeal_in(status, handler=handler)
+    events_before = appeal.events.count()
+
+    with pytest.raises(IllegalTransition) as refused:
+        appeal_transition(appeal=appeal, action=action, **_args(action, handler))
+
+    assert "不能执行" in refused.value.message
+    appeal.refresh_from_db()
+    assert appeal.status == status
+    assert appeal.events.count() == events_before
+
+
+def test_an_unknown_action_is_refused():
+    with pytest.raises(IllegalTransition):
+        appeal_transition(appeal=f.appeal(), action="teleport")
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "missing_field"),
+    [
+        ("submitted", "reject", "reply"),
+        ("accepted", "assign", "department"),
+        ("assigned", "return", "reason"),
+        ("in_progress", "resolve", "reply"),
+        ("resolved", "rate", "rating"),
+    ],
+)
+def test_steps_that_need_an_explanation_refuse_without_one(status, action, missing_field):
+    appeal = f.appeal_in(status)
+    with pytest.raises(ValidationError) as error:
+        appeal_transition(appeal=appeal, action=action)
+    assert missing_field in error.value.message_dict
+    appeal.refresh_from_db()
+    assert appeal.status == status
+
+
+def test_a_return_hands_the_request_back_and_remembers_who_returned_it():
+    handler = f.department()
+    appeal = f.appeal_in("assigned", handler=handler)
+    returned = appeal_transition(appeal=appeal, action="return", reason="wrong_area", note="不在本单位辖区")
+    assert returned.department is None
+    event = returned.events.get(action="return")
+    assert event.department == handler
+    assert event.reason == "wrong_area"
+    reassigned = appeal_transition(appeal=returned, action="assign", department=f.department())
+    assert reassigned.status == Status.ASSIGNED
+
+
+def test_timestamps_follow_the_workflow():
+    appeal = f.appeal_in("closed")
+    assert appeal.responded_at is not None
+    assert appeal.resolved_at is not None
+    assert appeal.closed_at is not None
+    assert appeal.rating == "satisfied"
+    assert appeal.public_reply == "已处理。"
+
+
+def test_a_request_can_be_rated_only_once():
+    appeal = f.appeal_in("closed")
+    with pytest.raises(IllegalTransition):
+        appeal_transition(appeal=appeal, action="rate", rating="unsatisfied")
+    appeal.refresh_from_db()
+    assert appeal.rating == "satisfied"
+
+
+def test_an_official_outside_the_scope_cannot_move_the_request():
+    own = f.subdistrict("奎山")
+    other = f.subdistrict("泰山")
+    appeal = f.appeal(area=f.community(parent=other))
+    official = f.official(scope=ScopeKind.SUBDISTRICT, subdistrict=own)
+
+    with pytest.raises(PermissionDenied):
+        appeal_transition(appeal=appeal, action="accept", by=official)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.SUBMITTED
+
+
+def test_a_department_official_handles_only_its_own_requests():
+    mine, theirs = f.department("区住房和城乡建设局"), f.department("区民政局")
+    official = f.official(scope=ScopeKind.DEPARTMENT, department=mine)
+    my_appeal = f.appeal_in("assigned", handler=mine)
+    their_appeal = f.appeal_in("assigned", handler=theirs)
+
+    signed = appeal_transition(appeal=my_appeal, action="sign", by=official)
+    assert signed.status == Status.IN_PROGRESS
+    assert AppealEvent.objects.get(appeal=my_appeal, action="sign").actor_label == "区住房和城乡建设局"
+    with pytest.raises(PermissionDenied):
+        appeal_transition(appeal=their_appeal, action="sign", by=official)
+
+
+def test_internal_notes_stay_on_the_event_and_replies_become_public():
+    appeal = f.appeal_in("in_progress")
+    resolved = appeal_transition(appeal=appeal, action="resolve", reply="已修复。", note="内部：费用由物业承担")
+    event = resolved.events.get(action="resolve")
+    assert event.note == "内部：费用由物业承担"
+    assert resolved.public_reply == "已修复。"
+    assert "内部" not in resolved.public_reply

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.projects.models import Milestone, ProgressSource, Project
+from apps.projects.services import (
+    milestone_complete,
+    milestone_delete,
+    milestone_save,
+    project_post_update,
+    project_save,
+    project_set_progress,
+)
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def add_milestone(project, weight, done=False):
+    milestone = Milestone(project=project, title=f"节点{weight}", planned_date=project.planned_finish, weight=weight)
+    if done:
+        milestone.completed_on = f.days_ago(1)
+    return milestone_save(milestone=milestone)
+
+
+def test_a_project_without_milestones_or_subprojects_is_set_by_hand():
+    project = f.project()
+    project_set_progress(project=project, progress=Decimal("42.5"))
+    project.refresh_from_db()
+    assert project.progress == Decimal("42.5")
+    assert project.progress_source == ProgressSource.MANUAL
+
+
+def test_progress_is_the_weighted_share_of_completed_milestones():
+    project = f.project()
+    add_milestone(project, 1, done=True)
+    add_milestone(project, 3, done=False)
+    second = add_milestone(project, 6, done=True)
+    project.refresh_from_db()
+    assert project.progress_source == ProgressSource.MILESTONES
+    assert project.progress == Decimal("70.0")  # (1 + 6) / 10
+
+    milestone_delete(milestone=second)
+    project.refresh_from_db()
+    assert project.progress == Decimal("25.0")  # 1 / 4
+
+
+def test_completing_a_milestone_raises_progress():
+    project = f.project()
+    first = add_milestone(project, 1)
+    add_milestone(project, 2)
+    milestone_complete(milestone=first)
+    project.refresh_from_db()
+    assert project.progress == Decimal("33.3")
+
+
+def test_derived_progress_cannot_be_overwritten_by_hand():
+    project = f.project()
+    add_milestone(project, 1, done=True)
+    with pytest.raises(ValidationError) as error:
+        project_set_progress(project=project, progress=Decimal("10"))
+    assert "不能手工修改" in error.value.message_dict["progress"][0]
+
+
+def test_a_parent_project_is_the_weighted_mean_of_its_subprojects():
+    parent = f.project(title="老旧小区改造")
+    one = f.project(parent=parent, weight=1, title="一期")
+    two = f.project(parent=parent, weight=3, title="二期")
+    project_set_progress(project=one, progress=Decimal("100"))
+    project_set_progress(project=two, progress=Decimal("20"))
+    parent.refresh_from_db()
+    assert parent.progress_source == ProgressSource.SUBPROJECTS
+    assert parent.progress == Decimal("40.0")  # (100*1 + 20*3) / 4
+
+
+def test_milestones_of_a_subproject_roll_up_to_the_parent():
+    parent = f.project()
+    child = f.project(parent=parent)
+    add_milestone(child, 1, done=True)
+    add_milestone(child, 1)
+    parent.refresh_from_db()
+    assert parent.progress == Decimal("50.0")
+
+
+def test_moving_a_subproject_away_refreshes_the_old_parent():
+    old_parent, new_parent = f.project(), f.project()
+    child = f.project(parent=old_parent)
+    project_set_progress(project=child, progress=Decimal("80"))
+    child.parent = new_parent
+    project_save(project=child)
+    old_parent.refresh_from_db()
+    new_parent.refresh_from_db()
+    assert old_parent.progress_source == ProgressSource.MANUAL
+    assert new_parent.progress == Decimal("80.0")
+
+
+def test_a_progress_update_sets_hand_progress_and_joins_the_timeline():
+    project = f.project()
+    update = project_post_update(project=project, text="完成基础施工", progress=Decimal("35"))
+    project.refresh_from_db()
+    assert project.progress == Decimal("35.0")
+    assert update.progress == Decimal("35.0")
+    assert list(project.updates.all()) == [update]
+
+
+def test_a_progress_update_of_a_derived_project_records_the_derived_value():
+    project = f.project()
+    add_milestone(project, 1, done=True)
+    add_milestone(project, 1)
+    update = project_post_update(project=project, text="第一节点完成", progress=Decimal("99"))
+    project.refresh_from_db()
+    assert update.progress == Decimal("50.0")
+    assert project.progress == Decimal("50.0")
+
+
+def test_update_photos_are_stored_without_exif():
+    from PIL import Image
+
+    project = f.project()
+    project_post_update(project=project, text="现场照片", photos=[f.jpeg_with_gps()], stage="before")
+    photo = project.photos.get()
+    assert photo.stage == "before"
+    assert dict(Image.open(photo.image.path).getexif()) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"progress": Decimal("101")}, "progress"),
+        ({"progress": Decimal("-1")}, "progress"),
+        ({"planned_investment": Decimal("-5")}, "planned_investment"),
+        ({"invested": Decimal("-0.01")}, "invested"),
+        ({"planned_start": f.days_ago(0), "planned_finish": f.days_ago(10)}, "planned_finish"),
+        ({"status": "completed", "actual_start": f.days_ago(9), "actual_finish": None}, "actual_finish"),
+        ({"status": "in_progress", "actual_start": None}, "actual_start"),
+        ({"latitude": Decimal("34.2")}, "longitude"),
+    ],
+)
+def test_bad_project_input_is_refused_with_a_message(changes, field):
+    project = f.project()
+    for name, value in changes.items():
+        setattr(project, name, value)
+    with pytest.raises(ValidationError) as error:
+        project_save(project=project)
+    assert field in error.value.message_dict
+    assert Project.objects.get(pk=project.pk).progress == Decimal("0")
+
+
+def test_a_subproject_cannot_have_subprojects():
+    grandparent = f.project()
+    parent = f.project(parent=grandparent)
+    with pytest.raises(ValidationError) as error:
+        f.project(parent=parent)
+    assert "parent" in error.value.message_dict
