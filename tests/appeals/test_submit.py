@@ -8,8 +8,8 @@ from django.utils import timezone
 from PIL import Image
 
 from apps.appeals.models import Appeal, Channel
-from apps.appeals.services import appeal_purge_contacts, appeal_submit, appeal_submit_idempotent, deadlines_for
 from apps.appeals.selectors import appeal_for_tracking
+from apps.appeals.services import appeal_purge_contacts, appeal_submit, appeal_submit_idempotent, deadlines_for
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
