@@ -39,5 +39,8 @@ lint: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+bench: install
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf var/quanshan.sqlite3 var/media var/staticfiles

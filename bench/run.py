@@ -1,0 +1,505 @@
+"""`make bench`: seed (or reuse) a 1,000,000-request PostgreSQL database, serve it with gunicorn as
+in production, drive every benchmarked URL with wrk from loopback and write bench/results/latest.md.
+
+The figure that counts is each URL's throughput as a ratio to /healthz measured in the same run
+(this machine's absolute speed varies). /healthz is measured first and last; the ratio uses the
+mean of the two, so a slow drift of the machine's load during the run cancels out.
+
+Environment variables (all optional):
+  BENCH_DB (quanshan_bench), BENCH_PROJECTS (5000), BENCH_REQUESTS (1000000), BENCH_SEED (1),
+  BENCH_PORT (8765), BENCH_WORKERS (3), BENCH_CONNECTIONS (6), BENCH_THREADS (2),
+  BENCH_DURATION (10 seconds per URL), BENCH_WARMUP (3 seconds per URL, excluded),
+  BENCH_REDIS_DB (13), BENCH_ONLY (comma-separated labels to run, for profiling),
+  BENCH_OUTPUT (bench/results/latest.md; "-" prints only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+
+DB_NAME = os.environ.get("BENCH_DB", "quanshan_bench")
+PG_URL = "postgres://postgres@127.0.0.1:5432"
+PROJECTS = int(os.environ.get("BENCH_PROJECTS", "5000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000000"))
+SEED = int(os.environ.get("BENCH_SEED", "1"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "6"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
+ONLY = {s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()}
+OUTPUT = os.environ.get("BENCH_OUTPUT", str(ROOT / "bench" / "results" / "latest.md"))
+ADMIN_USER, ADMIN_PASSWORD = "district", "quanshan-demo"
+
+# Target ratios to /healthz from issue 5; the admin list has a latency target instead.
+TARGETS = {"cached": 0.5, "lean": 0.3}
+
+
+@dataclass
+class Target:
+    label: str
+    path: str
+    kind: str  # "floor", "cached", "lean" or "admin"
+    authenticated: bool = False
+
+
+@dataclass
+class Result:
+    target: Target
+    rps: float = 0.0
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    requests: int = 0
+    non_2xx_3xx: int = 0
+    socket_errors: int = 0
+    note: str = ""
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx_3xx + self.socket_errors
+
+
+@dataclass
+class MemorySampler:
+    """Peak resident memory of each gunicorn worker, read from /proc while the load runs."""
+
+    master_pid: int
+    interval: float = 0.2
+    peaks_kb: dict[int, int] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def children(self) -> list[int]:
+        pids: list[int] = []
+        for task in Path(f"/proc/{self.master_pid}/task").glob("*"):
+            try:
+                pids += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return pids
+
+    @staticmethod
+    def rss_kb(pid: int) -> int | None:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    def sample(self) -> None:
+        for pid in self.children():
+            rss = self.rss_kb(pid)
+            if rss is not None and rss > self.peaks_kb.get(pid, 0):
+                self.peaks_kb[pid] = rss
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"{PG_URL}/{DB_NAME}",
+        DEBUG="false",
+        SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
+        REQUIRE_SECRET_KEY="true",
+        STATIC_MANIFEST="true",
+        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        CACHE_KEY_PREFIX="bench",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    proc = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=app_env(),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return proc.stdout or ""
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    proc = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return proc.stdout.strip()
+
+
+def ensure_tools() -> None:
+    if shutil.which("wrk") is None:
+        log("wrk is missing: installing Debian's package")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0:
+        sys.exit("PostgreSQL is not answering on 127.0.0.1:5432")
+
+
+def fingerprint() -> str:
+    """Changes whenever a migration, the seeder or the seed's arguments change."""
+    digest = hashlib.sha256(f"projects={PROJECTS} requests={REQUESTS} seed={SEED}\n".encode())
+    files = sorted(ROOT.glob("apps/*/migrations/*.py")) + sorted((ROOT / "apps" / "demo").rglob("*.py"))
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def stored_meta() -> dict | None:
+    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
+        return None
+    if psql("SELECT to_regclass('public.bench_meta') IS NOT NULL", db=DB_NAME) != "t":
+        return None
+    row = psql("SELECT row_to_json(m) FROM bench_meta m ORDER BY seeded_at DESC LIMIT 1", db=DB_NAME)
+    return json.loads(row) if row else None
+
+
+def prepare_database() -> dict:
+    """Reuse the seeded database while the fingerprint matches; otherwise build it afresh."""
+    wanted = fingerprint()
+    meta = stored_meta()
+    if meta and meta["fingerprint"] == wanted:
+        log(f"reusing {DB_NAME} (seeded {meta['seeded_at']}, seed took {meta['seed_seconds']:.0f} s)")
+        return {**meta, "seeded_now": False}
+    log(f"(re)creating {DB_NAME}: migrations or seeder changed" if meta else f"creating {DB_NAME}")
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    started = time.monotonic()
+    manage("migrate", "--noinput", "-v", "0")
+    migrate_seconds = time.monotonic() - started
+    log(f"migrated in {migrate_seconds:.1f} s; seeding {PROJECTS} projects and {REQUESTS} requests")
+    started = time.monotonic()
+    manage("seed_demo", "--projects", str(PROJECTS), "--requests", str(REQUESTS), "--seed", str(SEED))
+    seed_seconds = time.monotonic() - started
+    log(f"seeded in {seed_seconds:.1f} s")
+    psql("VACUUM ANALYZE", db=DB_NAME)
+    psql(
+        "CREATE TABLE bench_meta (fingerprint text, seeded_at timestamptz DEFAULT now(),"
+        " seed_seconds double precision, migrate_seconds double precision, requests integer, projects integer);"
+        f"INSERT INTO bench_meta (fingerprint, seed_seconds, migrate_seconds, requests, projects)"
+        f" VALUES ('{wanted}', {seed_seconds}, {migrate_seconds}, {REQUESTS}, {PROJECTS})",
+        db=DB_NAME,
+    )
+    return {**(stored_meta() or {}), "seeded_now": True}
+
+
+def flush_cache() -> None:
+    import redis
+
+    redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").flushdb()
+
+
+def start_server() -> subprocess.Popen:
+    server = subprocess.Popen(
+        [GUNICORN, "-c", "quanshan/gunicorn.conf.py", "quanshan.wsgi"],
+        cwd=ROOT,
+        env=app_env(
+            GUNICORN_BIND=f"127.0.0.1:{PORT}",
+            WEB_CONCURRENCY=str(WORKERS),
+            # No recycling during the run: each worker's peak memory is then its honest peak.
+            GUNICORN_MAX_REQUESTS="0",
+        ),
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def login_cookie() -> str:
+    """Log in to the admin as the district official like a browser would; return the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_url = f"http://127.0.0.1:{PORT}/admin/login/?next=/admin/"
+    with opener.open(login_url, timeout=30) as response:
+        page = response.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not match:
+        raise RuntimeError("no CSRF token on the admin login page")
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": match.group(1), "username": ADMIN_USER, "password": ADMIN_PASSWORD, "next": "/admin/"}
+    ).encode()
+    request = urllib.request.Request(login_url, data=data, headers={"Referer": login_url})
+    with opener.open(request, timeout=30):
+        pass
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"login as {ADMIN_USER} failed (does seed_demo create it?)")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def a_project_path() -> str:
+    """A published project's page: the lowest id, so every run measures the same page."""
+    out = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from apps.projects.models import Project;"
+        "print(Project.objects.filter(is_public=True).order_by('pk').values_list('pk', flat=True).first() or '')",
+        capture=True,
+    ).strip()
+    return f"/projects/{out.splitlines()[-1] if out else 1}/"
+
+
+def targets(project_path: str) -> list[Target]:
+    return [
+        Target("/healthz", "/healthz", "floor"),
+        Target("/", "/", "cached"),
+        Target("/projects/?programme=lvse", "/projects/?programme=lvse", "lean"),
+        Target("project page", project_path, "lean"),
+        Target("/stats/", "/stats/", "cached"),
+        Target("/api/v1/projects/?page_size=50", "/api/v1/projects/?page_size=50", "lean"),
+        Target("/api/v1/stats/", "/api/v1/stats/", "cached"),
+        Target("/open311/v2/requests.json", "/open311/v2/requests.json", "lean"),
+        Target("admin request list", "/admin/appeals/appeal/", "admin", authenticated=True),
+        Target("/healthz (again)", "/healthz", "floor"),
+    ]
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(text)
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_wrk(output: str, result: Result) -> Result:
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", output):
+        result.rps = float(m.group(1))
+    if m := re.search(r"^\s+50%\s+(\S+)", output, re.M):
+        result.p50_ms = parse_duration_ms(m.group(1))
+    if m := re.search(r"^\s+99%\s+(\S+)", output, re.M):
+        result.p99_ms = parse_duration_ms(m.group(1))
+    if m := re.search(r"(\d+) requests in", output):
+        result.requests = int(m.group(1))
+    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        result.non_2xx_3xx = int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        result.socket_errors = sum(int(g) for g in m.groups())
+    return result
+
+
+def wrk(target: Target, seconds: int, cookie: str) -> str:
+    command = [
+        "wrk",
+        f"-t{min(THREADS, CONNECTIONS)}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-H",
+        "Accept-Language: zh-hans",
+    ]
+    if target.authenticated:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{PORT}{target.path}")
+    return subprocess.run(command, check=True, text=True, stdout=subprocess.PIPE).stdout
+
+
+def probe_status(target: Target, cookie: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{target.path}")
+    if target.authenticated:
+        request.add_header("Cookie", cookie)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 599
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def measure(target: Target, cookie: str) -> Result:
+    result = Result(target)
+    status = probe_status(target, cookie)
+    if status >= 400:
+        result.note = f"HTTP {status}"
+    if WARMUP:
+        wrk(target, WARMUP, cookie)
+    return parse_wrk(wrk(target, DURATION, cookie), result)
+
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def verdict(result: Result, floor_rps: float) -> str:
+    kind = result.target.kind
+    if result.errors or result.requests == 0:
+        return "✗"
+    if kind == "floor":
+        return ""
+    if kind == "admin":
+        return "✓" if result.p50_ms is not None and result.p50_ms < 1000 else "✗"
+    return "✓" if floor_rps and result.rps / floor_rps >= TARGETS[kind] else "✗"
+
+
+def target_text(kind: str) -> str:
+    if kind == "admin":
+        return "p50 < 1 s"
+    return f"≥ {TARGETS[kind]}" if kind in TARGETS else ""
+
+
+def report(results: list[Result], meta: dict, peaks_kb: dict[int, int], started: datetime) -> str:
+    floors = [r.rps for r in results if r.target.kind == "floor" and r.rps]
+    floor_rps = sum(floors) / len(floors) if floors else 0.0
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, stdout=subprocess.PIPE
+    ).stdout.strip()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC at commit `{commit}` by `make bench`: gunicorn {WORKERS} sync workers,"
+        f" DEBUG off, whitenoise, Redis cache; wrk {CONNECTIONS} connections, {THREADS} threads,"
+        f" {DURATION} s per URL after a {WARMUP} s warm-up (excluded), from loopback."
+        f" {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.1f}.",
+        "",
+        f"Data: PostgreSQL `{DB_NAME}`, `seed_demo --projects {PROJECTS} --requests {REQUESTS} --seed {SEED}`.",
+        "",
+        "Ratio = the URL's requests/s ÷ /healthz's requests/s in this run (mean of the first and last"
+        f" /healthz measurement: {floor_rps:.0f} req/s). Errors = non-2xx/3xx responses + socket errors.",
+        "",
+        "| URL | req/s | ratio | target | p50 ms | p99 ms | errors | |",
+        "|---|---:|---:|---|---:|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = f"{r.rps / floor_rps:.2f}" if floor_rps else "–"
+        errors = f"{r.errors}" + (f" ({r.note})" if r.note else "")
+        lines.append(
+            f"| {r.target.label} | {r.rps:.0f} | {ratio} | {target_text(r.target.kind)} | {fmt_ms(r.p50_ms)}"
+            f" | {fmt_ms(r.p99_ms)} | {errors} | {verdict(r, floor_rps)} |"
+        )
+    lines += ["", "Peak resident memory per gunicorn worker (sampled from /proc every 0.2 s; target < 250 MB):", ""]
+    for pid, kb in sorted(peaks_kb.items()):
+        lines.append(f"- worker {pid}: {kb / 1024:.0f} MB {'✓' if kb < 250 * 1024 else '✗'}")
+    seed_seconds = meta.get("seed_seconds")
+    lines.append("")
+    if seed_seconds is not None:
+        when = "in this run" if meta.get("seeded_now") else f"reused; seeded {str(meta.get('seeded_at'))[:16]}"
+        lines.append(
+            f"Seed: `seed_demo` took {seed_seconds:.0f} s ({when}; target < 180 s);"
+            f" migrations took {meta.get('migrate_seconds', 0):.0f} s."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    started = datetime.now(timezone.utc)
+    ensure_tools()
+    meta = prepare_database()
+    log("collectstatic (manifest storage)")
+    manage("collectstatic", "--noinput", "-v", "0")
+    flush_cache()
+    project_path = a_project_path()
+    log(f"starting gunicorn on 127.0.0.1:{PORT} with {WORKERS} workers")
+    server = start_server()
+    sampler = MemorySampler(server.pid)
+    sampler.start()
+    results: list[Result] = []
+    try:
+        try:
+            cookie = login_cookie()
+        except (RuntimeError, OSError) as exc:
+            log(f"admin login failed: {exc}")
+            cookie = ""
+        for target in targets(project_path):
+            if ONLY and target.label not in ONLY and target.kind != "floor":
+                continue
+            log(f"{target.label}: {WARMUP} s warm-up, {DURATION} s measured")
+            result = measure(target, cookie)
+            if target.authenticated and not cookie:
+                result.note = "not logged in"
+            log(f"  {result.rps:.0f} req/s, p50 {fmt_ms(result.p50_ms)} ms, errors {result.errors} {result.note}")
+            results.append(result)
+    finally:
+        sampler.sample()
+        sampler.stop()
+        stop_server(server)
+    text = report(results, meta, sampler.peaks_kb, started)
+    print()
+    print(text)
+    if OUTPUT != "-":
+        Path(OUTPUT).parent.mkdir(parents=True, exist_ok=True)
+        Path(OUTPUT).write_text(text)
+        log(f"wrote {Path(OUTPUT).relative_to(ROOT) if Path(OUTPUT).is_relative_to(ROOT) else OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
