@@ -7,6 +7,7 @@ SQLite under `var/`, local-memory cache. Bad values fail at start-up, not at fir
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -237,12 +238,32 @@ TIANDITU_KEY = envsecret("TIANDITU_KEY")
 
 # --- REST framework ---------------------------------------------------------------------------
 
+# Rate limits of the REST API: per API key for authenticated clients, per IP for anonymous ones
+# ("N/s", "N/min", "N/hour" or "N/day").
+API_THROTTLE_RATES = {
+    "api_key": env("API_RATE_PER_KEY", "600/min"),
+    "ip": env("API_RATE_PER_IP", "120/min"),
+}
+for _name, _rate in API_THROTTLE_RATES.items():
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"API rate {_name} must look like 120/min, got {_rate!r}")
+API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.ApiKeyRateThrottle", "apps.api.throttling.IpRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
