@@ -1,0 +1,322 @@
+"""Reads behind the Open311 GeoReport v2 endpoint: the service catalogue, published requests, areas.
+
+Service codes are `<programme>.<type>` (for example `bianmin.complaint`): one Open311 service
+per 六心 programme × request type, plus `general.<type>` for requests that belong to no
+programme. The catalogue follows the programmes table, so renaming a programme in the admin
+renames its services; the codes stay stable because programme codes and type values do.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from apps.appeals.models import Appeal, AppealType, Status
+from apps.places.models import Area, AreaLevel
+from apps.programmes.models import Programme
+
+GENERAL = "general"
+MAX_REQUESTS = 1000
+MAX_SPAN = timedelta(days=90)
+# A point farther than this from every 街道/社区 centre is taken to lie outside the district.
+MAX_POINT_DISTANCE_KM = 10.0
+
+SERVICE_CODE = re.compile(r"^([a-z0-9_-]{1,20})\.([a-z_]{1,20})$")
+TRACKING_NO = re.compile(r"^[A-Z0-9_-]{1,20}$")
+
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED)
+
+# Exactly the columns an Open311 response may show: no submitter data, no location text,
+# no point given by the resident. Reading `.values()` of this list makes a leak impossible
+# without editing it.
+PUBLIC_REQUEST_FIELDS = (
+    "tracking_no",
+    "status",
+    "kind",
+    "programme_id",
+    "programme__name",
+    "content",
+    "public_reply",
+    "department__name",
+    "submitted_at",
+    "updated_at",
+    "resolve_due",
+    "resolved_at",
+    "closed_at",
+    "area__id",
+    "area__code",
+    "area__name",
+    "area__level",
+    "area__latitude",
+    "area__longitude",
+    "area__parent__id",
+    "area__parent__code",
+    "area__parent__name",
+    "area__parent__latitude",
+    "area__parent__longitude",
+    "subdistrict__name",
+    "subdistrict__latitude",
+    "subdistrict__longitude",
+    "subdistrict__parent__name",
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    kind: str
+    programme_code: str | None
+    programme_name: str
+    programme_scope: str
+    programme: Programme | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def kind_label(self) -> str:
+        return str(AppealType(self.kind).label)
+
+    @property
+    def name(self) -> str:
+        return f"{self.programme_name}·{self.kind_label}"
+
+    @property
+    def group(self) -> str:
+        return self.programme_name
+
+    @property
+    def description(self) -> str:
+        if self.programme_code:
+            subject = _("“%(programme)s”板块（%(scope)s）") % {
+                "programme": self.programme_name,
+                "scope": self.programme_scope,
+            }
+        else:
+            subject = _("不属于六心板块的其他事项")
+        return _("%(subject)s的%(kind)s。%(notice)s") % {
+            "subject": subject,
+            "kind": self.kind_label,
+            "notice": service_notice(self.kind),
+        }
+
+    @property
+    def keywords(self) -> str:
+        words = [self.programme_name, self.kind_label, self.kind]
+        if self.programme_code:
+            words.insert(0, self.programme_code)
+        return ", ".join(words)
+
+
+def general_name() -> str:
+    return _("综合")
+
+
+def service_code(programme_code: str | None, kind: str) -> str:
+    return f"{programme_code or GENERAL}.{kind}"
+
+
+def service_notice(kind: str) -> str:
+    return _("诉求将在%(hours)s小时内响应，%(days)s个工作日内办结。") % {
+        "hours": settings.APPEAL_RESPONSE_HOURS,
+        "days": settings.APPEAL_RESOLVE_WORKING_DAYS[kind],
+    }
+
+
+def _services_for(programme: Programme | None) -> list[Service]:
+    return [
+        Service(
+            code=service_code(programme.code if programme else None, kind),
+            kind=kind,
+            programme_code=programme.code if programme else None,
+            programme_name=programme.name if programme else general_name(),
+            programme_scope=programme.scope if programme else "",
+            programme=programme,
+        )
+        for kind in AppealType.values
+    ]
+
+
+def service_list() -> list[Service]:
+    """Every service, programme by programme, then the general ones. One query."""
+    services: list[Service] = []
+    for programme in Programme.objects.order_by("order", "code").only("code", "name", "scope"):
+        services += _services_for(programme)
+    return services + _services_for(None)
+
+
+def service_get(code: str) -> Service | None:
+    """The service of a code such as `bianmin.complaint`, or None. At most one query."""
+    match = SERVICE_CODE.match((code or "").strip())
+    if match is None or match.group(2) not in AppealType.values:
+        return None
+    programme_code, kind = match.groups()
+    if programme_code == GENERAL:
+        programme = None
+    else:
+        programme = Programme.objects.filter(code=programme_code).only("code", "name", "scope").first()
+        if programme is None:
+            return None
+    return _services_for(programme)[AppealType.values.index(kind)]
+
+
+def service_filter_q(service: Service) -> Q:
+    programme_q = Q(programme_id=service.programme_code) if service.programme_code else Q(programme__isnull=True)
+    return programme_q & Q(kind=service.kind)
+
+
+def status_filter_q(statuses: set[str]) -> Q:
+    """`open`/`closed` as Open311 means them: 已办结, 已评价 and 不予受理 are closed, the rest open."""
+    if statuses >= {"open", "closed"} or not statuses:
+        return Q()
+    if "closed" in statuses:
+        return Q(status__in=CLOSED_STATUSES)
+    return ~Q(status__in=CLOSED_STATUSES)
+
+
+def request_window(*, start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime] | None:
+    """The spec's default span: 90 days ending now, or 90 days from/to the one date given.
+
+    None when the two dates given are reversed or more than 90 days apart.
+    """
+    if start is None and end is None:
+        return now - MAX_SPAN, now
+    if start is None:
+        return end - MAX_SPAN, end
+    if end is None:
+        return start, start + MAX_SPAN
+    if end < start or end - start > MAX_SPAN:
+        return None
+    return start, end
+
+
+def published_request_rows(
+    *,
+    tracking_nos: list[str] | None = None,
+    service: Service | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    statuses: set[str] | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Published requests, newest first, as dicts of public columns only. One query.
+
+    Tracking numbers, when given, override every other filter (as the spec says of
+    `service_request_id`).
+    """
+    queryset = Appeal.objects.published()
+    if tracking_nos is not None:
+        queryset = queryset.filter(tracking_no__in=tracking_nos)
+    else:
+        if service is not None:
+            queryset = queryset.filter(service_filter_q(service))
+        if start is not None:
+            queryset = queryset.filter(submitted_at__gte=start)
+        if end is not None:
+            queryset = queryset.filter(submitted_at__lte=end)
+        queryset = queryset.filter(status_filter_q(statuses or set()))
+    return list(queryset.order_by("-submitted_at", "-id").values(*PUBLIC_REQUEST_FIELDS)[: limit or MAX_REQUESTS])
+
+
+def published_request_row(tracking_no: str) -> dict | None:
+    tracking_no = (tracking_no or "").strip().upper()
+    if not TRACKING_NO.match(tracking_no):
+        return None
+    rows = published_request_rows(tracking_nos=[tracking_no], limit=1)
+    return rows[0] if rows else None
+
+
+# --- Where a submitted request lies ----------------------------------------------------------
+
+
+def area_choices() -> list[Area]:
+    """街道, 社区 and 小区 a request may be filed under, in tree order. One query."""
+    areas = list(
+        Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT)
+        .select_related("subdistrict")
+        .only("id", "name", "code", "level", "parent_id", "order", "subdistrict__name", "subdistrict__order")
+    )
+    areas.sort(key=lambda a: (a.subdistrict.order, a.subdistrict_id, a.level, a.order, a.id))
+    return areas
+
+
+def area_key(area: Area) -> str:
+    """What a client passes as `address_id`: the 12-digit statistical code, else our id."""
+    return area.code or str(area.pk)
+
+
+def area_by_address_id(address_id: str) -> Area | None:
+    address_id = (address_id or "").strip()
+    if not address_id.isdigit() or not address_id.isascii():
+        return None
+    area = Area.objects.filter(code=address_id).first() if len(address_id) == 12 else None
+    if area is None and len(address_id) <= 18:
+        area = Area.objects.filter(pk=int(address_id)).first()
+    return area
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def area_for_point(latitude: Decimal, longitude: Decimal) -> Area | None:
+    """The 街道/社区/小区 whose centre is nearest to the point, if one lies within reach. One query.
+
+    The district has a few hundred such areas at most, so comparing them all is cheaper and
+    simpler than a spatial index.
+    """
+    lat, lon = float(latitude), float(longitude)
+    best: tuple[float, int, Area] | None = None
+    candidates = Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT, latitude__isnull=False, longitude__isnull=False)
+    for area in candidates.only("id", "name", "level", "latitude", "longitude", "parent_id", "subdistrict_id"):
+        distance = _distance_km(lat, lon, float(area.latitude), float(area.longitude))
+        if best is None or (distance, -area.level) < (best[0], best[1]):
+            best = (distance, -area.level, area)
+    if best is None or best[0] > MAX_POINT_DISTANCE_KM:
+        return None
+    return best[2]
+
+
+_NAME_SUFFIXES = ("街道办事处", "街道", "社区居委会", "社区", "居委会", "小区")
+
+
+def _short_name(name: str) -> str:
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def area_for_address(address: str) -> Area | None:
+    """The most specific area named in a free-text address, or None when none or several fit.
+
+    Full names win over names without their 街道/社区 suffix; among several matches at the
+    same level, the one whose 街道 is also named wins. One query.
+    """
+    address = (address or "").strip()
+    if not address:
+        return None
+    areas = list(
+        Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT).only("id", "name", "level", "parent_id", "subdistrict_id")
+    )
+    for matches_name in (lambda a: a.name in address, lambda a: _short_name(a.name) in address):
+        matches = [a for a in areas if matches_name(a)]
+        if not matches:
+            continue
+        named_subdistricts = {a.pk for a in matches if a.level == AreaLevel.SUBDISTRICT}
+        deepest = max(a.level for a in matches)
+        best = [a for a in matches if a.level == deepest]
+        if len(best) > 1:
+            best = [a for a in best if a.subdistrict_id in named_subdistricts]
+        if len(best) == 1:
+            return best[0]
+        return None
+    return None

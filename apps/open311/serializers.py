@@ -1,0 +1,189 @@
+"""Open311 GeoReport v2 documents as plain dicts and lists, in the spec's field order.
+
+The renderers turn them into JSON or XML; these functions only reshape what the selectors
+read. A request's location is published as its 社区 (or 街道) and that area's centre, never as
+the point or text the resident gave: a resident's exact point is often their front door.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.appeals.models import AppealType
+from apps.open311.selectors import (
+    CLOSED_STATUSES,
+    Service,
+    area_key,
+    general_name,
+    service_code,
+    service_notice,
+)
+from apps.places.models import Area, AreaLevel
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# The date this endpoint's behaviour last changed, as discovery's `changeset` asks.
+CHANGESET = "2026-11-26T00:00:00+08:00"
+FORMATS = ["text/xml", "application/json"]
+
+# Runs of 7 or more digits (phone, landline, ID numbers) typed into a request's text are
+# hidden: the official who approves publication reads the text, this is the second net.
+_LONG_NUMBER = re.compile(r"\d{7,}")
+
+
+def iso(value: datetime | None) -> str | None:
+    """W3C date-time with the offset, in the district's time zone (2026-11-26T14:55:44+08:00)."""
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def scrub(text: str) -> str:
+    return _LONG_NUMBER.sub(lambda m: "*" * len(m.group()), text or "")
+
+
+def discovery(*, endpoint_url: str) -> dict:
+    return {
+        "changeset": CHANGESET,
+        "contact": _("泉山区“六心工程”群众诉求办理平台，咨询请拨打 12345 政务服务便民热线。"),
+        "key_service": _(
+            "提交诉求需要“提交诉求”范围的 api_key，由区级工作人员在管理后台（开放接口 → 接口密钥）"
+            "或用 manage.py create_api_key NAME --scope submit 签发。"
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": endpoint_url,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": FORMATS,
+            }
+        ],
+    }
+
+
+def service_item(service: Service) -> dict:
+    return {
+        "service_code": service.code,
+        "service_name": service.name,
+        "description": service.description,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": service.keywords,
+        "group": service.group,
+    }
+
+
+def _attribute(*, code: str, datatype: str, order: int, description: str, datatype_description: str = "", values=()):
+    item = {
+        "variable": True,
+        "code": code,
+        "datatype": datatype,
+        "required": False,
+        "datatype_description": datatype_description,
+        "order": order,
+        "description": description,
+    }
+    if values:
+        item["values"] = [{"key": key, "name": name} for key, name in values]
+    return item
+
+
+def _area_label(area: Area) -> str:
+    if area.level == AreaLevel.SUBDISTRICT or area.subdistrict is None:
+        return area.name
+    return f"{area.subdistrict.name} · {area.name}"
+
+
+def service_definition(service: Service, *, areas: list[Area]) -> dict:
+    """The optional fields a client may send as `attribute[<code>]` with a new request."""
+    return {
+        "service_code": service.code,
+        "attributes": [
+            _attribute(
+                code="area",
+                datatype="singlevaluelist",
+                order=1,
+                description=_("所在街道或社区（与 address_id 相同，二者择一；也可只给经纬度或 address_string）。"),
+                values=[(area_key(area), _area_label(area)) for area in areas],
+            ),
+            _attribute(
+                code="title",
+                datatype="string",
+                order=2,
+                description=_("诉求标题，最多100字；不填时取 description 的第一句。"),
+            ),
+            _attribute(
+                code="consent_to_publish",
+                datatype="singlevaluelist",
+                order=3,
+                description=_("诉求人是否同意公开（隐去姓名、电话和具体地址）；不填视为不同意。"),
+                values=[("true", _("同意公开")), ("false", _("不同意公开"))],
+            ),
+            _attribute(
+                code="external_id",
+                datatype="string",
+                order=4,
+                description=_(
+                    "来源系统的工单编号（如12345平台工单号）：同一编号重复提交只建一件诉求，返回同一受理编号。"
+                ),
+                datatype_description=_("最多64个字符"),
+            ),
+        ],
+    }
+
+
+def _place_of_row(row: dict) -> tuple[str, str, Decimal | None, Decimal | None]:
+    """Address down to 社区, its address_id, and the centre of that 社区 (else of the 街道)."""
+    prefix = {AreaLevel.COMPOUND: "area__parent__", AreaLevel.COMMUNITY: "area__"}.get(row["area__level"], "area__")
+    parts = [row["subdistrict__parent__name"], row["subdistrict__name"]]
+    if row["area__level"] >= AreaLevel.COMMUNITY:
+        parts.append(row[prefix + "name"])
+    address_id = row[prefix + "code"] or str(row[prefix + "id"])
+    lat, lon = row[prefix + "latitude"], row[prefix + "longitude"]
+    if lat is None or lon is None:
+        lat, lon = row["subdistrict__latitude"], row["subdistrict__longitude"]
+    return "".join(p for p in parts if p), address_id, lat, lon
+
+
+def _updated(row: dict) -> datetime:
+    # The spec: for a closed request, the date it was closed.
+    if row["status"] in CLOSED_STATUSES:
+        return row["resolved_at"] or row["closed_at"] or row["updated_at"]
+    return row["updated_at"]
+
+
+def request_item(row: dict) -> dict:
+    kind_label = str(AppealType(row["kind"]).label)
+    address, address_id, lat, lon = _place_of_row(row)
+    return {
+        "service_request_id": row["tracking_no"],
+        "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
+        "status_notes": scrub(row["public_reply"]) or None,
+        "service_name": f"{row['programme__name'] or general_name()}·{kind_label}",
+        "service_code": service_code(row["programme_id"], row["kind"]),
+        "description": scrub(row["content"]),
+        "agency_responsible": row["department__name"],
+        "service_notice": service_notice(row["kind"]),
+        "requested_datetime": iso(row["submitted_at"]),
+        "updated_datetime": iso(_updated(row)),
+        "expected_datetime": iso(row["resolve_due"]),
+        "address": address,
+        "address_id": address_id,
+        "zipcode": None,
+        "lat": float(lat) if lat is not None else None,
+        "long": float(lon) if lon is not None else None,
+        "media_url": None,
+    }
+
+
+def created_item(*, tracking_no: str, kind: str) -> dict:
+    return {"service_request_id": tracking_no, "service_notice": service_notice(kind), "account_id": None}
+
+
+def error_items(code: int, descriptions: list[str]) -> list[dict]:
+    return [{"code": code, "description": description} for description in descriptions]

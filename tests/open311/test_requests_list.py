@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from apps.appeals.models import Appeal, AppealType
+from apps.appeals.services import (
+    appeal_accept,
+    appeal_assign,
+    appeal_rate,
+    appeal_reject,
+    appeal_resolve,
+    appeal_return,
+    appeal_sign,
+)
+from tests import factories as f
+from tests.open311.helpers import body, published, xml
+
+pytestmark = pytest.mark.django_db
+
+URL = "/open311/v2/requests.json"
+
+
+def ids(response) -> list[str]:
+    return [item["service_request_id"] for item in body(response)]
+
+
+def resolved(appeal: Appeal, *, department=None, reply: str = "已更换楼道灯。") -> Appeal:
+    appeal_accept(appeal=appeal)
+    appeal_assign(appeal=appeal, department=department or f.department())
+    appeal_sign(appeal=appeal)
+    return appeal_resolve(appeal=appeal, reply=reply)
+
+
+def test_only_published_requests_are_listed(client, places):
+    shown = published(area=places["community"])
+    f.appeal(area=places["community"])  # consented, never approved
+    f.appeal(area=places["community"], consent_to_publish=False)
+    assert ids(client.get(URL)) == [shown.tracking_no]
+
+
+def test_a_request_shows_our_workflow_in_open311_terms(client, places):
+    dept = f.department("区住房和城乡建设局")
+    appeal = published(
+        area=places["community"],
+        kind=AppealType.COMPLAINT,
+        programme=f.programme("bianmin"),
+        content="小区东门路灯不亮。",
+    )
+    appeal = resolved(appeal, department=dept, reply="已维修路灯，恢复照明。")
+    [item] = body(client.get(URL))
+    local = timezone.localtime
+    assert item == {
+        "service_request_id": appeal.tracking_no,
+        "status": "closed",
+        "status_notes": "已维修路灯，恢复照明。",
+        "service_name": "便民舒心·投诉",
+        "service_code": "bianmin.complaint",
+        "description": "小区东门路灯不亮。",
+        "agency_responsible": "区住房和城乡建设局",
+        "service_notice": "诉求将在24小时内响应，15个工作日内办结。",
+        "requested_datetime": local(appeal.submitted_at).isoformat(timespec="seconds"),
+        "updated_datetime": local(appeal.resolved_at).isoformat(timespec="seconds"),
+        "expected_datetime": local(appeal.resolve_due).isoformat(timespec="seconds"),
+        "address": "泉山区泰山街道泰山社区",
+        "address_id": "320311010001",
+        "zipcode": None,
+        "lat": 34.25,
+        "long": 117.18,
+        "media_url": None,
+    }
+    assert item["requested_datetime"].endswith("+08:00")
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([], "open"),
+        (["accept"], "open"),
+        (["accept", "assign"], "open"),
+        (["accept", "assign", "sign"], "open"),
+        (["accept", "assign", "return"], "open"),
+        (["accept", "assign", "sign", "resolve"], "closed"),
+        (["accept", "assign", "sign", "resolve", "rate"], "closed"),
+        (["reject"], "closed"),
+    ],
+)
+def test_every_workflow_status_maps_onto_open_or_closed(client, places, steps, expected):
+    appeal = published(area=places["community"])
+    actions = {
+        "accept": lambda: appeal_accept(appeal=appeal),
+        "assign": lambda: appeal_assign(appeal=appeal, department=f.department()),
+        "sign": lambda: appeal_sign(appeal=appeal),
+        "return": lambda: appeal_return(appeal=appeal, reason="wrong_function"),
+        "resolve": lambda: appeal_resolve(appeal=appeal, reply="已办结。"),
+        "rate": lambda: appeal_rate(appeal=appeal, rating="satisfied"),
+        "reject": lambda: appeal_reject(appeal=appeal, reply="不属于受理范围。"),
+    }
+    for step in steps:
+        actions[step]()
+    [item] = body(client.get(URL))
+    assert item["status"] == expected
+
+
+def test_status_filters_open_and_closed(client, places):
+    still_open = published(area=places["community"])
+    done = resolved(published(area=places["community"]))
+    rejected = published(area=places["community"])
+    appeal_reject(appeal=rejected, reply="重复诉求。")
+    assert ids(client.get(URL, {"status": "open"})) == [still_open.tracking_no]
+    assert set(ids(client.get(URL, {"status": "closed"}))) == {done.tracking_no, rejected.tracking_no}
+    assert len(ids(client.get(URL, {"status": "open,closed"}))) == 3
+
+
+def test_service_code_filters_by_programme_and_type(client, places):
+    lamp = published(area=places["community"], kind=AppealType.COMPLAINT, programme=f.programme("bianmin"))
+    published(area=places["community"], kind=AppealType.HELP, programme=f.programme("bianmin"))
+    published(area=places["community"], kind=AppealType.COMPLAINT, programme=f.programme("lvse"))
+    general = published(area=places["community"], kind=AppealType.COMPLAINT, programme=None)
+    assert ids(client.get(URL, {"service_code": "bianmin.complaint"})) == [lamp.tracking_no]
+    assert ids(client.get(URL, {"service_code": "general.complaint"})) == [general.tracking_no]
+    [item] = body(client.get(URL, {"service_code": "general.complaint"}))
+    assert item["service_name"] == "综合·投诉"
+
+
+def test_without_dates_the_list_covers_the_last_90_days(client, places):
+    now = timezone.now()
+    recent = published(area=places["community"], submitted_at=now - timedelta(days=89))
+    published(area=places["community"], submitted_at=now - timedelta(days=91))
+    assert ids(client.get(URL)) == [recent.tracking_no]
+
+
+def test_start_and_end_dates_select_by_submission_time(client, places):
+    now = timezone.now()
+    old = published(area=places["community"], submitted_at=now - timedelta(days=200))
+    older = published(area=places["community"], submitted_at=now - timedelta(days=230))
+    published(area=places["community"], submitted_at=now - timedelta(days=10))
+    start = timezone.localtime(now - timedelta(days=240)).isoformat(timespec="seconds")
+    end = timezone.localtime(now - timedelta(days=190)).isoformat(timespec="seconds")
+    assert ids(client.get(URL, {"start_date": start, "end_date": end})) == [old.tracking_no, older.tracking_no]
+    # start_date alone spans 90 days from it; end_date alone the 90 days before it
+    assert ids(client.get(URL, {"start_date": start})) == [old.tracking_no, older.tracking_no]
+    assert ids(client.get(URL, {"end_date": end})) == [old.tracking_no, older.tracking_no]
+
+
+def test_an_unencoded_plus_in_a_date_offset_is_understood(client, places):
+    appeal = published(area=places["community"], submitted_at=timezone.now() - timedelta(days=100))
+    start = timezone.localtime(appeal.submitted_at - timedelta(hours=1)).isoformat(timespec="seconds")
+    response = client.get(f"{URL}?start_date={start}")  # "+08:00" arrives as " 08:00"
+    assert response.status_code == 200
+    assert ids(response) == [appeal.tracking_no]
+
+
+def test_a_date_only_start_is_midnight_in_the_district(client, places):
+    appeal = published(area=places["community"], submitted_at=timezone.now() - timedelta(days=120))
+    day = timezone.localtime(appeal.submitted_at).date()
+    assert ids(client.get(URL, {"start_date": day.isoformat()})) == [appeal.tracking_no]
+    assert ids(client.get(URL, {"start_date": (day + timedelta(days=1)).isoformat()})) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-06-01T00:00:00+08:00"}, "90"),
+        ({"start_date": "2026-03-01T00:00:00+08:00", "end_date": "2026-02-01T00:00:00+08:00"}, "90"),
+        ({"start_date": "yesterday"}, "start_date"),
+        ({"end_date": "2026-13-45"}, "end_date"),
+        ({"status": "pending"}, "status"),
+        ({"service_request_id": "QS-2026-000001,<script>"}, "service_request_id"),
+        ({"service_request_id": "QS\x00"}, "service_request_id"),
+        ({"service_code": "a" * 61}, "service_code"),
+    ],
+)
+def test_bad_filters_are_400_in_the_error_format(client, params, fragment):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    errors = body(response)
+    assert errors and all(e["code"] == 400 for e in errors)
+    assert any(fragment in e["description"] for e in errors)
+
+
+def test_an_unknown_service_code_filter_is_404(client):
+    response = client.get(URL, {"service_code": "nosuch.help"})
+    assert response.status_code == 404
+    assert body(response)[0]["code"] == 404
+
+
+def test_service_request_ids_override_the_other_filters(client, places):
+    old = published(area=places["community"], submitted_at=timezone.now() - timedelta(days=300))
+    new = published(area=places["community"], kind=AppealType.PRAISE)
+    hidden = f.appeal(area=places["community"])
+    wanted = f"{old.tracking_no.lower()}, {new.tracking_no},{hidden.tracking_no},QS-1999-000001"
+    response = client.get(URL, {"service_request_id": wanted, "service_code": "bianmin.help", "status": "closed"})
+    assert ids(response) == [new.tracking_no, old.tracking_no]
+
+
+def test_the_list_stops_at_1000_requests_newest_first(client, places):
+    now = timezone.now()
+    template = f.appeal(area=places["community"])
+    rows = [
+        Appeal(
+            tracking_no=f"QS-2026-9{n:05d}",
+            kind=template.kind,
+            area=template.area,
+            subdistrict=template.subdistrict,
+            title="t",
+            content="c",
+            submitter_phone="13900000000",
+            consent_to_publish=True,
+            publish_approved=True,
+            submitted_at=now - timedelta(minutes=n),
+            response_due=now,
+            resolve_due=now,
+        )
+        for n in range(1, 1006)
+    ]
+    Appeal.objects.bulk_create(rows)
+    listed = ids(client.get(URL))
+    assert len(listed) == 1000
+    assert listed[0] == "QS-2026-900001" and listed[-1] == "QS-2026-901000"
+
+
+def test_a_single_request_by_tracking_number(client, places):
+    appeal = published(area=places["compound"])
+    response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.json")
+    assert response.status_code == 200
+    [item] = body(response)
+    assert item["service_request_id"] == appeal.tracking_no
+    # a 小区 is published as its 社区, with the 社区's centre
+    assert item["address"] == "泉山区泰山街道泰山社区"
+    assert item["address_id"] == "320311010001"
+    assert (item["lat"], item["long"]) == (34.25, 117.18)
+
+
+def test_a_request_in_a_subdistrict_without_a_centre_has_no_point(client):
+    appeal = published(area=f.subdistrict("七里沟街道"))
+    [item] = body(client.get(f"/open311/v2/requests/{appeal.tracking_no}.json"))
+    assert item["address"] == "泉山区七里沟街道"
+    assert item["address_id"] == str(appeal.area_id)
+    assert item["lat"] is None and item["long"] is None
+
+
+def test_a_community_without_a_centre_falls_back_to_the_subdistrict_centre(client, places):
+    bare = f.community("文昌社区", parent=places["subdistrict"])
+    appeal = published(area=bare)
+    [item] = body(client.get(f"/open311/v2/requests/{appeal.tracking_no}.json"))
+    assert item["address"] == "泉山区泰山街道文昌社区"
+    assert (item["lat"], item["long"]) == (34.24, 117.17)
+
+
+def test_unpublished_unknown_and_malformed_ids_are_404(client, places):
+    hidden = f.appeal(area=places["community"])
+    for request_id in (hidden.tracking_no, "QS-2026-999999", "x" * 40, "QS%00"):
+        response = client.get(f"/open311/v2/requests/{request_id}.json")
+        assert response.status_code == 404, request_id
+        assert body(response)[0]["code"] == 404
+
+
+def test_a_single_request_in_xml_is_wrapped_in_service_requests(client, places):
+    appeal = published(area=places["community"], content="路灯 & 井盖 <损坏>")
+    response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.xml")
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    root = xml(response)
+    assert root.tag == "service_requests"
+    [request] = root.findall("request")
+    assert request.findtext("service_request_id") == appeal.tracking_no
+    assert request.findtext("status") == "open"
+    assert request.findtext("description") == "路灯 & 井盖 <损坏>"
+    assert request.findtext("lat") == "34.25"
+    assert request.find("media_url") is not None and request.findtext("media_url") == ""
+    assert [c.tag for c in request] == list(body(client.get(f"/open311/v2/requests/{appeal.tracking_no}.json"))[0])
+
+
+def test_control_characters_never_break_the_xml(client, places):
+    appeal = published(area=places["community"])
+    Appeal.objects.filter(pk=appeal.pk).update(content="灯坏了\x01\x0b了")
+    root = xml(client.get("/open311/v2/requests.xml"))
+    assert root.findtext("request/description") == "灯坏了了"
+
+
+def test_responses_never_contain_the_residents_personal_data(client, places):
+    appeal = published(
+        area=places["compound"],
+        submitter_name="欧阳测试者",
+        submitter_phone="13987654321",
+        submitter_contact="ouyang-unique@example.org",
+        location_text="矿山小区7号楼3单元502室门口",
+        latitude=Decimal("34.261234"),
+        longitude=Decimal("117.191234"),
+        content="我家门口路灯坏了，电话 13987654321。",
+    )
+    appeal = resolved(appeal, reply="已联系欧阳先生 13987654321 处理完毕。")
+    urls = [
+        "/open311/v2/requests.json",
+        "/open311/v2/requests.xml",
+        f"/open311/v2/requests/{appeal.tracking_no}.json",
+        f"/open311/v2/requests/{appeal.tracking_no}.xml",
+        f"/open311/v2/requests.json?service_request_id={appeal.tracking_no}",
+    ]
+    for url in urls:
+        content = client.get(url).content.decode("utf-8")
+        assert appeal.tracking_no in content
+        for secret in ("欧阳测试者", "13987654321", "ouyang-unique", "7号楼3单元502", "34.261234", "117.191234"):
+            assert secret not in content, (url, secret)
+
+
+def test_the_list_takes_one_query_whatever_the_volume(client, places, django_assert_max_num_queries):
+    communities = [places["community"], places["kangju"], places["compound"], places["subdistrict"]]
+    for n in range(3):
+        resolved(published(area=communities[n % 4], programme=f.programme("lvse")))
+    with django_assert_max_num_queries(1):
+        small = client.get(URL)
+    for n in range(30):
+        appeal = published(area=communities[n % 4], programme=f.programme("bianmin") if n % 2 else None)
+        if n % 3 == 0:
+            resolved(appeal)
+    with django_assert_max_num_queries(1):
+        large = client.get(URL)
+    with django_assert_max_num_queries(1):
+        client.get("/open311/v2/requests.xml", {"status": "closed", "service_code": "general.help"})
+    assert len(body(small)) == 3 and len(body(large)) == 33
+
+
+def test_responses_are_open_to_other_origins(client):
+    assert client.get(URL)["Access-Control-Allow-Origin"] == "*"
+
+
+def test_get_requests_are_throttled_per_ip(client, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "ip": "3/min"}
+    statuses = [client.get(URL).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/open311/v2/services.xml")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert xml(response).findtext("error/code") == "429"
