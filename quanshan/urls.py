@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", common_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("apps.open311.urls")),
     path("", include("apps.public.urls")),
 ]
 if settings.DEBUG:
