@@ -1,13 +1,102 @@
+"""Atom feeds of progress updates: all, per programme, per project, per area.
+
+Only updates of published projects; nothing about residents' requests, so no personal data
+can reach a feed reader. Author names of officials are left out too.
+"""
+
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from apps.places.models import Area
+from apps.programmes.models import Programme
+from apps.projects.models import ProgressUpdate, Project
+from apps.public import selectors
 
 
-class AllUpdatesFeed(Feed):
+class UpdatesFeed(Feed):
     feed_type = Atom1Feed
-    title = "泉山六心 · 项目进展"
-    link = "/"
 
-    def items(self):
-        return []
+    def title(self, obj=None) -> str:
+        return _("泉山六心 · 项目进展")
+
+    def subtitle(self, obj=None) -> str:
+        return _("泉山区“六心工程”民生项目的最新进展")
+
+    def link(self, obj=None) -> str:
+        return reverse("public:home")
+
+    def items(self, obj=None) -> list[ProgressUpdate]:
+        return selectors.feed_updates()
+
+    def item_title(self, item: ProgressUpdate) -> str:
+        return _("%(project)s：进度 %(progress)s%%") % {"project": item.project.title, "progress": item.progress}
+
+    def item_description(self, item: ProgressUpdate) -> str:
+        return item.text
+
+    def item_link(self, item: ProgressUpdate) -> str:
+        return reverse("public:project_detail", args=[item.project_id]) + f"#update-{item.pk}"
+
+    def item_guid(self, item: ProgressUpdate) -> str:
+        return f"tag:quanshan-liuxin,{item.created_at:%Y-%m-%d}:update-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: ProgressUpdate) -> datetime:
+        return item.created_at
+
+    def item_categories(self, item: ProgressUpdate) -> list[str]:
+        return [item.project.programme.name]
+
+
+class AllUpdatesFeed(UpdatesFeed):
+    pass
+
+
+class ProgrammeUpdatesFeed(UpdatesFeed):
+    def get_object(self, request: HttpRequest, code: str) -> Programme:
+        return selectors.programme_or_404(code)
+
+    def title(self, obj: Programme) -> str:
+        return _("泉山六心 · %(name)s · 项目进展") % {"name": obj.name}
+
+    def link(self, obj: Programme) -> str:
+        return reverse("public:programme_detail", args=[obj.code])
+
+    def items(self, obj: Programme) -> list[ProgressUpdate]:
+        return selectors.feed_updates(programme=obj)
+
+
+class ProjectUpdatesFeed(UpdatesFeed):
+    def get_object(self, request: HttpRequest, pk: int) -> Project:
+        return selectors.public_project_or_404(pk)
+
+    def title(self, obj: Project) -> str:
+        return _("泉山六心 · %(name)s · 项目进展") % {"name": obj.title}
+
+    def link(self, obj: Project) -> str:
+        return reverse("public:project_detail", args=[obj.pk])
+
+    def items(self, obj: Project) -> list[ProgressUpdate]:
+        return selectors.feed_updates(project=obj)
+
+
+class AreaUpdatesFeed(UpdatesFeed):
+    def get_object(self, request: HttpRequest, pk: int) -> Area:
+        return selectors.area_or_404(pk)
+
+    def title(self, obj: Area) -> str:
+        return _("泉山六心 · %(name)s · 项目进展") % {"name": obj.name}
+
+    def link(self, obj: Area) -> str:
+        return reverse("public:area_detail", args=[obj.pk])
+
+    def items(self, obj: Area) -> list[ProgressUpdate]:
+        return selectors.feed_updates(area=obj)

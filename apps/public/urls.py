@@ -2,13 +2,26 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.public import feeds, views
+from apps.public import feeds, views, views_requests, views_stats
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programmes/<slug:code>/", views.programme_detail, name="programme_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("areas/<int:pk>/", views.area_detail, name="area_detail"),
     path("display/", views.display_set, name="display"),
+    # Residents' requests and the 三率 (views_requests, views_stats)
+    path("requests/", views_requests.request_list, name="request_list"),
+    path("requests/new/", views_requests.request_new, name="request_new"),
+    path("requests/new/done/", views_requests.request_submitted, name="request_submitted"),
+    path("requests/track/", views_requests.request_track, name="request_track"),
+    path("stats/", views_stats.stats, name="stats"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),
+    path("feeds/programmes/<slug:code>/", feeds.ProgrammeUpdatesFeed(), name="feed_programme"),
+    path("feeds/projects/<int:pk>/", feeds.ProjectUpdatesFeed(), name="feed_project"),
+    path("feeds/areas/<int:pk>/", feeds.AreaUpdatesFeed(), name="feed_area"),
 ]

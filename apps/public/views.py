@@ -2,18 +2,107 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
+from apps.public import charts, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, TEXT_COOKIE
+from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", {})
+    year = timezone.localdate().year
+    figures = selectors.programme_figures(year=year)
+    rates = selectors.rates_by_subdistrict()
+    context = {
+        "year": year,
+        "figures": figures,
+        "status_chart": charts.programme_status_chart(figures),
+        "requests_chart": charts.monthly_requests_chart(selectors.requests_per_month()),
+        "rates_chart": charts.rates_chart(rates),
+        "rates": rates,
+        "updates": selectors.latest_updates(),
+        "subdistricts": selectors.subdistrict_list(),
+    }
+    return render(request, "public/home.html", context)
+
+
+def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    programme = selectors.programme_or_404(code)
+    year = timezone.localdate().year
+    figures = selectors.programme_figures(year=year, code=programme.code)
+    context = {
+        "programme": programme,
+        "year": year,
+        "figures": figures[0],
+        "charts": charts.programme_breakdown_charts(figures[0]),
+        "page_obj": selectors.programme_projects(programme=programme, page=request.GET.get("page")),
+    }
+    return render(request, "public/programme_detail.html", context)
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(
+        request.GET,
+        programmes=selectors.programmes(),
+        areas=selectors.filter_areas(),
+        years=selectors.project_years(),
+    )
+    filters = form.filters()
+    page_obj = selectors.project_list(filters=filters, page=request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page_obj": page_obj,
+        "ordering_labels": ORDERING_LABELS,
+    }
+    return render(request, "public/project_list.html", context)
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.project_detail(pk=pk)
+    project = detail.project
+    points = [_point(project.title, project.latitude, project.longitude)] if project.has_point else []
+    context = {
+        "detail": detail,
+        "project": project,
+        "map_points": points,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,
+        "red_threshold": settings.HEALTH_RED_THRESHOLD,
+    }
+    return render(request, "public/project_detail.html", context)
+
+
+def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.area_detail(pk=pk)
+    area = detail.area
+    points = [_point(area.name, area.latitude, area.longitude)] if area.has_point else []
+    points += [
+        _point(p.title, p.latitude, p.longitude, reverse("public:project_detail", args=[p.pk]))
+        for p in detail.project_points
+    ]
+    context = {
+        "detail": detail,
+        "area": area,
+        "map_points": points,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "public/area_detail.html", context)
+
+
+def _point(label: str, latitude: Decimal, longitude: Decimal, url: str = "") -> dict:
+    return {"label": label, "lat": float(latitude), "lng": float(longitude), "url": url}
 
 
 @never_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from apps.public.display import DisplayPrefs, prefs_from_request
 
@@ -50,3 +51,29 @@ def query_with(context, **changes) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def localized(obj, field_name: str) -> str:
+    """`obj.<field>_en` when the page is in English and it is filled in, else `obj.<field>`."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field_name}_en", "")
+        if english:
+            return english
+    return getattr(obj, field_name, "")
+
+
+@register.filter
+def percent_width(value) -> str:
+    """A progress value as a CSS width, clamped to 0–100 and dot-decimal whatever the locale."""
+    try:
+        number = min(100.0, max(0.0, float(value)))
+    except (TypeError, ValueError):
+        number = 0.0
+    return f"{number:.1f}%"
+
+
+@register.simple_tag
+def page_numbers(page_obj) -> list:
+    """Page numbers around the current page, with `…` gaps, for the pagination bar."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))

@@ -1,0 +1,477 @@
+"""Reads behind the public pages and feeds.
+
+Every function runs a fixed number of queries, whatever the amount of data (the tests in
+`tests/public/test_query_counts.py` hold them to it). Only what residents may see comes out of
+here: published projects (`is_public`), published requests (`Appeal.objects.published()`), and
+aggregate counts. A request's `location_text` is never read for the public: residents type
+exact addresses into it, so public pages place a request only by its 街道/社区/小区.
+
+Lists show top-level projects; sub-projects appear on their parent's page, so a programme's
+figures do not count the same work twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from apps.appeals.models import Appeal
+from apps.appeals.selectors import Rates, appeal_rates
+from apps.places.models import Area, AreaLevel
+from apps.programmes.models import Programme
+from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
+
+PAGE_SIZE = 20
+LATEST_UPDATES = 6
+FEED_SIZE = 30
+AREA_REQUESTS = 10
+PROJECT_REQUESTS = 20
+
+# `ordering` values of the project list (same spelling as a DRF OrderingFilter would use).
+PROJECT_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "-updated_at": ("-updated_at", "-id"),
+    "-progress": ("-progress", "id"),
+    "progress": ("progress", "id"),
+    "planned_finish": ("planned_finish", "id"),
+    "-planned_investment": ("-planned_investment", "id"),
+    "title": ("title", "id"),
+}
+DEFAULT_ORDERING = "-updated_at"
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+def public_projects() -> QuerySet[Project]:
+    return Project.objects.filter(is_public=True)
+
+
+def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
+    """Projects of one schedule colour today, computed in the database from the stored
+    `yellow_from` / `red_from` dates (see `Project`)."""
+    today = today or timezone.localdate()
+    red_from, yellow_from = f"{prefix}red_from", f"{prefix}yellow_from"
+    not_red = Q(**{f"{red_from}__isnull": True}) | Q(**{f"{red_from}__gt": today})
+    if health == Health.RED:
+        return Q(**{f"{red_from}__lte": today})
+    if health == Health.YELLOW:
+        return Q(**{f"{yellow_from}__lte": today}) & not_red
+    if health == Health.GREEN:
+        return (Q(**{f"{yellow_from}__isnull": True}) | Q(**{f"{yellow_from}__gt": today})) & not_red
+    raise ValueError(f"unknown health {health!r}")
+
+
+def _appeals_in_area(area: Area) -> QuerySet[Appeal]:
+    """Requests located in `area` or below it (a 街道's 社区, a 社区's 小区)."""
+    if area.level == AreaLevel.SUBDISTRICT:
+        return Appeal.objects.filter(subdistrict=area)
+    return Appeal.objects.filter(Q(area=area) | Q(area__parent=area))
+
+
+def _projects_in_area(area: Area) -> QuerySet[Project]:
+    area_ids = Area.objects.filter(_area_tree_q(area)).values("pk")
+    return public_projects().filter(
+        pk__in=Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id")
+    )
+
+
+def _area_tree_q(area: Area) -> Q:
+    if area.level == AreaLevel.DISTRICT:
+        return Q()
+    if area.level == AreaLevel.SUBDISTRICT:
+        return Q(subdistrict=area)
+    return Q(pk=area.pk) | Q(parent=area)
+
+
+@dataclass
+class ProjectFilters:
+    programme: Programme | None = None
+    area: Area | None = None
+    status: str = ""
+    year: int | None = None
+    health: str = ""
+    q: str = ""
+    ordering: str = DEFAULT_ORDERING
+
+    @property
+    def active(self) -> bool:
+        return any([self.programme, self.area, self.status, self.year, self.health, self.q])
+
+
+def project_list(*, filters: ProjectFilters, page: int | str | None = 1, today: date | None = None) -> Page:
+    """One page of published top-level projects: count, page and their areas (3 queries)."""
+    qs = public_projects().filter(parent__isnull=True)
+    if filters.programme:
+        qs = qs.filter(programme=filters.programme)
+    if filters.area:
+        qs = qs.filter(pk__in=_projects_in_area(filters.area).values("pk"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.health:
+        qs = qs.filter(health_q(filters.health, today))
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(summary__icontains=filters.q))
+    ordering = PROJECT_ORDERINGS.get(filters.ordering, PROJECT_ORDERINGS[DEFAULT_ORDERING])
+    qs = (
+        qs.select_related("programme", "lead_department")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id")))
+        .order_by(*ordering)
+    )
+    return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def project_years() -> list[int]:
+    return list(public_projects().order_by("-year").values_list("year", flat=True).distinct())
+
+
+def filter_areas() -> list[Area]:
+    """街道 and their 社区, in tree order, for the area filter (one query)."""
+    areas = list(
+        Area.objects.filter(level__in=[AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY]).order_by("level", "order", "id")
+    )
+    children: dict[int, list[Area]] = {}
+    for area in areas:
+        if area.level == AreaLevel.COMMUNITY:
+            children.setdefault(area.parent_id, []).append(area)
+    for area in areas:
+        area.communities = children.get(area.pk, [])
+    return [a for a in areas if a.level == AreaLevel.SUBDISTRICT]
+
+
+def programmes() -> list[Programme]:
+    return list(Programme.objects.order_by("order", "code"))
+
+
+@dataclass
+class ProjectDetail:
+    project: Project
+    areas: list[Area]
+    co_departments: list
+    milestones: list
+    updates: list[ProgressUpdate]
+    photos_by_stage: dict[str, list[ProjectPhoto]]
+    subprojects: list[Project]
+    requests: list[Appeal]
+    today: date
+
+    @property
+    def expected_progress(self) -> Decimal:
+        return self.project.expected_progress(self.today)
+
+    @property
+    def behind_by(self) -> Decimal:
+        if self.project.status == ProjectStatus.COMPLETED:
+            return Decimal("0")
+        return max(Decimal("0"), self.expected_progress - self.project.progress)
+
+    @property
+    def health(self) -> Health:
+        return self.project.health_on(self.today)
+
+
+def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
+    """A published project with everything its page shows (9 queries)."""
+    today = today or timezone.localdate()
+    project = public_projects().select_related("programme", "lead_department", "parent").filter(pk=pk).first()
+    if project is None or (project.parent_id and not project.parent.is_public):
+        raise Http404
+    updates = list(
+        project.updates.order_by("-date", "-id").prefetch_related(
+            Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id"))
+        )
+    )
+    photos_by_stage: dict[str, list[ProjectPhoto]] = {}
+    for photo in project.photos.order_by("-is_cover", "taken_on", "id"):
+        photos_by_stage.setdefault(photo.stage, []).append(photo)
+    requests = list(
+        Appeal.objects.published()
+        .filter(projects=project)
+        .select_related("area", "subdistrict")
+        .only(
+            "tracking_no",
+            "kind",
+            "status",
+            "title",
+            "submitted_at",
+            "submitter_name",
+            "area__name",
+            "area__level",
+            "subdistrict__name",
+        )
+        .order_by("-submitted_at", "-id")[:PROJECT_REQUESTS]
+    )
+    return ProjectDetail(
+        project=project,
+        areas=list(project.areas.select_related("parent").order_by("level", "order", "id")),
+        co_departments=list(project.co_departments.order_by("order", "id")),
+        milestones=list(project.milestones.order_by("order", "planned_date", "id")),
+        updates=updates,
+        photos_by_stage=photos_by_stage,
+        subprojects=list(public_projects().filter(parent=project).order_by("id")),
+        requests=requests,
+        today=today,
+    )
+
+
+# --- Programmes and the dashboard ----------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeFigures:
+    programme: Programme
+    total: int
+    completed: int
+    in_progress: int
+    planned: int
+    suspended: int
+    average_progress: Decimal | None
+    planned_investment: Decimal
+    invested: Decimal
+    red: int
+    yellow: int
+
+    @property
+    def green(self) -> int:
+        return self.total - self.red - self.yellow
+
+    @property
+    def investment_ratio(self) -> Decimal | None:
+        if not self.planned_investment:
+            return None
+        return (self.invested * 100 / self.planned_investment).quantize(Decimal("0.1"))
+
+
+def programme_figures(*, year: int, today: date | None = None, code: str | None = None) -> list[ProgrammeFigures]:
+    """Per programme, its published top-level projects of `year`: counts by status and
+    health, average progress and money (one query)."""
+    today = today or timezone.localdate()
+    base = Q(projects__is_public=True, projects__parent__isnull=True, projects__year=year)
+
+    def count(extra: Q | None = None) -> Count:
+        return Count("projects", filter=base & extra if extra is not None else base)
+
+    qs = Programme.objects.order_by("order", "code")
+    if code is not None:
+        qs = qs.filter(code=code)
+    rows = qs.annotate(
+        n_total=count(),
+        n_completed=count(Q(projects__status=ProjectStatus.COMPLETED)),
+        n_in_progress=count(Q(projects__status=ProjectStatus.IN_PROGRESS)),
+        n_planned=count(Q(projects__status=ProjectStatus.PLANNED)),
+        n_suspended=count(Q(projects__status=ProjectStatus.SUSPENDED)),
+        n_red=count(health_q(Health.RED, today, "projects__")),
+        n_yellow=count(health_q(Health.YELLOW, today, "projects__")),
+        avg_progress=Avg("projects__progress", filter=base),
+        sum_planned=Sum("projects__planned_investment", filter=base),
+        sum_invested=Sum("projects__invested", filter=base),
+    )
+    return [
+        ProgrammeFigures(
+            programme=p,
+            total=p.n_total,
+            completed=p.n_completed,
+            in_progress=p.n_in_progress,
+            planned=p.n_planned,
+            suspended=p.n_suspended,
+            average_progress=(Decimal(p.avg_progress).quantize(Decimal("0.1")) if p.avg_progress is not None else None),
+            planned_investment=p.sum_planned or Decimal("0"),
+            invested=p.sum_invested or Decimal("0"),
+            red=p.n_red,
+            yellow=p.n_yellow,
+        )
+        for p in rows
+    ]
+
+
+def programme_projects(*, programme: Programme, page: int | str | None = 1) -> Page:
+    return project_list(filters=ProjectFilters(programme=programme, ordering="-progress"), page=page)
+
+
+def latest_updates(*, limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:
+    """The newest progress updates of published projects, with their photos (2 queries)."""
+    return list(
+        ProgressUpdate.objects.filter(project__is_public=True)
+        .select_related("project", "project__programme")
+        .prefetch_related(Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id")))
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def month_starts(*, months: int, now: datetime | None = None) -> list[date]:
+    """The first days of the last `months` calendar months, oldest first, this month last."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+        starts.append(first)
+    return list(reversed(starts))
+
+
+@dataclass
+class MonthlyRequests:
+    months: list[date]
+    received: list[int]
+    resolved: list[int]
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day))
+
+
+def requests_per_month(*, months: int = 12, now: datetime | None = None, area: Area | None = None) -> MonthlyRequests:
+    """Requests received and resolved in each of the last `months` months (2 queries).
+
+    Counts include every request, published or not: a count shows nobody's data."""
+    starts = month_starts(months=months, now=now)
+    since = _aware(starts[0])
+    qs = _appeals_in_area(area) if area is not None else Appeal.objects.all()
+
+    def per_month(field_name: str) -> dict[date, int]:
+        rows = (
+            qs.filter(**{f"{field_name}__gte": since})
+            .annotate(month=TruncMonth(field_name))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("id"))
+        )
+        result: dict[date, int] = {}
+        for row in rows:
+            month = row["month"]
+            if isinstance(month, datetime):
+                month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+            result[month] = result.get(month, 0) + row["n"]
+        return result
+
+    received = per_month("submitted_at")
+    resolved = per_month("resolved_at")
+    return MonthlyRequests(
+        months=starts,
+        received=[received.get(m, 0) for m in starts],
+        resolved=[resolved.get(m, 0) for m in starts],
+    )
+
+
+def rates_period(*, months: int = 12, now: datetime | None = None) -> tuple[datetime, datetime]:
+    starts = month_starts(months=months, now=now)
+    return _aware(starts[0]), now or timezone.now()
+
+
+def rates_by_subdistrict(*, months: int = 12, now: datetime | None = None) -> list[Rates]:
+    start, end = rates_period(months=months, now=now)
+    return appeal_rates(start=start, end=end, group_by="subdistrict", now=now)
+
+
+# --- Areas ---------------------------------------------------------------------------------------
+
+
+def subdistrict_list() -> list[Area]:
+    return list(Area.objects.filter(level=AreaLevel.SUBDISTRICT).order_by("order", "id"))
+
+
+@dataclass
+class AreaDetail:
+    area: Area
+    children: list[Area]
+    projects: list[Project]
+    project_count: int
+    requests: list[Appeal]
+    rates: Rates | None
+    period: tuple[datetime, datetime]
+    project_points: list[Project] = field(default_factory=list)
+
+
+def area_projects(area: Area) -> QuerySet[Project]:
+    return _projects_in_area(area).filter(parent__isnull=True)
+
+
+def area_detail(*, pk: int, now: datetime | None = None, project_limit: int = PAGE_SIZE) -> AreaDetail:
+    """A 街道, 社区 or 小区 with its projects, published requests and 三率 (8 queries)."""
+    area = (
+        Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT)
+        .select_related("parent", "parent__parent", "subdistrict")
+        .filter(pk=pk)
+        .first()
+    )
+    if area is None:
+        raise Http404
+    children = list(area.children.order_by("order", "id"))
+    projects_qs = area_projects(area).select_related("programme", "lead_department").order_by("-updated_at", "-id")
+    projects = list(projects_qs[:project_limit])
+    project_count = area_projects(area).count()
+    appeals = _appeals_in_area(area)
+    requests = list(
+        appeals.published()
+        .select_related("area", "subdistrict")
+        .only(
+            "tracking_no",
+            "kind",
+            "status",
+            "title",
+            "submitted_at",
+            "submitter_name",
+            "public_reply",
+            "area__name",
+            "area__level",
+            "subdistrict__name",
+        )
+        .order_by("-submitted_at", "-id")[:AREA_REQUESTS]
+    )
+    start, end = rates_period(now=now)
+    rows = appeal_rates(start=start, end=end, group_by="subdistrict", now=now, queryset=appeals)
+    rates = rows[0] if rows else None
+    return AreaDetail(
+        area=area,
+        children=children,
+        projects=projects,
+        project_count=project_count,
+        requests=requests,
+        rates=rates,
+        period=(start, end),
+        project_points=[p for p in projects if p.has_point],
+    )
+
+
+# --- Feeds ---------------------------------------------------------------------------------------
+
+
+def feed_updates(*, programme: Programme | None = None, project: Project | None = None, area: Area | None = None):
+    """The newest progress updates of published projects for a feed (1 query)."""
+    qs = ProgressUpdate.objects.filter(project__is_public=True).select_related("project", "project__programme")
+    if programme is not None:
+        qs = qs.filter(project__programme=programme)
+    if project is not None:
+        qs = qs.filter(project=project)
+    if area is not None:
+        qs = qs.filter(project__in=_projects_in_area(area).values("pk"))
+    return list(qs.order_by("-created_at", "-id")[:FEED_SIZE])
+
+
+def public_project_or_404(pk: int) -> Project:
+    project = public_projects().filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def programme_or_404(code: str) -> Programme:
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def area_or_404(pk: int) -> Area:
+    area = Area.objects.filter(pk=pk, level__gte=AreaLevel.SUBDISTRICT).first()
+    if area is None:
+        raise Http404
+    return area

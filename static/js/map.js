@@ -1,0 +1,44 @@
+// A Leaflet map of the points printed in the page. The points are also listed as text,
+// so the page stays whole when the map tiles (or this script) cannot load.
+(function () {
+  "use strict";
+  var el = document.querySelector("[data-map]");
+  if (!el || !window.L) return;
+  var data = document.getElementById(el.getAttribute("data-map"));
+  var points = data ? JSON.parse(data.textContent) : [];
+  if (!points.length) return;
+  el.hidden = false;
+  var map = window.L.map(el, { scrollWheelZoom: false });
+  var tiles = window.L.tileLayer(el.getAttribute("data-tile-url"), {
+    maxZoom: 18,
+    attribution: el.getAttribute("data-tile-attribution")
+  });
+  var failed = 0, loaded = 0;
+  tiles.on("tileerror", function () {
+    failed += 1;
+    if (failed >= 4 && loaded === 0) {
+      el.classList.add("map--no-tiles");
+      var note = document.querySelector("[data-map-note]");
+      if (note) note.textContent = note.getAttribute("data-offline") || note.textContent;
+    }
+  });
+  tiles.on("tileload", function () { loaded += 1; });
+  tiles.addTo(map);
+  var bounds = [];
+  points.forEach(function (p) {
+    var marker = window.L.marker([p.lat, p.lng], { title: p.label, alt: p.label }).addTo(map);
+    var popup = document.createElement("span");
+    if (p.url) {
+      var a = document.createElement("a");
+      a.href = p.url;
+      a.textContent = p.label;
+      popup.appendChild(a);
+    } else {
+      popup.textContent = p.label;
+    }
+    marker.bindPopup(popup);
+    bounds.push([p.lat, p.lng]);
+  });
+  if (bounds.length === 1) map.setView(bounds[0], 15);
+  else map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+})();
