@@ -1,0 +1,270 @@
+"""Short-lived caching of public pages and expensive reads: prompt refresh, no stampede.
+
+The promise to readers: a cached page or value is never more than `FRESHNESS` (60 s) behind the
+database, and usually only as far behind as one recomputation.
+
+- Every entry keeps the time it was computed and the global *data version* of that moment.
+  Saving or deleting a domain object bumps the data version (see `bump_data_version` and
+  `apps.common.apps`), so the next read treats every entry as stale. An entry is also stale
+  `fresh_for` seconds (≤ 30 by default) after it was computed, which covers writes that bypass
+  the ORM's signals (`QuerySet.update`, raw SQL, `bulk_create`).
+- A stale entry is recomputed by exactly one caller, which takes a short lock with `cache.add`;
+  meanwhile everybody else is served the stale copy (stale-while-revalidate), so the first
+  request after a change is not the slow path for everybody at once.
+- A stale copy older than `FRESHNESS` is never served: callers then wait for the one
+  recomputation (like a miss) or, if it takes too long, compute themselves.
+- A missing entry is computed by one caller while the others wait up to `wait` seconds for it.
+- If the cache itself fails (Redis down), values are computed directly: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+FRESHNESS = 60  # seconds: the most a reader may lag behind a change
+DEFAULT_FRESH_FOR = 30  # seconds before an entry counts as stale even without a write
+LOCK_TIMEOUT = 30  # seconds: a crashed recomputation frees its lock after this long
+KEEP_FOR = 10 * 60  # seconds an entry stays in the cache (stale copies are useful until FRESHNESS)
+POLL_INTERVAL = 0.05
+VERSION_KEY = "data-version"
+# Apps whose saved or deleted rows can change a public page; see apps.common.apps.
+INVALIDATING_APPS = frozenset({"places", "programmes", "projects", "appeals"})
+
+_MISSING = object()
+# Stored in place of a value that `cache_if` refused, so callers compute it without waiting.
+UNCACHEABLE = "__uncacheable__"
+
+
+def _is_uncacheable(value: object) -> bool:
+    return isinstance(value, str) and value == UNCACHEABLE
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _initial_version() -> int:
+    # Time-based, so a version re-created after the cache lost it never equals an older one.
+    return int(_now() * 1000)
+
+
+def data_version() -> int:
+    """The current data version (one cache read; created on first use)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _initial_version(), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        if not cache.add(VERSION_KEY, _initial_version(), None):
+            cache.incr(VERSION_KEY)
+    except Exception:  # a cache outage must not break a write; entries expire by time anyway
+        logger.warning("could not bump the data version", exc_info=True)
+
+
+def _bump_after_commit() -> None:
+    _bump()
+
+
+def bump_on_change(sender: type, **kwargs: Any) -> None:
+    """Receiver for post_save, post_delete and m2m_changed: a domain row changed."""
+    if sender._meta.app_label in INVALIDATING_APPS:
+        bump_data_version()
+
+
+def bump_data_version() -> None:
+    """Mark every cached page and value stale. Call after a write that changes public data.
+
+    Bumps at once, and again when the surrounding transaction commits: a reader that
+    recomputed between the two saw uncommitted-to-it data and must not keep it.
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_after_commit)
+
+
+def cached_value(
+    key: str,
+    compute: Callable[[], T],
+    *,
+    fresh_for: int = DEFAULT_FRESH_FOR,
+    wait: float = 10.0,
+    cache_if: Callable[[T], bool] | None = None,
+) -> T:
+    """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
+
+    `cache_if(value)` may refuse to store a value (it is still returned).
+    """
+    if not 0 < fresh_for <= FRESHNESS:
+        raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
+    full_key = f"cv:{key}"
+    lock_key = f"{full_key}:lock"
+    try:
+        entry, version = _read(full_key)
+    except Exception:
+        logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
+        return compute()
+
+    now = _now()
+    if entry is not _MISSING:
+        value, computed_at, entry_version = entry
+        age = now - computed_at
+        if entry_version == version and 0 <= age < fresh_for:
+            # A key whose last value was refused by `cache_if` is computed by each caller.
+            return compute() if _is_uncacheable(value) else value
+        if age < FRESHNESS and not _is_uncacheable(value):
+            # Stale but within the promise: one caller refreshes, the others serve this copy.
+            if _try_lock(lock_key):
+                return _compute_and_store(full_key, lock_key, compute, version, cache_if)
+            return value
+
+    # Missing (or too old to serve): one caller computes, the others wait for its result.
+    deadline = now + wait
+    while True:
+        if _try_lock(lock_key):
+            return _compute_and_store(full_key, lock_key, compute, version, cache_if)
+        if _now() >= deadline:
+            return _compute_and_store(full_key, None, compute, version, cache_if)
+        time.sleep(POLL_INTERVAL)
+        try:
+            entry = cache.get(full_key, _MISSING)
+        except Exception:
+            return compute()
+        if entry is not _MISSING and entry[2] >= version and _now() - entry[1] < FRESHNESS:
+            return compute() if _is_uncacheable(entry[0]) else entry[0]
+
+
+def _read(full_key: str) -> tuple[Any, int]:
+    found = cache.get_many([full_key, VERSION_KEY])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = data_version()
+    return found.get(full_key, _MISSING), version
+
+
+def _try_lock(lock_key: str) -> bool:
+    try:
+        return cache.add(lock_key, 1, LOCK_TIMEOUT)
+    except Exception:
+        return True
+
+
+def _compute_and_store(
+    full_key: str,
+    lock_key: str | None,
+    compute: Callable[[], T],
+    version: int,
+    cache_if: Callable[[T], bool] | None,
+) -> T:
+    # The time and version are taken *before* computing: a write that lands during the
+    # computation bumps the version past this one, so the result is already stale.
+    computed_at = _now()
+    try:
+        value = compute()
+        stored = value if cache_if is None or cache_if(value) else UNCACHEABLE
+        try:
+            cache.set(full_key, (stored, computed_at, version), KEEP_FOR)
+        except Exception:
+            logger.warning("could not store %s in the cache", full_key, exc_info=True)
+        return value
+    finally:
+        if lock_key is not None:
+            try:
+                cache.delete(lock_key)
+            except Exception:
+                logger.warning("could not release %s", lock_key, exc_info=True)
+
+
+# --- Whole pages ----------------------------------------------------------------------------------
+
+# Cookies that make a page personal: with one of them, the page is neither served from nor
+# stored in the shared cache.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# The view's own headers worth keeping; middleware adds the rest again on every response.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Content-Disposition")
+
+
+def page_cache_key(request: HttpRequest, vary_cookies: Iterable[str] = ()) -> str:
+    """Path, sorted query, language and the display cookies that change the page."""
+    query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    cookies = [(name, request.COOKIES.get(name, "")) for name in vary_cookies]
+    raw = repr((request.path, query, get_language(), cookies))
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _page_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def cached_page(
+    *, fresh_for: int = DEFAULT_FRESH_FOR, vary_cookies: Iterable[str] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Cache an anonymous GET page's rendered response per path, query, language and `vary_cookies`.
+
+    Pages that set cookies, use a CSRF token, fail, or are seen by a logged-in user (or one
+    with pending messages) are never shared.
+    """
+    vary_cookies = tuple(vary_cookies)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or any(name in request.COOKIES for name in PERSONAL_COOKIES):
+                return view(request, *args, **kwargs)
+            uncached: list[HttpResponse] = []
+
+            def render() -> tuple[int, bytes, list[tuple[str, str]]] | None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if not _page_is_cacheable(request, response):
+                    uncached.append(response)
+                    return None
+                headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+                return response.status_code, response.content, headers
+
+            page = cached_value(
+                page_cache_key(request, vary_cookies), render, fresh_for=fresh_for, cache_if=lambda p: p is not None
+            )
+            if page is None:
+                # This caller rendered a page that must not be shared; send it as it is.
+                return uncached[0]
+            status, content, headers = page
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+
+        return wrapper
+
+    return decorator

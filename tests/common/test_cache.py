@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+
+from apps.common import cache as qcache
+from apps.common.cache import (
+    FRESHNESS,
+    bump_data_version,
+    cached_page,
+    cached_value,
+    data_version,
+)
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Clock:
+    """Stands in for the wall clock of apps.common.cache, so tests can move time forward."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(qcache, "_now", clock)
+    return clock
+
+
+class Counter:
+    def __init__(self, value: object = "v") -> None:
+        self.calls = 0
+        self.value = value
+
+    def __call__(self) -> object:
+        self.calls += 1
+        return f"{self.value}{self.calls}"
+
+
+def test_a_value_is_computed_once_while_fresh(clock):
+    compute = Counter()
+    assert cached_value("k", compute) == "v1"
+    clock.advance(29)
+    assert cached_value("k", compute) == "v1"
+    assert compute.calls == 1
+
+
+def test_a_value_is_recomputed_after_its_freshness_runs_out(clock):
+    compute = Counter()
+    cached_value("k", compute, fresh_for=30)
+    clock.advance(31)
+    assert cached_value("k", compute, fresh_for=30) == "v2"
+
+
+def test_freshness_beyond_the_sixty_second_promise_is_refused():
+    with pytest.raises(ValueError):
+        cached_value("k", Counter(), fresh_for=FRESHNESS + 1)
+
+
+def test_bumping_the_data_version_makes_the_next_read_recompute(clock):
+    compute = Counter()
+    cached_value("k", compute)
+    bump_data_version()
+    assert cached_value("k", compute) == "v2"
+    assert cached_value("k", compute) == "v2"
+
+
+def test_the_data_version_grows_with_each_bump():
+    first = data_version()
+    bump_data_version()
+    bump_data_version()
+    assert data_version() == first + 2
+
+
+def test_the_data_version_is_recreated_after_the_cache_lost_it(clock):
+    first = data_version()
+    cache.clear()
+    clock.advance(1)
+    bump_data_version()
+    assert data_version() > first
+
+
+def test_while_one_caller_refreshes_a_stale_value_the_others_get_the_stale_copy(clock):
+    compute = Counter()
+    cached_value("k", compute)
+    bump_data_version()
+    cache.add("cv:k:lock", 1)  # somebody else is recomputing right now
+    assert cached_value("k", compute) == "v1"
+    assert compute.calls == 1
+
+
+def test_a_stale_copy_older_than_the_promise_is_never_served(clock):
+    compute = Counter()
+    cached_value("k", compute)
+    clock.advance(FRESHNESS + 1)
+    cache.add("cv:k:lock", 1)  # a recomputation that never finishes
+    assert cached_value("k", compute, wait=0) == "v2"
+
+
+def test_a_failed_computation_releases_the_lock_and_raises():
+    def boom() -> str:
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        cached_value("k", boom)
+    assert cache.get("cv:k:lock") is None
+    assert cached_value("k", Counter()) == "v1"
+
+
+def test_a_refused_value_is_returned_but_not_kept():
+    compute = Counter()
+    assert cached_value("k", compute, cache_if=lambda v: False) == "v1"
+    assert cached_value("k", compute, cache_if=lambda v: False) == "v2"
+
+
+def test_a_cache_outage_falls_back_to_computing():
+    unreachable = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    with override_settings(CACHES={"default": unreachable}):
+        assert cached_value("k", Counter()) == "v1"
+        bump_data_version()  # must not raise either
+
+
+def run_concurrently(n: int, func) -> list[object]:
+    results: list[object] = [None] * n
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = func()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return results
+
+
+class SlowCounter(Counter):
+    def __call__(self) -> object:
+        self.calls += 1
+        time.sleep(0.3)
+        return f"{self.value}{self.calls}"
+
+
+def test_concurrent_callers_on_a_cold_key_compute_it_only_once():
+    compute = SlowCounter()
+    results = run_concurrently(8, lambda: cached_value("cold", compute))
+    assert compute.calls == 1
+    assert results == ["v1"] * 8
+
+
+def test_concurrent_callers_after_a_change_compute_once_and_never_wait():
+    compute = SlowCounter()
+    cached_value("hot", compute)
+    bump_data_version()
+    started = time.monotonic()
+    waits: list[float] = []
+
+    def read() -> object:
+        value = cached_value("hot", compute)
+        waits.append(time.monotonic() - started)
+        return value
+
+    results = run_concurrently(8, read)
+    assert compute.calls == 2
+    assert sorted(results) == ["v1"] * 7 + ["v2"]
+    # Seven callers were served the stale copy without waiting for the 0.3 s recomputation.
+    assert sum(1 for w in waits if w < 0.25) == 7
+    assert cached_value("hot", compute) == "v2"
+
+
+@pytest.mark.django_db
+def test_saving_a_project_bumps_the_data_version():
+    project = factories.project()
+    before = data_version()
+    project.title = "泰山街道口袋公园"
+    project.save()
+    assert data_version() > before
+
+
+@pytest.mark.django_db
+def test_saving_a_session_does_not_bump_the_data_version():
+    from django.contrib.sessions.backends.db import SessionStore
+
+    before = data_version()
+    SessionStore().save()
+    assert data_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_bumps_the_version_again_when_its_transaction_commits():
+    from django.db import connection, transaction
+
+    before = data_version()
+    with transaction.atomic():
+        bump_data_version()
+        bump_data_version()
+        assert data_version() == before + 2
+        # One commit-time bump per transaction, however many writes it holds.
+        assert len(connection.run_on_commit) == 1
+    assert data_version() == before + 3
+
+
+# --- Whole pages ----------------------------------------------------------------------------------
+
+
+class View:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request, **kwargs):
+        self.calls += 1
+        response = HttpResponse(f"page {self.calls}".encode(), content_type="text/html; charset=utf-8")
+        if request.GET.get("cookie"):
+            response.set_cookie("x", "1")
+        if request.GET.get("status"):
+            response.status_code = int(request.GET["status"])
+        return response
+
+
+@pytest.fixture
+def rf() -> RequestFactory:
+    return RequestFactory()
+
+
+def test_a_cached_page_is_rendered_once_and_served_with_its_content_type(rf):
+    view = View()
+    page = cached_page()(view)
+    first = page(rf.get("/stats/"))
+    second = page(rf.get("/stats/"))
+    assert view.calls == 1
+    assert second.content == first.content == b"page 1"
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_cached_page_shows_a_change_after_the_data_version_is_bumped(rf):
+    view = View()
+    page = cached_page()(view)
+    page(rf.get("/"))
+    bump_data_version()
+    assert page(rf.get("/")).content == b"page 2"
+
+
+def test_a_cached_page_shows_a_change_that_bypassed_signals_within_sixty_seconds(rf, clock):
+    view = View()
+    page = cached_page(fresh_for=30)(view)
+    page(rf.get("/"))
+    clock.advance(30)
+    assert page(rf.get("/")).content == b"page 2"
+
+
+def test_each_query_string_language_and_display_cookie_has_its_own_page(rf):
+    view = View()
+    page = cached_page(vary_cookies=["qs_text"])(view)
+    page(rf.get("/projects/", {"programme": "lvse", "year": "2026"}))
+    page(rf.get("/projects/", {"year": "2026", "programme": "lvse"}))  # same query, other order
+    assert view.calls == 1
+    page(rf.get("/projects/", {"programme": "fumin"}))
+    assert view.calls == 2
+    large = rf.get("/projects/", {"programme": "fumin"})
+    large.COOKIES["qs_text"] = "large"
+    page(large)
+    assert view.calls == 3
+    from django.utils import translation
+
+    with translation.override("en"):
+        page(rf.get("/projects/", {"programme": "fumin"}))
+    assert view.calls == 4
+
+
+def test_a_logged_in_readers_page_is_neither_served_from_nor_stored_in_the_cache(rf):
+    view = View()
+    page = cached_page()(view)
+    page(rf.get("/"))
+    logged_in = rf.get("/")
+    logged_in.COOKIES["sessionid"] = "abc"
+    assert page(logged_in).content == b"page 2"
+    assert page(rf.get("/")).content == b"page 1"
+
+
+def test_pages_that_set_cookies_or_fail_are_not_shared(rf):
+    view = View()
+    page = cached_page()(view)
+    page(rf.get("/", {"cookie": "1"}))
+    assert page(rf.get("/", {"cookie": "1"})).cookies
+    page(rf.get("/", {"status": "404"}))
+    assert page(rf.get("/", {"status": "404"})).status_code == 404
+    assert view.calls == 4
+
+
+def test_posts_are_never_cached(rf):
+    view = View()
+    page = cached_page()(view)
+    page(rf.post("/"))
+    page(rf.post("/"))
+    assert view.calls == 2
