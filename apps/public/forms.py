@@ -1,0 +1,333 @@
+"""Forms of the residents' pages: submit a request, track it, rate it, choose a statistics period.
+
+Forms check what a resident typed and say what is wrong in plain Chinese; the rules of the
+domain (area belongs to 街道, photos re-encoded without EXIF, workflow) stay in the services,
+whose ValidationErrors are put back on the right field by `add_service_errors`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.appeals.models import PHONE_VALIDATOR, AppealType, Channel, Rating
+from apps.appeals.services import MAX_PHOTOS
+from apps.places.models import Area, AreaLevel
+from apps.programmes.models import Programme
+
+
+def _normalise(value: str) -> str:
+    """Full-width characters typed with a Chinese input method (１２３４, ＱＳ－) → ASCII."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+class NormalisedCharField(forms.CharField):
+    """A CharField that reads full-width digits and letters as ASCII before validating."""
+
+    def to_python(self, value):
+        return _normalise(super().to_python(value))
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.ImageField):
+    """Up to MAX_PHOTOS images from one <input type=file multiple>; each checked by Pillow."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["multiple"] = True
+        attrs["accept"] = "image/jpeg,image/png,image/webp"
+        return attrs
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [f for f in files if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, code="too_many")
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+def area_choices() -> tuple[list, list, dict[int, Area]]:
+    """街道 choices, 社区 choices grouped by 街道 (<optgroup>), and the areas by id: one query."""
+    areas = list(
+        Area.objects.filter(level__in=(AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY))
+        .only("id", "name", "level", "parent_id", "subdistrict_id", "order")
+        .order_by("level", "order", "id")
+    )
+    subdistricts = [a for a in areas if a.level == AreaLevel.SUBDISTRICT]
+    by_parent: dict[int, list[Area]] = defaultdict(list)
+    for area in areas:
+        if area.level == AreaLevel.COMMUNITY:
+            by_parent[area.parent_id].append(area)
+    subdistrict_choices = [(a.pk, a.name) for a in subdistricts]
+    community_groups = [
+        (sd.name, [(c.pk, c.name) for c in by_parent[sd.pk]]) for sd in subdistricts if by_parent.get(sd.pk)
+    ]
+    return subdistrict_choices, community_groups, {a.pk: a for a in areas}
+
+
+class AppealSubmitForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("诉求类型"),
+        choices=AppealType.choices,
+        initial=AppealType.HELP,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("请选择诉求类型。")},
+    )
+    programme = forms.ModelChoiceField(
+        label=_("涉及哪方面（六心板块）"),
+        queryset=Programme.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("不确定"),
+        error_messages={"invalid_choice": _("请从列表中选择。")},
+    )
+    subdistrict = forms.TypedChoiceField(
+        label=_("所在街道"),
+        coerce=int,
+        error_messages={"required": _("请选择所在街道。"), "invalid_choice": _("请从列表中选择街道。")},
+    )
+    community = forms.TypedChoiceField(
+        label=_("所在社区"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("不清楚所在社区可以不选。"),
+        error_messages={"invalid_choice": _("请从列表中选择社区。")},
+    )
+    location_text = forms.CharField(
+        label=_("具体位置"),
+        max_length=200,
+        required=False,
+        help_text=_("如：3号楼2单元门口。只给工作人员看，不会公开。"),
+        error_messages={"max_length": _("具体位置请不要超过 %(limit_value)d 个字。")},
+    )
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=100,
+        help_text=_("一句话说明问题，如：楼道灯坏了。"),
+        error_messages={
+            "required": _("请填写标题。"),
+            "max_length": _("标题请不要超过 %(limit_value)d 个字（现在 %(show_value)d 个字）。"),
+        },
+    )
+    content = forms.CharField(
+        label=_("详细情况"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("请写明具体情况。"),
+            "max_length": _("详细情况请不要超过 %(limit_value)d 个字（现在 %(show_value)d 个字）。"),
+        },
+    )
+    photos = MultiplePhotoField(
+        label=_("照片（可选，最多 3 张）"),
+        help_text=_("照片中的拍摄地点等信息会被自动清除。"),
+        error_messages={
+            "invalid_image": _("无法识别的图片文件，请上传 JPG 或 PNG 照片。"),
+            "empty": _("上传的照片是空文件。"),
+        },
+    )
+    submitter_name = forms.CharField(
+        label=_("您的姓名"),
+        max_length=30,
+        error_messages={
+            "required": _("请填写姓名，方便工作人员联系您。"),
+            "max_length": _("姓名请不要超过 %(limit_value)d 个字。"),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    submitter_phone = NormalisedCharField(
+        label=_("手机号码"),
+        max_length=20,
+        validators=[PHONE_VALIDATOR],
+        error_messages={
+            "required": _("请填写手机号码：工作人员回访和您查询进度都要用到。"),
+            "max_length": _("电话号码太长了，请检查。"),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    consent_to_publish = forms.BooleanField(
+        label=_("我同意公开这条诉求"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "单独同意，可不勾选，不影响办理。勾选后，经工作人员审核，诉求的标题、内容和办理情况可在本站公开；"
+            "姓名只显示姓氏（如“张*”），电话和具体位置不会公开。"
+        ),
+    )
+    # Spam guard: people never see this field (it is hidden), form-filling robots fill it.
+    website = forms.CharField(
+        label=_("网址（请勿填写）"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        subdistrict_choices, community_groups, self._areas = area_choices()
+        self.fields["subdistrict"].choices = [("", _("请选择街道")), *subdistrict_choices]
+        self.fields["community"].choices = [("", _("不清楚 / 不选")), *community_groups]
+
+    @property
+    def is_spam(self) -> bool:
+        return self.has_error(forms.forms.NON_FIELD_ERRORS, code="spam")
+
+    def clean_submitter_phone(self) -> str:
+        phone = self.cleaned_data["submitter_phone"]
+        if sum(ch.isdigit() for ch in phone) < 7:
+            raise ValidationError(_("请填写正确的电话号码。"), code="invalid")
+        return phone
+
+    def clean_submitter_name(self) -> str:
+        return self.cleaned_data["submitter_name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("website"):
+            raise ValidationError(_("提交未成功，请刷新页面后重新填写。"), code="spam")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """Arguments for apps.appeals.services.appeal_submit."""
+        data = self.cleaned_data
+        subdistrict = self._areas[data["subdistrict"]]
+        community = self._areas[data["community"]] if data.get("community") else None
+        return {
+            "kind": data["kind"],
+            "programme": data.get("programme"),
+            "area": community or subdistrict,
+            "subdistrict": subdistrict,
+            "location_text": data.get("location_text", ""),
+            "title": data["title"],
+            "content": data["content"],
+            "photos": data.get("photos") or [],
+            "submitter_name": data["submitter_name"],
+            "submitter_phone": data["submitter_phone"],
+            "consent_to_publish": data.get("consent_to_publish", False),
+            "channel": Channel.WEB,
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the field the resident can correct."""
+        if not hasattr(error, "error_dict"):
+            codes = {getattr(e, "code", "") or "" for e in error.error_list}
+            field = "photos" if any(code.startswith("photo") for code in codes) else None
+            self.add_error(field, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            if name == "area":
+                field = "community" if self.cleaned_data.get("community") else "subdistrict"
+            elif name in self.fields and name != "website":
+                field = name
+            else:
+                field = None
+            for message in messages:
+                self.add_error(field, message)
+
+
+TRACKING_NO_RE = re.compile(r"^QS-?(\d{4})-?(\d{1,6})$")
+
+
+class TrackForm(forms.Form):
+    tracking_no = forms.CharField(
+        label=_("受理编号"),
+        max_length=30,
+        help_text=_("提交成功时显示的编号，如 QS-2026-000123。"),
+        error_messages={"required": _("请填写受理编号。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    phone_last4 = forms.CharField(
+        label=_("手机号码后四位"),
+        max_length=8,
+        error_messages={"required": _("请填写手机号码的后四位数字。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
+
+    def clean_tracking_no(self) -> str:
+        value = _normalise(self.cleaned_data["tracking_no"]).upper().replace(" ", "")
+        match = TRACKING_NO_RE.match(value)
+        if not match:
+            raise ValidationError(_("受理编号的格式应为 QS-年份-数字，如 QS-2026-000123。"), code="format")
+        return f"QS-{match.group(1)}-{int(match.group(2)):06d}"
+
+    def clean_phone_last4(self) -> str:
+        value = _normalise(self.cleaned_data["phone_last4"]).replace(" ", "")
+        if len(value) != 4 or not value.isdigit():
+            raise ValidationError(_("请填写手机号码的后四位数字。"), code="format")
+        return value
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("您对办理结果是否满意？"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
+        },
+    )
+    comment = forms.CharField(
+        label=_("意见或建议（可选）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("意见请不要超过 %(limit_value)d 个字。")},
+    )
+
+
+class PeriodForm(forms.Form):
+    """The period of the 三率 page, from the query string; invalid input falls back to this year."""
+
+    PRESETS = (
+        ("year", _("今年")),
+        ("quarter", _("本季度")),
+        ("month", _("本月")),
+        ("last12", _("近12个月")),
+        ("custom", _("自定义")),
+    )
+    period = forms.ChoiceField(label=_("统计时段"), choices=PRESETS, required=False)
+    start = forms.DateField(
+        label=_("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("请输入正确的日期，如 2026-01-01。")},
+    )
+    end = forms.DateField(
+        label=_("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("请输入正确的日期，如 2026-12-31。")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") != "custom" and (cleaned.get("start") or cleaned.get("end")):
+            cleaned["period"] = "custom"
+        if cleaned.get("period") == "custom":
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if not start and "start" not in self.errors:
+                self.add_error("start", _("请选择开始日期。"))
+            if not end and "end" not in self.errors:
+                self.add_error("end", _("请选择结束日期。"))
+            if start and end:
+                if end < start:
+                    self.add_error("end", _("结束日期不能早于开始日期。"))
+                if start < date(2000, 1, 1):
+                    self.add_error("start", _("开始日期不能早于 2000 年。"))
+        return cleaned

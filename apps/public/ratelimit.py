@@ -1,0 +1,88 @@
+"""Per-IP counters in the Django cache: the public site's spam and probing guard.
+
+A counter is a fixed window that starts at an IP's first counted event. With Redis as the
+shared cache (REDIS_URL) the limit holds across app servers; with the local-memory cache it
+holds per process, which is enough for a single server and for tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For.
+
+    Only the last TRUSTED_PROXY_COUNT entries were written by proxies we run; anything left of
+    them is whatever the client chose to send, so it is never trusted.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `limit` counted events per IP within `window` seconds.
+
+    With `lockout`, reaching the limit refuses the IP for `lockout` seconds from that moment.
+    """
+
+    scope: str
+    limit: int
+    window: int
+    lockout: int = 0
+
+    def _key(self, request: HttpRequest, suffix: str = "n") -> str:
+        # Hashed so the cache never holds residents' IP addresses in clear.
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{suffix}:{digest}"
+
+    def count(self, request: HttpRequest) -> int:
+        return int(cache.get(self._key(request), 0))
+
+    def is_blocked(self, request: HttpRequest) -> bool:
+        if self.lockout:
+            return cache.get(self._key(request, "lock")) is not None
+        return self.count(request) >= self.limit
+
+    def record(self, request: HttpRequest) -> int:
+        """Count one event for the request's IP; returns the count within the current window."""
+        key = self._key(request)
+        cache.add(key, 0, timeout=self.window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window expired between add() and incr()
+            cache.set(key, 1, timeout=self.window)
+            count = 1
+        if self.lockout and count >= self.limit:
+            cache.set(self._key(request, "lock"), 1, timeout=self.lockout)
+        return count
+
+    @property
+    def retry_after_minutes(self) -> int:
+        return max(1, math.ceil((self.lockout or self.window) / 60))
+
+
+def submit_limit() -> Limit:
+    """Requests submitted through the web form, per IP."""
+    return Limit("submit", settings.PUBLIC_SUBMIT_LIMIT, settings.PUBLIC_SUBMIT_WINDOW)
+
+
+def track_failure_limit() -> Limit:
+    """Failed tracking look-ups (wrong number or digits), per IP; then a lockout."""
+    return Limit(
+        "track",
+        settings.PUBLIC_TRACK_FAILURE_LIMIT,
+        settings.PUBLIC_TRACK_FAILURE_WINDOW,
+        lockout=settings.PUBLIC_TRACK_LOCKOUT,
+    )

@@ -1,0 +1,193 @@
+"""Reads behind the residents' request pages: the published list and the tracking view.
+
+Public rows are plain dataclasses built from a fixed set of columns, so a template cannot
+reach a submitter's name, phone, contact or exact location even by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import django_filters
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from apps.appeals.models import Appeal, AppealEvent, AppealType, Status
+from apps.appeals.selectors import appeal_public_timeline
+from apps.common.privacy import mask_name
+from apps.places.models import AreaLevel
+from apps.programmes.models import Programme
+from apps.projects.models import Project
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class PublicProjectLink:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class PublicAppeal:
+    """What the public may know about a published request."""
+
+    id: int
+    kind_label: str
+    status: str
+    status_label: str
+    title: str
+    content: str
+    public_reply: str
+    masked_name: str
+    area_name: str
+    subdistrict_name: str
+    programme_code: str
+    programme_name: str
+    programme_colour: str
+    submitted_at: datetime
+    resolved_at: datetime | None
+    rating_label: str
+    projects: tuple[PublicProjectLink, ...]
+
+
+def public_appeal(appeal: Appeal) -> PublicAppeal:
+    # 小区 are shown as themselves: DESIGN allows location "down to 社区/小区".
+    area = appeal.area
+    return PublicAppeal(
+        id=appeal.pk,
+        kind_label=str(appeal.get_kind_display()),
+        status=appeal.status,
+        status_label=str(appeal.get_status_display()),
+        title=appeal.title,
+        content=appeal.content,
+        public_reply=appeal.public_reply,
+        masked_name=mask_name(appeal.submitter_name),
+        area_name=area.name if area.level > AreaLevel.SUBDISTRICT else "",
+        subdistrict_name=appeal.subdistrict.name,
+        programme_code=appeal.programme.code if appeal.programme else "",
+        programme_name=appeal.programme.name if appeal.programme else "",
+        programme_colour=appeal.programme.colour if appeal.programme else "",
+        submitted_at=appeal.submitted_at,
+        resolved_at=appeal.resolved_at,
+        rating_label=str(appeal.get_rating_display()) if appeal.rating else "",
+        projects=tuple(PublicProjectLink(p.pk, p.title) for p in appeal.public_projects),
+    )
+
+
+def published_appeals() -> QuerySet[Appeal]:
+    """Published requests with everything a public row needs, in a fixed number of queries."""
+    return (
+        Appeal.objects.published()
+        .select_related("area", "subdistrict", "programme")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "title",
+            "content",
+            "public_reply",
+            "submitter_name",  # only its masked form leaves this module
+            "submitted_at",
+            "resolved_at",
+            "rating",
+            "consent_to_publish",
+            "publish_approved",
+            "area__name",
+            "area__level",
+            "subdistrict__name",
+            "programme__code",
+            "programme__name",
+            "programme__colour",
+        )
+        .prefetch_related(
+            Prefetch(
+                "projects",
+                queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
+                to_attr="public_projects",
+            )
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+class PublishedAppealFilter(django_filters.FilterSet):
+    """The list's filters, named like the API's: programme=<code>, area=<id>, status, type."""
+
+    programme = django_filters.ChoiceFilter(label=_("六心板块"), field_name="programme_id", empty_label=_("全部板块"))
+    area = django_filters.TypedChoiceFilter(label=_("街道 / 社区"), coerce=int, method="filter_area")
+    status = django_filters.ChoiceFilter(label=_("办理状态"), choices=Status.choices, empty_label=_("全部状态"))
+    type = django_filters.ChoiceFilter(
+        label=_("诉求类型"), field_name="kind", choices=AppealType.choices, empty_label=_("全部类型")
+    )
+
+    class Meta:
+        model = Appeal
+        fields: list[str] = []
+
+    def __init__(self, *args, programmes: list[tuple[str, str]], area_choices: list, area_levels: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["programme"].extra["choices"] = programmes
+        self.filters["area"].extra["choices"] = [("", _("全部街道和社区")), *area_choices]
+        self._area_levels = area_levels
+
+    def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        if not value:
+            return queryset
+        if self._area_levels.get(value) == AreaLevel.SUBDISTRICT:
+            return queryset.filter(subdistrict_id=value)
+        return queryset.filter(Q(area_id=value) | Q(area__parent_id=value))
+
+
+def published_appeals_page(params, page_number: str | int | None) -> tuple[PublishedAppealFilter, Page]:
+    """The filter form and one page of published requests as PublicAppeal rows."""
+    from apps.public.forms import area_choices
+
+    subdistrict_choices, community_groups, areas = area_choices()
+    # One <optgroup> per 街道: the 街道 itself first, then its 社区.
+    grouped = []
+    community_by_name = dict(community_groups)
+    for pk, name in subdistrict_choices:
+        grouped.append((name, [(pk, _("%(name)s（整个街道）") % {"name": name}), *community_by_name.get(name, [])]))
+    programmes = list(Programme.objects.order_by("order", "code").values_list("code", "name"))
+    filterset = PublishedAppealFilter(
+        params,
+        queryset=published_appeals(),
+        programmes=programmes,
+        area_choices=grouped,
+        area_levels={pk: area.level for pk, area in areas.items()},
+    )
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = [public_appeal(appeal) for appeal in page.object_list]
+    return filterset, page
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    status_label: str
+    actor_label: str
+    reply: str
+    is_rating: bool
+
+
+def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
+    """The public steps of one request (never internal notes), oldest first."""
+    events: list[AppealEvent] = list(appeal_public_timeline(appeal))
+    return [
+        TimelineEntry(
+            at=event.at,
+            status_label=str(event.get_to_status_display()),
+            actor_label=event.actor_label,
+            reply=event.reply,
+            is_rating=event.action == "rate",
+        )
+        for event in events
+    ]
+
+
+def is_awaiting_rating(appeal: Appeal) -> bool:
+    return appeal.status == Status.RESOLVED and not appeal.rating

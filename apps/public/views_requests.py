@@ -1,0 +1,139 @@
+"""Residents' request pages: submit, track and rate, and the published list.
+
+Views only orchestrate: forms check input, `apps.appeals.services` writes, selectors read,
+`apps.public.ratelimit` guards against spam and probing of tracking numbers.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.appeals.selectors import appeal_for_tracking
+from apps.appeals.services import IllegalTransition, appeal_rate, appeal_submit
+from apps.public import ratelimit
+from apps.public.forms import AppealSubmitForm, RatingForm, TrackForm
+from apps.public.selectors_requests import is_awaiting_rating, published_appeals_page, tracking_timeline
+
+SUBMITTED_SESSION_KEY = "public_submitted_tracking_no"
+
+
+def _not_found_message() -> str:
+    return _("没有查到与这组受理编号和手机号码后四位对应的诉求。请核对后再试；如有疑问，请拨打 12345 热线。")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    limit = ratelimit.submit_limit()
+    if request.method != "POST":
+        initial = {}
+        if request.GET.get("programme"):
+            initial["programme"] = request.GET["programme"]
+        return render(request, "public/requests/new.html", {"form": AppealSubmitForm(initial=initial)})
+
+    form = AppealSubmitForm(request.POST, request.FILES)
+    if limit.is_blocked(request):
+        context = {"form": form, "rate_limited": True, "retry_minutes": limit.retry_after_minutes}
+        response = render(request, "public/requests/new.html", context, status=429)
+        response["Retry-After"] = str(limit.window)
+        return response
+    if form.is_valid():
+        try:
+            appeal = appeal_submit(**form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            limit.record(request)
+            request.session[SUBMITTED_SESSION_KEY] = appeal.tracking_no
+            return redirect("public:request_submitted")
+    elif form.is_spam:
+        limit.record(request)
+    context = {"form": form, "photos_dropped": bool(request.FILES)}
+    return render(request, "public/requests/new.html", context)
+
+
+@never_cache
+@require_GET
+def request_submitted(request: HttpRequest) -> HttpResponse:
+    tracking_no = request.session.get(SUBMITTED_SESSION_KEY)
+    if not tracking_no:
+        return redirect("public:request_new")
+    return render(request, "public/requests/submitted.html", {"tracking_no": tracking_no})
+
+
+def _locked_out(request: HttpRequest, limit: ratelimit.Limit) -> HttpResponse:
+    context = {"retry_minutes": limit.retry_after_minutes}
+    response = render(request, "public/requests/track_locked.html", context, status=429)
+    response["Retry-After"] = str(limit.lockout)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_track(request: HttpRequest) -> HttpResponse:
+    """Tracking number + last 4 phone digits (POSTed, never in a URL) → status, timeline, rating.
+
+    Every POST, the rating too, re-checks the pair; failures count per IP towards a lockout,
+    and unknown numbers and wrong digits get the same answer.
+    """
+    limit = ratelimit.track_failure_limit()
+    if request.method != "POST":
+        return render(request, "public/requests/track.html", {"form": TrackForm()})
+    if limit.is_blocked(request):
+        return _locked_out(request, limit)
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "public/requests/track.html", {"form": form})
+    appeal = appeal_for_tracking(
+        tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
+    )
+    if appeal is None:
+        limit.record(request)
+        if limit.is_blocked(request):
+            return _locked_out(request, limit)
+        return render(request, "public/requests/track.html", {"form": form, "not_found": _not_found_message()})
+
+    rating_form = RatingForm()
+    just_rated = False
+    rating_refused = ""
+    if request.POST.get("action") == "rate":
+        rating_form = RatingForm(request.POST)
+        if rating_form.is_valid():
+            try:
+                appeal_rate(
+                    appeal=appeal,
+                    rating=rating_form.cleaned_data["rating"],
+                    comment=rating_form.cleaned_data["comment"],
+                )
+            except IllegalTransition:
+                rating_refused = _("这条诉求已经评价过，或还没有办结，不能评价。")
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        rating_form.add_error(field if field in rating_form.fields else None, message)
+            else:
+                just_rated = True
+            appeal = appeal_for_tracking(
+                tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
+            )
+    context = {
+        "form": form,
+        "appeal": appeal,
+        "timeline": tracking_timeline(appeal),
+        "awaiting_rating": is_awaiting_rating(appeal),
+        "rating_form": rating_form,
+        "just_rated": just_rated,
+        "rating_refused": rating_refused,
+    }
+    return render(request, "public/requests/track.html", context)
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    filterset, page = published_appeals_page(request.GET, request.GET.get("page"))
+    return render(request, "public/requests/list.html", {"filter": filterset, "page": page})

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from apps.appeals.models import Rating, Status
+from apps.appeals.services import appeal_accept, appeal_assign, appeal_rate, appeal_resolve, appeal_sign
+from apps.places.models import Department
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+URL = "/requests/track/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def housing_bureau() -> Department:
+    return Department.objects.filter(name="区住房和城乡建设局").first() or f.department("区住房和城乡建设局")
+
+
+def resolved_appeal(**fields):
+    appeal = f.appeal(**fields)
+    appeal_accept(appeal=appeal, note="内部：先联系物业")
+    appeal_assign(appeal=appeal, department=housing_bureau(), note="内部：住建局负责")
+    appeal_sign(appeal=appeal)
+    return appeal_resolve(appeal=appeal, reply="已更换楼道灯。", note="内部备注：不要公开")
+
+
+def track(client, tracking_no, last4, meta=None, **extra):
+    return client.post(URL, {"tracking_no": tracking_no, "phone_last4": last4, **extra}, **(meta or {}))
+
+
+def test_the_lookup_form_posts_so_phone_digits_never_reach_a_url(client):
+    html = client.get(URL).content.decode()
+    assert 'method="post"' in html
+    assert 'name="phone_last4"' in html
+
+
+def test_a_lookup_in_the_query_string_shows_nothing(client):
+    appeal = f.appeal()
+    response = client.get(URL, {"tracking_no": appeal.tracking_no, "phone_last4": "5678"})
+    assert response.status_code == 200
+    assert appeal.title not in response.content.decode()
+
+
+def test_the_right_pair_shows_status_deadlines_and_the_public_timeline(client):
+    appeal = resolved_appeal()
+    response = track(client, appeal.tracking_no, "5678")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert appeal.title in html
+    assert "已办结" in html
+    for label in ("已提交", "已受理", "已派单", "办理中"):
+        assert label in html
+    assert "已更换楼道灯。" in html
+    assert "区住房和城乡建设局" in html
+    assert timezone.localtime(appeal.resolve_due).strftime("%Y-%m-%d") in html
+    assert "内部" not in html
+    assert "不要公开" not in html
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_tracking_number_may_be_typed_loosely(client):
+    appeal = f.appeal()
+    year, number = appeal.tracking_no.split("-")[1:]
+    loose = f"ｑｓ－{year}－{int(number)}"
+    response = track(client, loose, "５６７８")
+    assert appeal.title in response.content.decode()
+
+
+def test_unknown_numbers_and_wrong_digits_get_the_same_answer(client):
+    appeal = f.appeal()
+    wrong_digits = track(client, appeal.tracking_no, "0000")
+    unknown_number = track(client, "QS-2020-999999", "5678")
+    assert wrong_digits.status_code == unknown_number.status_code == 200
+    for response in (wrong_digits, unknown_number):
+        html = response.content.decode()
+        assert "没有查到与这组受理编号和手机号码后四位对应的诉求" in html
+        assert appeal.title not in html
+
+
+def test_a_malformed_number_gets_a_format_hint(client):
+    response = track(client, "hello", "12")
+    html = response.content.decode()
+    assert "受理编号的格式应为" in html
+    assert "请填写手机号码的后四位数字" in html
+
+
+def test_repeated_failures_from_one_address_are_refused_for_a_while(client, settings):
+    settings.PUBLIC_TRACK_FAILURE_LIMIT = 3
+    appeal = f.appeal()
+    for _ in range(2):
+        assert track(client, appeal.tracking_no, "0000").status_code == 200
+    third = track(client, appeal.tracking_no, "0001")
+    assert third.status_code == 429
+    # Even the right pair is refused during the lockout, so guessing cannot go on.
+    refused = track(client, appeal.tracking_no, "5678")
+    assert refused.status_code == 429
+    assert "查询失败的次数太多了" in refused.content.decode()
+    assert appeal.title not in refused.content.decode()
+    assert int(refused["Retry-After"]) == settings.PUBLIC_TRACK_LOCKOUT
+    assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+
+
+def test_successful_lookups_do_not_reset_the_failure_count(client, settings):
+    settings.PUBLIC_TRACK_FAILURE_LIMIT = 2
+    appeal = f.appeal()
+    track(client, appeal.tracking_no, "0000")
+    track(client, appeal.tracking_no, "5678")
+    assert track(client, appeal.tracking_no, "0001").status_code == 429
+
+
+def test_an_open_request_shows_no_rating_form(client):
+    appeal = f.appeal()
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert 'name="rating"' not in html
+    assert "已提交" in html
+
+
+def test_an_overdue_request_is_flagged(client):
+    appeal = f.appeal(submitted_at=timezone.now() - timedelta(days=40))
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert "已超期" in html
+
+
+def test_a_resolved_request_can_be_rated_once(client):
+    appeal = resolved_appeal()
+    page = track(client, appeal.tracking_no, "5678").content.decode()
+    assert 'name="rating"' in page
+    assert "满意" in page and "基本满意" in page and "不满意" in page
+    rated = track(client, appeal.tracking_no, "5678", action="rate", rating="basically", comment="修得很快")
+    assert rated.status_code == 200
+    appeal.refresh_from_db()
+    assert appeal.status == Status.CLOSED
+    assert appeal.rating == Rating.BASICALLY
+    assert appeal.rating_comment == "修得很快"
+    html = rated.content.decode()
+    assert "感谢您的评价" in html
+    assert 'data-rating="basically"' in html
+    assert 'name="rating"' not in html
+
+    again = track(client, appeal.tracking_no, "5678", action="rate", rating="unsatisfied")
+    appeal.refresh_from_db()
+    assert appeal.rating == Rating.BASICALLY
+    assert "已经评价过" in again.content.decode()
+
+
+def test_rating_needs_the_right_pair(client):
+    appeal = resolved_appeal()
+    response = track(client, appeal.tracking_no, "1111", action="rate", rating="unsatisfied")
+    appeal.refresh_from_db()
+    assert appeal.status == Status.RESOLVED
+    assert appeal.rating == ""
+    assert "没有查到" in response.content.decode()
+
+
+def test_a_request_that_is_not_resolved_cannot_be_rated(client):
+    appeal = f.appeal()
+    response = track(client, appeal.tracking_no, "5678", action="rate", rating="satisfied")
+    appeal.refresh_from_db()
+    assert appeal.rating == ""
+    assert "不能评价" in response.content.decode()
+
+
+def test_a_rating_without_a_choice_gets_a_chinese_message(client):
+    appeal = resolved_appeal()
+    response = track(client, appeal.tracking_no, "5678", action="rate", rating="")
+    assert "请选择满意、基本满意或不满意" in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == Status.RESOLVED
+
+
+def test_a_closed_request_shows_its_rating(client):
+    appeal = resolved_appeal()
+    appeal_rate(appeal=appeal, rating="satisfied")
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert 'data-rating="satisfied"' in html
+    assert 'name="rating"' not in html
+
+
+def test_the_status_page_needs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    small = resolved_appeal()
+    with django_assert_max_num_queries(4):
+        track(client, small.tracking_no, "5678")
+    big = resolved_appeal()
+    for i in range(10):
+        f.appeal(title=f"其他诉求{i}")
+    # Ten times the events of another request change nothing; neither does its own length.
+    with django_assert_max_num_queries(4):
+        track(client, big.tracking_no, "5678")
