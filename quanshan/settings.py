@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "apps.projects.models.ProjectStatus",
+        "RequestStatusEnum": "apps.appeals.models.Status",
+    },
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
 }
 
 ADMIN_SITE_TITLE = _("泉山六心 管理后台")
