@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("open311/v2/", include("apps.open311.urls")),
+    path("api/", include("apps.api.urls")),
     path("", include("apps.public.urls")),
 ]
 if settings.DEBUG:
