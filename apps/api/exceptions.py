@@ -85,4 +85,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any unknown path under /api/: the same JSON error as DRF's 404, never an HTML page."""
-    return JsonResponse(error_body("not_found", _("未找到。 / Not found.")), status=404)
+    return JsonResponse(
+        error_body("not_found", _("未找到。 / Not found.")), status=404, json_dumps_params={"ensure_ascii": False}
+    )

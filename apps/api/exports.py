@@ -1,0 +1,85 @@
+"""CSV and Excel exports for open-data portals.
+
+Projects use the admin import's resource (apps.projects.resources.ProjectResource), so an
+export's columns are exactly the columns the back office imports. Requests are exported with
+public columns only: masked name, place down to 社区/小区, never phone, contact or address.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from tablib import Dataset
+
+from apps.appeals.models import Appeal
+from apps.common.privacy import mask_name
+from apps.projects.models import Project
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Table = Dataset
+
+PUBLIC_APPEAL_COLUMNS: list[str] = [
+    "ID",
+    "诉求类型",
+    "状态",
+    "六心板块",
+    "所属街道",
+    "所在区域",
+    "标题",
+    "诉求内容",
+    "诉求人",
+    "承办单位",
+    "提交时间",
+    "办结时间",
+    "答复内容",
+    "评价",
+]
+
+
+def project_table(queryset: QuerySet[Project]) -> Dataset:
+    from apps.projects.resources import ProjectResource
+
+    return ProjectResource().export(queryset=queryset.order_by("id"))
+
+
+def _time(value) -> str:
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+def appeal_table(queryset: QuerySet[Appeal]) -> Dataset:
+    dataset = Dataset(headers=PUBLIC_APPEAL_COLUMNS, title="已公开诉求")
+    for appeal in queryset.order_by("id").iterator(chunk_size=2000):
+        dataset.append(
+            [
+                appeal.pk,
+                appeal.get_kind_display(),
+                appeal.get_status_display(),
+                appeal.programme.name if appeal.programme_id else "",
+                appeal.subdistrict.name,
+                appeal.area.name,
+                appeal.title,
+                appeal.content,
+                mask_name(appeal.submitter_name),
+                appeal.department.name if appeal.department_id else "",
+                _time(appeal.submitted_at),
+                _time(appeal.resolved_at),
+                appeal.public_reply,
+                appeal.get_rating_display() if appeal.rating else "",
+            ]
+        )
+    return dataset
+
+
+def response(table: Dataset, *, fmt: str, filename: str) -> HttpResponse:
+    if fmt == "xlsx":
+        body = table.export("xlsx")
+        content_type = XLSX_TYPE
+    else:
+        # With a BOM, Excel opens the UTF-8 file with its Chinese intact.
+        body = "\ufeff" + table.export("csv")
+        content_type = "text/csv; charset=utf-8"
+    result = HttpResponse(body, content_type=content_type)
+    result["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return result

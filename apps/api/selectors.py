@@ -1,0 +1,247 @@
+"""Reads behind the REST API, each with a fixed number of queries whatever the data or page size.
+
+Public reads return only what residents may see (published projects, published requests);
+private reads take the API key's scope (`ApiKey.appeal_scope`, the same `Scope` rules as
+officials in the admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.accounts.scoping import Scope
+from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q
+from apps.appeals.selectors import Rates, appeal_rates
+from apps.places.models import Area, Department
+from apps.programmes.models import Programme
+from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
+from apps.public.selectors import ProgrammeFigures, programme_figures
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.annotate(
+        project_count=Count(
+            "projects", filter=Q(projects__is_public=True, projects__parent__isnull=True), distinct=True
+        )
+    ).order_by("order", "code")
+
+
+def area_list() -> QuerySet[Area]:
+    return Area.objects.order_by("level", "order", "id")
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.order_by("order", "id")
+
+
+def area_tree_q(area_id: int, prefix: str = "") -> Q:
+    """An area and everything below it, without reading the area first: a 街道 matches its own
+    subtree through `subdistrict`, a 社区 its 小区 through `parent`, the district through its 街道."""
+    return (
+        Q(**{f"{prefix}pk": area_id})
+        | Q(**{f"{prefix}parent_id": area_id})
+        | Q(**{f"{prefix}subdistrict_id": area_id})
+        | Q(**{f"{prefix}subdistrict__parent_id": area_id})
+    )
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+def public_projects() -> QuerySet[Project]:
+    """Published projects; a sub-project only while its parent is published too."""
+    return Project.objects.filter(is_public=True).filter(Q(parent__isnull=True) | Q(parent__is_public=True))
+
+
+def projects_in_area(queryset: QuerySet[Project], area_id: int) -> QuerySet[Project]:
+    area_ids = Area.objects.filter(area_tree_q(area_id)).values("pk")
+    through = Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id")
+    return queryset.filter(pk__in=through)
+
+
+def _cover_image() -> Subquery:
+    return Subquery(ProjectPhoto.objects.filter(project=OuterRef("pk")).order_by("-is_cover", "id").values("image")[:1])
+
+
+def project_list() -> QuerySet[Project]:
+    """The list's rows: programme and lead department joined, areas prefetched (one query),
+    cover photo as an annotation. Count + page + areas = 3 queries."""
+    return (
+        public_projects()
+        .select_related("programme", "lead_department")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id")))
+        .annotate(cover_image=_cover_image())
+        .order_by("-updated_at", "-id")
+    )
+
+
+RECENT_UPDATES = 10
+
+
+def project_detail() -> QuerySet[Project]:
+    """One project with milestones, photos, co-departments, sub-projects and recent updates."""
+    return project_list().prefetch_related(
+        Prefetch("co_departments", queryset=Department.objects.order_by("order", "id")),
+        Prefetch("milestones"),
+        Prefetch("photos", queryset=ProjectPhoto.objects.order_by("-is_cover", "stage", "id")),
+        Prefetch("subprojects", queryset=Project.objects.filter(is_public=True).order_by("id")),
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.order_by("-date", "-id").prefetch_related(
+                Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id"))
+            )[:RECENT_UPDATES],
+            to_attr="recent_updates",
+        ),
+    )
+
+
+def project_updates(project: Project) -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.filter(project=project)
+        .prefetch_related(Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id")))
+        .order_by("-date", "-id")
+    )
+
+
+# --- Requests ----------------------------------------------------------------------------------
+
+
+def _public_projects_prefetch() -> Prefetch:
+    return Prefetch(
+        "projects",
+        queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
+        to_attr="public_projects",
+    )
+
+
+def published_appeals() -> QuerySet[Appeal]:
+    """Published requests, with only the columns a public row may use (plus the name, masked later)."""
+    return (
+        Appeal.objects.published()
+        .select_related("area", "subdistrict", "programme", "department")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "title",
+            "content",
+            "public_reply",
+            "submitter_name",  # leaves the API only masked
+            "submitted_at",
+            "responded_at",
+            "resolved_at",
+            "rating",
+            "updated_at",
+            "consent_to_publish",
+            "publish_approved",
+            "area__name",
+            "area__level",
+            "subdistrict__name",
+            "programme__code",
+            "programme__name",
+            "department__code",
+            "department__name",
+        )
+        .prefetch_related(_public_projects_prefetch())
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def scoped_appeals(scope: Scope) -> QuerySet[Appeal]:
+    """All requests within an API key's scope, published or not, with their personal data."""
+    return (
+        scope.filter_appeals(Appeal.objects.all())
+        .select_related("area", "subdistrict", "programme", "department")
+        .prefetch_related(_public_projects_prefetch())
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def published_appeal_detail() -> QuerySet[Appeal]:
+    """A published request with its public timeline: statuses and replies, never internal notes."""
+    return published_appeals().prefetch_related(
+        Prefetch(
+            "events",
+            queryset=AppealEvent.objects.only(
+                "action", "to_status", "actor_label", "reply", "at", "appeal_id"
+            ).order_by("at", "id"),
+            to_attr="timeline",
+        )
+    )
+
+
+def scoped_appeal_detail(scope: Scope) -> QuerySet[Appeal]:
+    return scoped_appeals(scope).prefetch_related(
+        Prefetch(
+            "events",
+            queryset=AppealEvent.objects.select_related("department").order_by("at", "id"),
+            to_attr="event_list",
+        )
+    )
+
+
+# --- Statistics --------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestFigures:
+    received: int
+    open: int
+    resolved: int
+    rejected: int
+    overdue: int
+    published: int
+
+
+@dataclass
+class Stats:
+    year: int
+    first_day: date
+    last_day: date
+    programmes: list[ProgrammeFigures]
+    requests: RequestFigures
+    by_subdistrict: list[Rates]
+    by_department: list[Rates]
+
+    @property
+    def projects_total(self) -> int:
+        return sum(p.total for p in self.programmes)
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = None) -> Stats:
+    """The dashboard's figures for `year`, and requests and 三率 received in [first_day, last_day] (6 queries)."""
+    now = now or timezone.now()
+    start, end = _aware(first_day), _aware(last_day + timedelta(days=1))
+    received = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    counts = received.aggregate(
+        received=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
+        rejected=Count("id", filter=Q(status="rejected")),
+        overdue=Count("id", filter=overdue_q(now)),
+        published=Count("id", filter=Q(consent_to_publish=True, publish_approved=True)),
+    )
+    return Stats(
+        year=year,
+        first_day=first_day,
+        last_day=last_day,
+        programmes=programme_figures(year=year, today=timezone.localdate(now)),
+        requests=RequestFigures(**counts),
+        by_subdistrict=appeal_rates(start=start, end=end, group_by="subdistrict", now=now),
+        by_department=appeal_rates(start=start, end=end, group_by="department", now=now),
+    )
+
+
+def investment_ratio(planned: Decimal, invested: Decimal) -> Decimal | None:
+    if not planned:
+        return None
+    return (invested * 100 / planned).quantize(Decimal("0.1"))

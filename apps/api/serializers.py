@@ -1,0 +1,497 @@
+"""Output and input shapes of the REST API.
+
+Public and private request outputs are separate classes with explicit field lists: the public
+one has no attribute that could reach a submitter's name, phone, contact or exact location,
+whatever the query string says. Serializers only shape data; rules live in services.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from apps.appeals.models import AppealType, Rating, ReturnReason, Status
+from apps.appeals.services import TRANSITIONS
+from apps.common.privacy import mask_name
+from apps.places.models import Area, AreaLevel, Department
+from apps.programmes.models import Programme
+from apps.projects.models import Health, ProgressSource, ProjectStatus
+
+MAX_ID = 2**63 - 1
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def _media_url(request, name: str | None) -> str | None:
+    if not name:
+        return None
+    return _absolute(request, default_storage.url(name))
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+class ProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="板块代码（稳定标识） / Stable programme code")
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    scope = serializers.CharField()
+    scope_en = serializers.CharField()
+    colour = serializers.CharField(help_text="#RRGGBB")
+    order = serializers.IntegerField()
+    project_count = serializers.IntegerField(help_text="已公开的顶层项目数 / Published top-level projects")
+
+
+class AreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=AreaLevel.choices, help_text="1 区 2 街道 3 社区 4 小区")
+    level_label = serializers.CharField(source="get_level_display")
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    subdistrict = serializers.IntegerField(source="subdistrict_id", allow_null=True, help_text="所属街道 id")
+    code = serializers.CharField(allow_null=True, help_text="12位统计代码 / 12-digit statistical code")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+
+
+class AreaRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.IntegerField()
+
+
+class SubdistrictRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DepartmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    kind = serializers.CharField()
+    area = serializers.IntegerField(source="area_id", allow_null=True, help_text="所属街道 id")
+    is_active = serializers.BooleanField()
+
+
+class DepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    stage = serializers.CharField()
+    caption = serializers.CharField()
+    is_cover = serializers.BooleanField()
+    taken_on = serializers.DateField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, photo) -> str | None:
+        return _media_url(self.context.get("request"), photo.image.name)
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField(source="project_id")
+    date = serializers.DateField()
+    text = serializers.CharField()
+    progress = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    photos = PhotoSerializer(many=True)
+    created_at = serializers.DateTimeField()
+
+
+class ProgressUpdateCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text="进展情况 / What was done")
+    progress = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="当前进度（%），仅手工填报进度的项目生效 / Progress in %, for hand-set projects",
+    )
+    date = serializers.DateField(required=False, help_text="进展日期，默认今天，不能晚于今天 / Defaults to today")
+
+
+class MilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    planned_date = serializers.DateField()
+    completed_on = serializers.DateField(allow_null=True)
+    weight = serializers.IntegerField()
+
+
+class SubprojectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProjectStatus.choices)
+    progress = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    weight = serializers.IntegerField()
+
+
+class ProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    programme = serializers.CharField(source="programme_id", help_text="板块代码 / Programme code")
+    year = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProjectStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    progress = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    progress_source = serializers.ChoiceField(choices=ProgressSource.choices)
+    expected_progress = serializers.SerializerMethodField(help_text="序时进度（%） / Expected progress today")
+    health = serializers.SerializerMethodField(help_text="红黄绿灯 / Schedule health today")
+    planned_investment = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="计划投资（万元） / 10k CNY"
+    )
+    invested = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=False, help_text="已完成投资（万元） / 10k CNY"
+    )
+    investment_ratio = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True)
+    planned_start = serializers.DateField()
+    planned_finish = serializers.DateField()
+    actual_start = serializers.DateField(allow_null=True)
+    actual_finish = serializers.DateField(allow_null=True)
+    lead_department = DepartmentRefSerializer()
+    areas = AreaRefSerializer(many=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False)
+    cover_photo = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+    def _today(self):
+        return self.context.get("today") or timezone.localdate()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, project) -> str:
+        return reverse("api:project-detail", args=[project.pk], request=self.context.get("request"))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False))
+    def get_expected_progress(self, project) -> Decimal:
+        return project.expected_progress(self._today())
+
+    @extend_schema_field(serializers.ChoiceField(choices=Health.choices))
+    def get_health(self, project) -> str:
+        return project.health_on(self._today()).value
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_cover_photo(self, project) -> str | None:
+        return _media_url(self.context.get("request"), getattr(project, "cover_image", None))
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    description = serializers.CharField()
+    official_name = serializers.CharField(help_text="责任人（公开姓名） / Responsible official's public name")
+    official_title = serializers.CharField()
+    co_departments = DepartmentRefSerializer(many=True)
+    milestones = MilestoneSerializer(many=True)
+    photos = PhotoSerializer(many=True)
+    subprojects = SubprojectSerializer(many=True)
+    recent_updates = ProgressUpdateSerializer(many=True, help_text="最近 10 条进展 / Latest 10 progress updates")
+    updates_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_updates_url(self, project) -> str:
+        return reverse("api:project-updates", args=[project.pk], request=self.context.get("request"))
+
+
+# --- Requests ----------------------------------------------------------------------------------
+
+
+class ProjectRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AppealPublicSerializer(serializers.Serializer):
+    """A published request as residents see it: the submitter's name masked (张*), the place only
+    down to 社区/小区, no phone, contact, address text or coordinates."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    type = serializers.ChoiceField(source="kind", choices=AppealType.choices)
+    type_label = serializers.CharField(source="get_kind_display")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    programme = serializers.CharField(source="programme_id", allow_null=True)
+    title = serializers.CharField()
+    content = serializers.CharField()
+    submitter = serializers.SerializerMethodField(help_text="脱敏姓名，如 张* / Masked name")
+    area = AreaRefSerializer()
+    subdistrict = SubdistrictRefSerializer()
+    department = DepartmentRefSerializer(allow_null=True)
+    public_reply = serializers.CharField()
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True)
+    submitted_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    projects = ProjectRefSerializer(source="public_projects", many=True)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, appeal) -> str:
+        return reverse("api:request-detail", args=[appeal.pk], request=self.context.get("request"))
+
+    def get_submitter(self, appeal) -> str:
+        return mask_name(appeal.submitter_name)
+
+
+class PublicEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    status = serializers.ChoiceField(source="to_status", choices=Status.choices)
+    status_label = serializers.CharField(source="get_to_status_display")
+    actor = serializers.CharField(source="actor_label")
+    reply = serializers.CharField()
+
+
+class AppealPublicDetailSerializer(AppealPublicSerializer):
+    timeline = PublicEventSerializer(many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes")
+
+
+class PrivateEventSerializer(PublicEventSerializer):
+    from_status = serializers.CharField()
+    department = DepartmentRefSerializer(allow_null=True)
+    reason = serializers.CharField()
+    note = serializers.CharField(help_text="内部备注 / Internal note")
+
+
+PRIVATE = "（仅对范围内的密钥返回 / only for API keys whose scope covers the request）"
+
+
+def _private(field: serializers.Field, label: str) -> serializers.Field:
+    # Not required in the schema: anonymous callers get the same object without these fields.
+    field.required = False
+    field.help_text = f"{label}{PRIVATE}"
+    return field
+
+
+class AppealPrivateSerializer(AppealPublicSerializer):
+    """Officials' view, for API keys whose scope covers the request: personal data included."""
+
+    tracking_no = _private(serializers.CharField(), "受理编号 / Tracking number")
+    channel = _private(serializers.CharField(), "来源渠道 / Channel")
+    external_id = _private(serializers.CharField(allow_null=True), "外部编号 / External id")
+    submitter_name = _private(serializers.CharField(), "诉求人姓名 / Submitter's name")
+    submitter_phone = _private(serializers.CharField(), "联系电话 / Phone")
+    submitter_contact = _private(serializers.CharField(), "其他联系方式 / Other contact")
+    contact_purged_at = _private(serializers.DateTimeField(allow_null=True), "联系方式清除时间 / Contact purged at")
+    location_text = _private(serializers.CharField(), "具体位置 / Exact location")
+    latitude = _private(
+        serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False), "纬度"
+    )
+    longitude = _private(
+        serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False), "经度"
+    )
+    consent_to_publish = _private(serializers.BooleanField(), "同意公开 / Consented to publication")
+    publish_approved = _private(serializers.BooleanField(), "审核公开 / Approved for publication")
+    response_due = _private(serializers.DateTimeField(), "响应时限 / Response due")
+    resolve_due = _private(serializers.DateTimeField(), "办结时限 / Resolution due")
+    overdue = _private(serializers.BooleanField(), "是否超期 / Overdue")
+    closed_at = _private(serializers.DateTimeField(allow_null=True), "关闭时间 / Closed at")
+    rating_comment = _private(serializers.CharField(), "评价意见 / Rating comment")
+
+
+class AppealPrivateDetailSerializer(AppealPrivateSerializer):
+    timeline = PublicEventSerializer(
+        source="event_list", many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes"
+    )
+    events = _private(PrivateEventSerializer(source="event_list", many=True), "完整办理记录（含内部备注） / All steps")
+
+
+class AppealReceiptSerializer(serializers.Serializer):
+    """What the submitting system gets back: ids and deadlines, no personal data."""
+
+    id = serializers.IntegerField()
+    tracking_no = serializers.CharField(help_text="受理编号 / Tracking number")
+    external_id = serializers.CharField()
+    channel = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    submitted_at = serializers.DateTimeField()
+    response_due = serializers.DateTimeField()
+    resolve_due = serializers.DateTimeField()
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    external_id = serializers.CharField(
+        max_length=64, help_text="提交方自己的工单编号，重复提交返回同一诉求 / Your own id; idempotency key"
+    )
+    type = serializers.ChoiceField(choices=AppealType.choices, help_text="诉求类型 / Request type")
+    area = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="街道或社区 id / Area id (街道 or below)")
+    programme = serializers.SlugRelatedField(
+        slug_field="code", queryset=Programme.objects.all(), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=100)
+    content = serializers.CharField(max_length=5000)
+    location_text = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=Decimal(-90), max_value=Decimal(90), required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=Decimal(-180), max_value=Decimal(180), required=False, allow_null=True
+    )
+    submitter_name = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    submitter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    submitter_contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    consent_to_publish = serializers.BooleanField(required=False, default=False)
+    submitted_at = serializers.DateTimeField(
+        required=False, help_text="原始受理时间，默认现在，不能晚于现在 / Time received; defaults to now"
+    )
+
+    def validate_area(self, value: int) -> Area:
+        area = Area.objects.filter(pk=value).first()
+        if area is None:
+            raise serializers.ValidationError("没有这个区域。 / No such area.")
+        return area
+
+    def validate_submitted_at(self, value):
+        if value > timezone.now() + timedelta(minutes=5):
+            raise serializers.ValidationError("受理时间不能晚于现在。 / Cannot be in the future.")
+        if value.year < 2000:
+            raise serializers.ValidationError("受理时间过早。 / Too early.")
+        return value
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[(t.action, t.label) for t in TRANSITIONS.values()],
+        help_text="accept 受理, reject 不予受理, assign 派单, sign 签收, return 退单, resolve 办结, rate 评价",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reply = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text="公开答复 / Public reply"
+    )
+    department = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="派单时的承办单位代码 / Department code for assign",
+    )
+    reason = serializers.ChoiceField(
+        choices=ReturnReason.choices, required=False, allow_blank=True, default="", help_text="退单原因 / For return"
+    )
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# --- Statistics --------------------------------------------------------------------------------
+
+
+class ProgrammeFiguresSerializer(serializers.Serializer):
+    programme = serializers.CharField(source="programme.code")
+    name = serializers.CharField(source="programme.name")
+    total = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    suspended = serializers.IntegerField()
+    red = serializers.IntegerField()
+    yellow = serializers.IntegerField()
+    green = serializers.IntegerField()
+    average_progress = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False)
+    planned_investment = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    invested = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    investment_ratio = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True, coerce_to_string=False)
+
+
+class RequestFiguresSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    open = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    published = serializers.IntegerField()
+
+
+class RatesSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="key")
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    responded_in_time = serializers.IntegerField()
+    due = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    response_rate = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False, help_text="响应率（%）"
+    )
+    resolution_rate = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False, help_text="解决率（%）"
+    )
+    satisfaction_rate = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False, help_text="满意率（%）"
+    )
+    score = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False, help_text="综合得分"
+    )
+    rankable = serializers.BooleanField(help_text="样本量是否足以排名 / Enough requests to rank")
+
+
+class StatsPeriodSerializer(serializers.Serializer):
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+
+
+class StatsSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="项目统计年度 / Year of the project figures")
+    period = StatsPeriodSerializer(help_text="诉求统计期间 / Period of the request figures")
+    projects_total = serializers.IntegerField()
+    programmes = ProgrammeFiguresSerializer(many=True)
+    requests = RequestFiguresSerializer()
+    rate_definitions = serializers.DictField(child=serializers.CharField())
+    rates_by_subdistrict = RatesSerializer(many=True)
+    rates_by_department = RatesSerializer(many=True)
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("year", today.year)
+        attrs.setdefault("start", today.replace(month=1, day=1))
+        attrs.setdefault("end", today)
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "结束日期不能早于开始日期。 / end is before start."})
+        if attrs["start"].year < 2000 or attrs["end"].year > 2100:
+            raise serializers.ValidationError({"start": "日期超出范围。 / Date out of range."})
+        return attrs
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="机器可读的错误代码 / Machine-readable code, e.g. invalid, not_found")
+    message = serializers.CharField(help_text="说明 / Human-readable message")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="各字段或参数的错误 / Messages per field or query parameter",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from apps.api import views
+from apps.api.exceptions import not_found
+
+router = SimpleRouter()
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("areas", views.AreaViewSet, basename="area")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("requests", views.RequestViewSet, basename="request")
+
+ID = r"(?P<pk>[0-9]{1,18})"
+
+v1 = [
+    path("", views.ApiRootView.as_view(), name="root"),
+    path("projects/export.csv", views.ProjectCsvExportView.as_view(), name="project-export-csv"),
+    path("projects/export.xlsx", views.ProjectXlsxExportView.as_view(), name="project-export-xlsx"),
+    path("requests/export.csv", views.RequestCsvExportView.as_view(), name="request-export-csv"),
+    path("requests/export.xlsx", views.RequestXlsxExportView.as_view(), name="request-export-xlsx"),
+    re_path(rf"^projects/{ID}/updates/$", views.ProjectUpdateListView.as_view(), name="project-updates"),
+    re_path(rf"^requests/{ID}/transitions/$", views.RequestTransitionView.as_view(), name="request-transitions"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ ending in a slash: a JSON 404, never an HTML page. Paths without
+    # the slash get Django's APPEND_SLASH redirect first.
+    re_path(r"^.*/$", not_found),
+]

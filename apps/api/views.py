@@ -1,0 +1,481 @@
+"""REST API views: they pick a selector and a serializer, call a service, and nothing else."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from apps.accounts.scoping import NO_SCOPE
+from apps.api import exports, selectors
+from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, ProjectFilterSet
+from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
+from apps.api.schema import errors
+from apps.api.serializers import (
+    AppealCreateSerializer,
+    AppealPrivateDetailSerializer,
+    AppealPrivateSerializer,
+    AppealPublicDetailSerializer,
+    AppealPublicSerializer,
+    AppealReceiptSerializer,
+    AreaSerializer,
+    DepartmentSerializer,
+    ProgrammeSerializer,
+    ProgressUpdateCreateSerializer,
+    ProgressUpdateSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    StatsQuerySerializer,
+    StatsSerializer,
+    TransitionSerializer,
+)
+from apps.appeals.models import Appeal
+from apps.appeals.selectors import RATE_DEFINITIONS
+from apps.appeals.services import appeal_submit_idempotent, appeal_transition
+from apps.projects.models import Project
+from apps.projects.services import project_post_update
+
+ID_REGEX = "[0-9]{1,18}"
+# What a department's key may do to its own requests: the department's part of the loop.
+DEPARTMENT_ACTIONS = ("sign", "return", "resolve")
+
+
+class ListFilterMixin:
+    """Query-string filters apply to lists only; a detail URL is found by its id alone."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="六心板块 / Programmes",
+        description="六个板块，按显示顺序，不分页。 / The six programmes in display order, not paginated.",
+        responses={200: ProgrammeSerializer(many=True), **errors()},
+    ),
+    retrieve=extend_schema(
+        summary="一个板块 / One programme",
+        description="按代码（fumin、bianmin、lvse、yiyang、anquan、chunyu）查询。 / By code.",
+        responses={200: ProgrammeSerializer, **errors(404)},
+    ),
+)
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProgrammeSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,20}"
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.programme_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="区域树 / Areas",
+        description="区 → 街道 → 社区 → 小区，以 `parent` 连成树，`subdistrict` 为所属街道。 / "
+        "The area tree: follow `parent`; `subdistrict` is the 街道 an area lies in.",
+        responses={200: AreaSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(summary="一个区域 / One area", responses={200: AreaSerializer, **errors(404)}),
+)
+class AreaViewSet(ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilterSet
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return selectors.area_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="责任单位 / Departments",
+        description="区直部门、街道办事处和企业。 / District bureaus, 街道 offices and companies.",
+        responses={200: DepartmentSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="一个责任单位 / One department", responses={200: DepartmentSerializer, **errors(404)}
+    ),
+)
+class DepartmentViewSet(ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilterSet
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return selectors.department_list()
+
+
+class TodayContextMixin:
+    def get_serializer_context(self):
+        # One "today" per request, so every row's health and 序时进度 agree.
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="民生项目列表 / Projects",
+        description="已公开的项目（含子项目，`top_level=true` 只看顶层），可按板块、区域（含下属区域）、状态、年度、"
+        "红黄绿灯、更新时间筛选和搜索。 / Published projects with filters, search and ordering.",
+        responses={200: ProjectSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="项目详情 / Project",
+        description="含节点、照片、配合单位、子项目和最近 10 条进展。 / With milestones, photos, co-departments, "
+        "sub-projects and the latest 10 progress updates.",
+        responses={200: ProjectDetailSerializer, **errors(404)},
+    ),
+)
+class ProjectViewSet(TodayContextMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = ProjectFilterSet
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return selectors.project_detail() if self.action == "retrieve" else selectors.project_list()
+
+    def get_serializer_class(self):
+        return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
+
+
+class ProjectUpdateListView(generics.ListCreateAPIView):
+    """GET: a project's progress updates, newest first. POST: a department key posts an update to a
+    project its department leads (apps.projects.services.project_post_update)."""
+
+    filter_backends: list = []
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsDepartmentKey()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return ProgressUpdateCreateSerializer if self.request.method == "POST" else ProgressUpdateSerializer
+
+    def _public_project(self) -> Project:
+        project = selectors.public_projects().filter(pk=self.kwargs["pk"]).first()
+        if project is None:
+            raise NotFound()
+        return project
+
+    def get_queryset(self):
+        return selectors.project_updates(self._public_project())
+
+    @extend_schema(
+        summary="项目进展 / Progress updates",
+        description="一个已公开项目的全部进展，按日期倒序。 / A published project's updates, newest first.",
+        responses={200: ProgressUpdateSerializer(many=True), **errors(404)},
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="发布项目进展 / Post a progress update",
+        description="需“责任单位”范围的密钥，且该单位是项目的牵头单位。"
+        "手工填报进度的项目，`progress` 同时成为项目进度。 / "
+        "Needs a department key whose department leads the project.",
+        request=ProgressUpdateCreateSerializer,
+        responses={201: ProgressUpdateSerializer, **errors(400, 403, 404, 415)},
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        api_key = api_key_of(request)
+        project = Project.objects.filter(pk=kwargs["pk"]).first()
+        if project is None:
+            raise NotFound()
+        if project.lead_department_id != api_key.department_id:
+            raise PermissionDenied(_("只有牵头单位可以发布该项目的进展。 / Only the lead department may post updates."))
+        serializer = ProgressUpdateCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        update = project_post_update(
+            project=project, text=data["text"], progress=data.get("progress"), on=data.get("date")
+        )
+        update = selectors.project_updates(project).get(pk=update.pk)
+        return Response(ProgressUpdateSerializer(update, context=self.get_serializer_context()).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="群众诉求列表 / Requests",
+        description="匿名调用：已公开（诉求人同意且经审核）的诉求，姓名脱敏（张*），位置只到社区/小区，无电话、联系方式和具体地址。"
+        "“全区只读”或“责任单位”范围的密钥：其范围内的全部诉求（含未公开的），并返回个人信息字段。 / "
+        "Anonymous: published requests, masked. Keys with read_private or department scope: every request in "
+        "their scope with personal data.",
+        responses={200: AppealPrivateSerializer(many=True), **errors(400, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="诉求详情 / Request",
+        description="可见范围同列表；含公开办理过程，密钥在范围内时另含完整记录。 / Same visibility as the list.",
+        responses={200: AppealPrivateDetailSerializer, **errors(404)},
+    ),
+    create=extend_schema(
+        summary="提交诉求 / Submit a request",
+        description="需“提交诉求”范围的密钥（如 12345 平台）。"
+        "以 `external_id` 幂等：首次 201，之后同一编号返回 200 和同一诉求。 / "
+        "Needs a submit key. Idempotent on `external_id`: 201 the first time, then 200 with the same request.",
+        request=AppealCreateSerializer,
+        responses={
+            201: OpenApiResponse(AppealReceiptSerializer, description="已创建 / Created"),
+            200: OpenApiResponse(AppealReceiptSerializer, description="此前已提交 / Already submitted"),
+            **errors(400, 403, 415),
+        },
+    ),
+)
+class RequestViewSet(ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = AppealFilterSet
+    lookup_value_regex = ID_REGEX
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [CanSubmit()]
+        return super().get_permissions()
+
+    def _scope(self):
+        api_key = api_key_of(self.request)
+        return api_key.appeal_scope if api_key is not None else NO_SCOPE
+
+    def _private(self) -> bool:
+        return self._scope() != NO_SCOPE
+
+    def get_queryset(self):
+        scope = self._scope()
+        if self.action == "retrieve":
+            return selectors.scoped_appeal_detail(scope) if scope != NO_SCOPE else selectors.published_appeal_detail()
+        return selectors.scoped_appeals(scope) if scope != NO_SCOPE else selectors.published_appeals()
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return AppealCreateSerializer
+        if self.action == "retrieve":
+            return AppealPrivateDetailSerializer if self._private() else AppealPublicDetailSerializer
+        return AppealPrivateSerializer if self._private() else AppealPublicSerializer
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        api_key = api_key_of(request)
+        serializer = AppealCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        appeal, created = appeal_submit_idempotent(
+            channel=api_key.channel,
+            external_id=data.pop("external_id"),
+            kind=data.pop("type"),
+            actor_label=api_key.name,
+            **data,
+        )
+        return Response(
+            AppealReceiptSerializer(appeal).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class RequestTransitionView(generics.GenericAPIView):
+    serializer_class = TransitionSerializer
+    permission_classes = [IsDepartmentKey]
+    filter_backends: list = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="办理诉求 / Move a request through the workflow",
+        description="需“责任单位”范围的密钥，只能办理本单位承办的诉求：签收 sign、退单 return（须 reason）、"
+        "办结 resolve（须 reply）。与管理后台调用同一服务；当前状态不允许时返回 409。 / Needs a department key, "
+        "for its own department's requests: sign, return (with reason), resolve (with reply). Same service as the "
+        "admin; a step the current status does not allow is a 409.",
+        request=TransitionSerializer,
+        responses={200: AppealPrivateDetailSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        api_key = api_key_of(request)
+        appeal = (
+            Appeal.objects.filter(pk=pk).only("id", "department_id", "consent_to_publish", "publish_approved").first()
+        )
+        if appeal is None:
+            raise NotFound()
+        if appeal.department_id != api_key.department_id:
+            if not appeal.is_published:
+                raise NotFound()
+            raise PermissionDenied(_("该诉求不由本单位承办。 / This request is not handled by your department."))
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["action"] not in DEPARTMENT_ACTIONS:
+            raise PermissionDenied(
+                _("责任单位的密钥只能签收、退单或办结。 / A department key may only sign, return or resolve.")
+            )
+        appeal_transition(appeal=appeal.pk, actor_label=api_key.department.name, **data)
+        appeal = selectors.scoped_appeal_detail(api_key.appeal_scope).get(pk=appeal.pk)
+        return Response(AppealPrivateDetailSerializer(appeal, context=self.get_serializer_context()).data)
+
+
+class StatsView(APIView):
+    @extend_schema(
+        summary="统计 / Statistics",
+        description="首页数字（各板块项目数、状态、红黄绿灯、平均进度、投资）和期间内的诉求数及三率（按街道、按承办单位）。"
+        "期间默认本年 1 月 1 日至今天。 / The dashboard's figures for `year` and requests and the three rates per "
+        "街道 and per department for [start, end] (default: this year to date).",
+        parameters=[StatsQuerySerializer],
+        responses={200: StatsSerializer, **errors(400)},
+    )
+    def get(self, request: Request) -> Response:
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        figures = selectors.stats(year=params["year"], first_day=params["start"], last_day=params["end"])
+        data = {
+            "year": figures.year,
+            "period": {"first_day": figures.first_day, "last_day": figures.last_day},
+            "projects_total": figures.projects_total,
+            "programmes": figures.programmes,
+            "requests": figures.requests,
+            "rate_definitions": RATE_DEFINITIONS,
+            "rates_by_subdistrict": figures.by_subdistrict,
+            "rates_by_department": figures.by_department,
+        }
+        return Response(StatsSerializer(data).data)
+
+
+class PassthroughRenderer(BaseRenderer):
+    """Lets clients ask for CSV/Excel in Accept; the export views build the body themselves."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class CsvRenderer(PassthroughRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XlsxRenderer(PassthroughRenderer):
+    media_type = exports.XLSX_TYPE
+    format = "xlsx"
+
+
+class _ExportView(generics.GenericAPIView):
+    fmt = "csv"
+    renderer_classes = [JSONRenderer, CsvRenderer, XlsxRenderer]
+    pagination_class = None
+
+    def filename(self) -> str:
+        raise NotImplementedError
+
+    def rows(self, queryset) -> exports.Table:
+        raise NotImplementedError
+
+    def get(self, request: Request) -> HttpResponse:
+        table = self.rows(self.filter_queryset(self.get_queryset()))
+        return exports.response(table, fmt=self.fmt, filename=self.filename())
+
+
+_CSV = {(200, "text/csv"): OpenApiTypes.STR}
+_XLSX = {(200, exports.XLSX_TYPE): OpenApiTypes.BINARY}
+
+
+class ProjectExportView(_ExportView):
+    filterset_class = ProjectFilterSet
+
+    def get_queryset(self):
+        return selectors.project_list()
+
+    def filename(self) -> str:
+        return f"projects-{timezone.localdate():%Y%m%d}"
+
+    def rows(self, queryset) -> exports.Table:
+        return exports.project_table(queryset)
+
+
+class ProjectCsvExportView(ProjectExportView):
+    fmt = "csv"
+
+    @extend_schema(
+        summary="导出项目（CSV） / Export projects as CSV",
+        description="与列表相同的筛选，不分页；列与管理后台导入的列一致（UTF-8 带 BOM）。 / Same filters as the list, "
+        "all rows; the columns equal the admin import's columns.",
+        responses={**_CSV, **errors(400)},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return super().get(request)
+
+
+class ProjectXlsxExportView(ProjectExportView):
+    fmt = "xlsx"
+
+    @extend_schema(
+        summary="导出项目（Excel） / Export projects as Excel",
+        description="同 CSV 导出。 / As the CSV export, as an .xlsx workbook.",
+        responses={**_XLSX, **errors(400)},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return super().get(request)
+
+
+class RequestExportView(_ExportView):
+    filterset_class = AppealFilterSet
+
+    def get_queryset(self):
+        # Exports are for open-data portals: always the public view, whatever key is used.
+        return selectors.published_appeals()
+
+    def filename(self) -> str:
+        return f"requests-{timezone.localdate():%Y%m%d}"
+
+    def rows(self, queryset) -> exports.Table:
+        return exports.appeal_table(queryset)
+
+
+class RequestCsvExportView(RequestExportView):
+    fmt = "csv"
+
+    @extend_schema(
+        summary="导出已公开诉求（CSV） / Export published requests as CSV",
+        description="只含已公开诉求的公开字段（姓名脱敏），与列表相同的筛选。 / "
+        "Published requests, public columns only.",
+        responses={**_CSV, **errors(400)},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return super().get(request)
+
+
+class RequestXlsxExportView(RequestExportView):
+    fmt = "xlsx"
+
+    @extend_schema(
+        summary="导出已公开诉求（Excel） / Export published requests as Excel",
+        description="同 CSV 导出。 / As the CSV export, as an .xlsx workbook.",
+        responses={**_XLSX, **errors(400)},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return super().get(request)
+
+
+class ApiRootView(APIView):
+    @extend_schema(
+        summary="接口目录 / API root",
+        description="各资源的地址。 / Links to every resource.",
+        responses={200: OpenApiTypes.OBJECT, **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        names = {
+            "programmes": "api:programme-list",
+            "areas": "api:area-list",
+            "departments": "api:department-list",
+            "projects": "api:project-list",
+            "requests": "api:request-list",
+            "stats": "api:stats",
+            "projects_csv": "api:project-export-csv",
+            "projects_xlsx": "api:project-export-xlsx",
+            "requests_csv": "api:request-export-csv",
+            "requests_xlsx": "api:request-export-xlsx",
+            "schema": "api-schema",
+            "docs": "api-docs",
+        }
+        return Response({key: reverse(name, request=request) for key, name in names.items()})
