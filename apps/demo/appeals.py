@@ -1,0 +1,500 @@
+"""Demo residents' requests (群众诉求) and their workflow events, streamed in bulk.
+
+Each request's life is planned as the sequence of steps `appeal_transition` would have taken
+(submit → accept → assign → sign → resolve → rate, with 不予受理 and 退单 branches), cut off at
+midnight of `today`; the request row then carries exactly what those steps leave behind:
+status, department, responded/resolved/closed times, public reply and rating. Deadlines come
+from `deadlines_for`, tracking numbers from `format_tracking_no`, one per year in submission
+order, and `TrackingCounter` ends at the last number issued.
+
+Rows are written in batches (COPY on PostgreSQL), so a million requests take bounded memory.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+from itertools import accumulate
+
+from django.utils import timezone
+
+from apps.appeals.models import Appeal, AppealEvent, AppealType, Channel, Rating, ReturnReason, Status, TrackingCounter
+from apps.appeals.services import deadlines_for, format_tracking_no
+from apps.demo import corpus
+from apps.demo.bulk import RowWriter, reserve_ids
+from apps.programmes.models import Programme
+
+DAYS = 365  # requests arrive over the year before `today`
+BATCH = 10_000
+
+APPEAL_COLUMNS = (
+    "id",
+    "tracking_no",
+    "channel",
+    "external_id",
+    "kind",
+    "programme_id",
+    "area_id",
+    "subdistrict_id",
+    "location_text",
+    "latitude",
+    "longitude",
+    "title",
+    "content",
+    "submitter_name",
+    "submitter_phone",
+    "submitter_contact",
+    "consent_to_publish",
+    "publish_approved",
+    "department_id",
+    "status",
+    "public_reply",
+    "submitted_at",
+    "response_due",
+    "resolve_due",
+    "responded_at",
+    "resolved_at",
+    "closed_at",
+    "rating",
+    "rating_comment",
+    "rated_at",
+    "updated_at",
+)
+EVENT_COLUMNS = (
+    "appeal_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_label",
+    "department_id",
+    "reason",
+    "note",
+    "reply",
+    "at",
+)
+LINK_COLUMNS = ("appeal_id", "project_id")
+
+CHANNELS = [(Channel.HOTLINE, 35), (Channel.WEB, 25), (Channel.WECHAT, 22), (Channel.VISIT, 10), (Channel.API, 8)]
+SUBMIT_LABELS = {
+    Channel.WEB: "诉求人",
+    Channel.WECHAT: "诉求人",
+    Channel.HOTLINE: "12345热线",
+    Channel.VISIT: "来访登记",
+    Channel.API: "12345热线平台",
+}
+# Requests per hour of the day (local time): few at night, peaks in the morning and afternoon.
+HOURS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 8, 9, 13, 14, 13, 11, 9, 9, 8, 6, 4, 2]
+RATINGS = [(Rating.SATISFIED, 72), (Rating.BASICALLY, 20), (Rating.UNSATISFIED, 8)]
+RATINGS_LATE = [(Rating.SATISFIED, 40), (Rating.BASICALLY, 30), (Rating.UNSATISFIED, 30)]
+SPOTS = ["党群服务中心附近", "菜市场旁", "主干道路口", "健身广场", "公交站台旁"]
+HOUR = 3600
+DAY = 86400
+UTC = dt_timezone.utc
+
+
+class _Weighted:
+    """rng-driven choice with weights, without the cost of random.choices per call."""
+
+    def __init__(self, pairs):
+        self.items = [item for item, _ in pairs]
+        self.cum = list(accumulate(weight for _, weight in pairs))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random):
+        return self.items[bisect(self.cum, rng.random() * self.total)]
+
+
+@dataclass
+class MadeAppeals:
+    requests: int = 0
+    events: int = 0
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Place:
+    area_id: int
+    subdistrict_id: int
+    sd: str
+    cm: str
+    cp: str
+    lat: float
+    lng: float
+    level: str
+
+
+class _Generator:
+    def __init__(self, *, rng, today, places, departments, users, project_index, first_id):
+        self.rng = rng
+        self.today = today
+        self.departments = departments
+        self.users = users
+        self.project_index = project_index
+        self.next_id = first_id
+        self.numbers: dict[int, int] = {}
+        self.deadlines: dict[tuple[str, date], tuple[timedelta, datetime]] = {}
+        midnight = timezone.make_aware(datetime.combine(today, time()))
+        self.anchor = midnight.timestamp()
+        self.status_counts: dict[str, int] = {}
+
+        points = places.points
+        self.compounds: list[_Place] = []
+        self.communities: list[_Place] = []
+        self.subdistricts: list[_Place] = []
+        for sd in places.subdistricts:
+            self.subdistricts.append(
+                _Place(sd.pk, sd.pk, sd.name, f"{sd.name}街道", f"{sd.name}街道", *points[sd.pk], "sd")
+            )
+            for cm in places.communities[sd.pk]:
+                self.communities.append(_Place(cm.pk, sd.pk, sd.name, cm.name, cm.name, *points[cm.pk], "cm"))
+                for cp in places.compounds[cm.pk]:
+                    self.compounds.append(_Place(cp.pk, sd.pk, sd.name, cm.name, cp.name, *points[cp.pk], "cp"))
+        self.other_offices = list(departments.offices.values())
+        self.names = departments.names
+        self.templates = _Weighted([(t, 2 if t.kind == AppealType.PRAISE else 10) for t in corpus.APPEALS])
+        self.channels = _Weighted(CHANNELS)
+        self.ratings = _Weighted(RATINGS)
+        self.ratings_late = _Weighted(RATINGS_LATE)
+        self.hours = list(accumulate(HOURS))
+        self.district_id = users["district"].pk
+        self.zhujian_dept_id = departments.by_code["zhujian"].pk
+        self.kuishan_office_id = next(d.pk for d in departments.offices.values() if d.name.startswith("奎山"))
+        self.department_actor = {
+            self.zhujian_dept_id: users["zhujian"].pk,
+            self.kuishan_office_id: users["kuishan"].pk,
+        }
+        self.programmes = set(Programme.objects.values_list("code", flat=True))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _deadlines(self, kind: str, day: date, submitted: datetime) -> tuple[datetime, datetime]:
+        key = (kind, day)
+        cached = self.deadlines.get(key)
+        if cached is None:
+            response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted)
+            # The resolve deadline depends only on the local day; the response one is a fixed delay.
+            cached = self.deadlines[key] = (response_due - submitted, resolve_due)
+        return submitted + cached[0], cached[1]
+
+    def _tracking_no(self, year: int) -> str:
+        number = self.numbers.get(year, 0) + 1
+        self.numbers[year] = number
+        return format_tracking_no(year, number)
+
+    def _person(self) -> str:
+        rng = self.rng
+        given = corpus.GIVEN_CHARS
+        name = corpus.SURNAMES[int(rng.random() * len(corpus.SURNAMES))] + given[int(rng.random() * len(given))]
+        if rng.random() < 0.7:
+            name += given[int(rng.random() * len(given))]
+        return name
+
+    def _phone(self) -> str:
+        rng = self.rng
+        return f"1{'35789'[int(rng.random() * 5)]}{int(rng.random() * 1_000_000_000):09d}"
+
+    # -- one request ----------------------------------------------------------------------
+
+    def appeal(self, submitted_ts: float, day: date, events: list, links: list) -> tuple:
+        rng = self.rng
+        template = self.templates.pick(rng)
+        kind = template.kind
+        channel = self.channels.pick(rng)
+        r = rng.random()
+        if r < 0.05:
+            place = self.subdistricts[int(rng.random() * len(self.subdistricts))]
+        elif template.level == "cp" and r < 0.9:
+            place = self.compounds[int(rng.random() * len(self.compounds))]
+        else:
+            place = self.communities[int(rng.random() * len(self.communities))]
+        submitted = datetime.fromtimestamp(submitted_ts, UTC)
+        response_due, resolve_due = self._deadlines(kind, day, submitted)
+        appeal_id = self.next_id
+        self.next_id += 1
+        tracking_no = self._tracking_no(day.year)
+
+        name = self._person()
+        ctx = {
+            "sd": place.sd,
+            "cm": place.cm,
+            "cp": place.cp,
+            "b": int(rng.random() * 30) + 1,
+            "u": int(rng.random() * 4) + 1,
+            "f": int(rng.random() * 5) + 3,
+            "n": int(rng.random() * 8) + 2,
+            "age": int(rng.random() * 40) + 45,
+            "name": self._person(),
+            "school": corpus.SCHOOLS[int(rng.random() * len(corpus.SCHOOLS))],
+        }
+        content = template.content.format(**ctx)
+        if template.variants and rng.random() < 0.4:
+            content += template.variants[int(rng.random() * len(template.variants))]
+        if place.level == "cp":
+            location = f"{place.cp}{ctx['b']}号楼{ctx['u']}单元"
+        else:
+            location = place.cm + SPOTS[int(rng.random() * len(SPOTS))]
+        latitude = longitude = None
+        if rng.random() < 0.5:
+            latitude = round(place.lat + (rng.random() - 0.5) * 0.003, 6)
+            longitude = round(place.lng + (rng.random() - 0.5) * 0.003, 6)
+
+        phone = self._phone()
+        contact = ""
+        if channel == Channel.HOTLINE and rng.random() < 0.03:
+            name = phone = ""  # anonymous caller
+        elif channel != Channel.HOTLINE and rng.random() < 0.06:
+            phone = ""
+            contact = corpus.CONTACT_ALTERNATIVES[int(rng.random() * 3)].format(
+                py="qs", n=10000 + int(rng.random() * 90000)
+            )
+        external_id = f"GD{day.year}{self.numbers[day.year]:07d}" if channel in (Channel.HOTLINE, Channel.API) else None
+
+        right_department = self.departments.resolve(template.department, place.subdistrict_id)
+        steps = self._plan(submitted_ts, resolve_due.timestamp(), template, place, right_department, ctx)
+
+        # Replay the steps exactly as appeal_transition applies them.
+        status = Status.SUBMITTED
+        department_id = None
+        responded_at = resolved_at = closed_at = rated_at = None
+        public_reply = rating = rating_comment = ""
+        last_at = submitted
+        events.append(
+            (appeal_id, "submit", "", Status.SUBMITTED, None, SUBMIT_LABELS[channel], None, "", "", "", submitted)
+        )
+        for action, at_ts, target, dept_id, reason, note, reply, value in steps:
+            at = datetime.fromtimestamp(int(at_ts), UTC)
+            from_status = status
+            event_department = None
+            actor_id = None
+            label = corpus.COMMAND_CENTRE
+            if action == "assign":
+                department_id = event_department = dept_id
+                actor_id = self.district_id
+            elif action in ("accept", "reject"):
+                actor_id = self.district_id
+            elif action == "return":
+                event_department, department_id = department_id, None
+                actor_id = self.department_actor.get(event_department)
+                label = self.names[event_department]
+            elif action in ("sign", "resolve"):
+                actor_id = self.department_actor.get(department_id)
+                label = self.names[department_id]
+            elif action == "rate":
+                rating, rating_comment, rated_at = value, reply[:500], at
+                label = "诉求人"
+            status = target
+            if from_status == Status.SUBMITTED and responded_at is None:
+                responded_at = at
+            if target == Status.RESOLVED:
+                resolved_at = at
+            if target in (Status.CLOSED, Status.REJECTED):
+                closed_at = at
+            if reply and action != "rate":
+                public_reply = reply
+            events.append(
+                (appeal_id, action, from_status, target, actor_id, label, event_department, reason, note, reply, at)
+            )
+            last_at = at
+
+        self.status_counts[status] = self.status_counts.get(status, 0) + 1
+        consent = rng.random() < 0.45
+        approved = consent and status in (Status.RESOLVED, Status.CLOSED) and rng.random() < 0.7
+        programme = template.programme if template.programme in self.programmes else None
+        if programme and rng.random() < 0.03:
+            candidates = self.project_index.get((programme, place.subdistrict_id))
+            if candidates:
+                links.append((appeal_id, candidates[int(rng.random() * len(candidates))]))
+        return (
+            appeal_id,
+            tracking_no,
+            channel,
+            external_id,
+            kind,
+            programme,
+            place.area_id,
+            place.subdistrict_id,
+            location,
+            latitude,
+            longitude,
+            template.title,
+            content,
+            name,
+            phone,
+            contact,
+            consent,
+            approved,
+            department_id,
+            status,
+            public_reply,
+            submitted,
+            response_due,
+            resolve_due,
+            responded_at,
+            resolved_at,
+            closed_at,
+            rating,
+            rating_comment,
+            rated_at,
+            last_at,
+        )
+
+    def _plan(self, t0: float, due: float, template, place: _Place, right, ctx: dict) -> list[tuple]:
+        """The steps of one request: (action, at, to_status, department id, reason, note, reply, rating)."""
+        rng = self.rng
+        steps: list[tuple] = []
+        notes = corpus
+
+        def note(options: list[str]) -> str:
+            return options[int(rng.random() * len(options))]
+
+        r = rng.random()
+        late_response = rng.random() < 0.08
+        t = t0 + (rng.uniform(25, 60) if late_response else rng.uniform(0.2, 20)) * HOUR
+        if r < 0.035:
+            steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            return self._cut(steps)
+        steps.append(("accept", t, Status.ACCEPTED, None, "", note(notes.ACCEPT_NOTES), "", ""))
+        if r < 0.05:
+            t += rng.uniform(0.5, 30) * HOUR
+            steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            return self._cut(steps)
+        stall = None
+        s = rng.random()
+        if s < 0.01:
+            stall = Status.SUBMITTED
+        elif s < 0.04:
+            stall = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)[int(rng.random() * 4)]
+        if stall == Status.SUBMITTED:
+            return []
+        if rng.random() < 0.07 or stall == Status.RETURNED:
+            wrong, reason = self._wrong_department(template, place, right)
+            t += rng.uniform(0.1, 18) * HOUR
+            steps.append(("assign", t, Status.ASSIGNED, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+            if rng.random() < 0.5:
+                t += rng.uniform(0.1, 20) * HOUR
+                steps.append(("sign", t, Status.IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+            t += rng.uniform(0.5, 30) * HOUR
+            steps.append(("return", t, Status.RETURNED, None, reason, notes.RETURN_NOTES[reason], "", ""))
+            if stall == Status.RETURNED:
+                return self._cut(steps)
+            if rng.random() < 0.1:
+                t += rng.uniform(0.5, 20) * HOUR
+                steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+                return self._cut(steps)
+        if stall == Status.ACCEPTED:
+            return self._cut(steps)
+        t += rng.uniform(0.1, 18) * HOUR
+        steps.append(("assign", t, Status.ASSIGNED, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+        if stall == Status.ASSIGNED:
+            return self._cut(steps)
+        t += rng.uniform(0.1, 24) * HOUR
+        steps.append(("sign", t, Status.IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+        if stall == Status.IN_PROGRESS:
+            return self._cut(steps)
+        late = rng.random() < 0.12
+        if late or due <= t:
+            t = max(t, due) + rng.uniform(2, 8 * 24) * HOUR
+        else:
+            t += max(600.0, (due - t) * rng.uniform(0.05, 0.95))
+        reply = template.reply.format(**ctx)
+        steps.append(("resolve", t, Status.RESOLVED, None, "", note(notes.RESOLVE_NOTES), reply, ""))
+        if rng.random() < 0.78:
+            rating = (self.ratings_late if late else self.ratings).pick(rng)
+            comments = notes.RATING_COMMENTS[rating]
+            t += rng.uniform(0.5, 7) * DAY
+            steps.append(("rate", t, Status.CLOSED, None, "", "", note(comments), rating))
+        return self._cut(steps)
+
+    def _cut(self, steps: list[tuple]) -> list[tuple]:
+        """Only what has happened before midnight of `today`."""
+        anchor = self.anchor
+        for i, step in enumerate(steps):
+            if step[1] >= anchor:
+                return steps[:i]
+        return steps
+
+    def _wrong_department(self, template, place: _Place, right):
+        rng = self.rng
+        if template.department == corpus.SUBDISTRICT_OFFICE and rng.random() < 0.5:
+            others = [d for d in self.other_offices if d.pk != right.pk]
+            return others[int(rng.random() * len(others))], ReturnReason.WRONG_AREA
+        wrong = self.departments.resolve(template.wrong_department, place.subdistrict_id)
+        if wrong.pk == right.pk:
+            wrong = self.departments.by_code["chengguan"]
+        return wrong, ReturnReason.WRONG_FUNCTION
+
+
+def seed_appeals(
+    *,
+    rng: random.Random,
+    count: int,
+    today: date,
+    places,
+    departments,
+    users,
+    project_index: dict,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> MadeAppeals:
+    """Write `count` requests submitted over the year before `today`, with their events."""
+    made = MadeAppeals()
+    if count == 0:
+        return made
+    first_id = reserve_ids(Appeal, count)
+    generator = _Generator(
+        rng=rng,
+        today=today,
+        places=places,
+        departments=departments,
+        users=users,
+        project_index=project_index,
+        first_id=first_id,
+    )
+    appeals = RowWriter(Appeal, APPEAL_COLUMNS, batch_size=BATCH)
+    events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=10**9)
+    links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=10**9)
+    event_rows: list[tuple] = []
+    link_rows: list[tuple] = []
+    hours = generator.hours
+    done = 0
+    for d in range(DAYS):
+        n = (d + 1) * count // DAYS - d * count // DAYS
+        if not n:
+            continue
+        day = today - timedelta(days=DAYS - d)
+        midnight = timezone.make_aware(datetime.combine(day, time())).timestamp()
+        seconds = sorted(bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(n))
+        for second in seconds:
+            appeals.rows.append(generator.appeal(midnight + second, day, event_rows, link_rows))
+            done += 1
+            if len(appeals.rows) >= BATCH:
+                _flush(appeals, events, links, event_rows, link_rows)
+                made.events += len(event_rows)
+                event_rows, link_rows = [], []
+                if progress:
+                    progress("诉求", done, count)
+    made.events += len(event_rows)
+    _flush(appeals, events, links, event_rows, link_rows)
+    if progress:
+        progress("诉求", done, count)
+
+    for year, last in generator.numbers.items():
+        counter, _ = TrackingCounter.objects.get_or_create(year=year)
+        if counter.last < last:
+            counter.last = last
+            counter.save(update_fields=["last"])
+    made.requests = done
+    made.status_counts = generator.status_counts
+    return made
+
+
+def _flush(appeals: RowWriter, events: RowWriter, links: RowWriter, event_rows: list, link_rows: list) -> None:
+    appeals.flush()
+    events.rows = event_rows
+    events.flush()
+    links.rows = link_rows
+    links.flush()
