@@ -1,0 +1,547 @@
+"""Back office for 群众诉求: scoped list that stays fast at a million rows, the event timeline,
+and workflow steps that only ever go through apps.appeals.services."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.accounts.scoping import Scope, scope_of
+from apps.appeals.forms import AppealChangeForm, AppealSubmitForm, AssignForm, NoteForm, ReplyForm, ReturnForm
+from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q
+from apps.appeals.resources import AppealExportResource
+from apps.appeals.services import (
+    TRANSITIONS,
+    IllegalTransition,
+    appeal_link_projects,
+    appeal_set_publication,
+    appeal_submit,
+    appeal_transition,
+)
+from apps.common.admin_utils import (
+    CappedCountPaginator,
+    ScopedAdminMixin,
+    SubdistrictListFilter,
+    badge,
+    error_text,
+)
+
+STATUS_COLOURS = {
+    Status.SUBMITTED: "orange",
+    Status.ACCEPTED: "blue",
+    Status.ASSIGNED: "blue",
+    Status.IN_PROGRESS: "teal",
+    Status.RESOLVED: "green",
+    Status.CLOSED: "green",
+    Status.REJECTED: "grey",
+    Status.RETURNED: "yellow",
+}
+TRACKING_NO = re.compile(r"^QS-\d{4}-\d{1,6}$", re.IGNORECASE)
+PHONE_LIKE = re.compile(r"^\+?[\d\- ]{4,20}$")
+BULK_LIMIT = 500
+ACTION_LABELS = {"submit": "提交", **{t.action: t.label for t in TRANSITIONS.values()}}
+REFUSED = (IllegalTransition, ValidationError, PermissionDenied)
+
+
+@dataclass(frozen=True)
+class WorkflowStep:
+    """An official's workflow step: its form and how its cleaned data feed appeal_transition."""
+
+    action: str
+    form: type[forms.Form]
+    button: str
+
+
+WORKFLOW: dict[str, WorkflowStep] = {
+    step.action: step
+    for step in (
+        WorkflowStep("accept", NoteForm, "受理"),
+        WorkflowStep("assign", AssignForm, "派单"),
+        WorkflowStep("sign", NoteForm, "签收"),
+        WorkflowStep("return", ReturnForm, "退单"),
+        WorkflowStep("resolve", ReplyForm, "办结并答复"),
+        WorkflowStep("reject", ReplyForm, "不予受理"),
+    )
+}
+
+
+def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
+    return appeal_transition(
+        appeal=appeal,
+        action=action,
+        by=by,
+        note=data.get("note", ""),
+        reply=data.get("reply", ""),
+        department=data.get("department"),
+        reason=data.get("reason", ""),
+    )
+
+
+class OverdueListFilter(admin.SimpleListFilter):
+    title = _("超期")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已超期")), ("no", _("未超期"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_q(timezone.now()))
+        if self.value() == "no":
+            return queryset.exclude(overdue_q(timezone.now()))
+        return queryset
+
+
+class PublishedListFilter(admin.SimpleListFilter):
+    title = _("公开")
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已公开")), ("pending", _("同意公开、待审核")), ("no", _("未公开"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(consent_to_publish=True, publish_approved=True)
+        if self.value() == "pending":
+            return queryset.filter(consent_to_publish=True, publish_approved=False)
+        if self.value() == "no":
+            return queryset.filter(Q(consent_to_publish=False) | Q(publish_approved=False))
+        return queryset
+
+
+class AppealPhotoInline(admin.TabularInline):
+    model = AppealPhoto
+    fields = ["preview", "created_at"]
+    readonly_fields = ["preview", "created_at"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("诉求照片（已去除 EXIF 信息）")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("照片"))
+    def preview(self, obj: AppealPhoto):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="诉求照片" style="max-height:80px"></a>',
+            obj.image.url,
+            obj.image.url,
+        )
+
+
+@admin.register(Appeal)
+class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [AppealExportResource]
+    formats = [XLSX, CSV]
+    to_encoding = "utf-8-sig"
+    list_display = [
+        "tracking_no",
+        "title",
+        "kind",
+        "status_badge",
+        "overdue_badge",
+        "subdistrict",
+        "department",
+        "submitted_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        "channel",
+        "programme",
+        SubdistrictListFilter,
+        "department",
+        OverdueListFilter,
+        PublishedListFilter,
+    ]
+    list_select_related = ["subdistrict", "department"]
+    search_fields = ["title"]
+    search_help_text = _("输入受理编号（如 QS-2026-000123）、标题关键词，或诉求人电话")
+    # A million rows: no full COUNT(*), no facet counts, a capped paginator.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    autocomplete_fields = ["projects"]
+    inlines = [AppealPhotoInline]
+    actions = [
+        "accept_selected",
+        "assign_selected",
+        "sign_selected",
+        "resolve_selected",
+        "reject_selected",
+        "return_selected",
+        "approve_publication",
+        "withdraw_publication",
+    ]
+    history_list_display = ["status", "department"]
+    change_form_template = "admin/appeals/appeal/change_form.html"
+
+    add_fieldsets = [
+        (_("来源"), {"fields": ["channel", "kind", "programme"]}),
+        (_("诉求内容"), {"fields": ["title", "content", "photos"]}),
+        (_("地点"), {"fields": ["area", "location_text", ("latitude", "longitude")]}),
+        (
+            _("诉求人（个人信息，不公开）"),
+            {"fields": ["submitter_name", "submitter_phone", "submitter_contact", "consent_to_publish"]},
+        ),
+    ]
+    change_fieldsets = [
+        (
+            _("办理状态"),
+            {
+                "fields": [
+                    ("tracking_no", "status_badge", "overdue_info"),
+                    ("department", "submitted_at"),
+                    ("response_due", "responded_at"),
+                    ("resolve_due", "resolved_at"),
+                    "public_reply",
+                    ("rating", "rating_comment"),
+                ]
+            },
+        ),
+        (_("诉求内容"), {"fields": [("channel", "kind"), "programme", "title", "content"]}),
+        (_("地点"), {"fields": [("subdistrict", "area"), "location_text", ("latitude", "longitude")]}),
+        (
+            _("诉求人（个人信息，仅限权限范围内的工作人员查看）"),
+            {
+                "fields": [
+                    ("submitter_name", "submitter_phone"),
+                    "submitter_contact",
+                    ("consent_to_publish", "publish_approved"),
+                    "contact_purged_at",
+                ]
+            },
+        ),
+        (_("关联项目"), {"fields": ["projects"]}),
+    ]
+    change_readonly = [
+        "tracking_no",
+        "status_badge",
+        "overdue_info",
+        "department",
+        "submitted_at",
+        "response_due",
+        "responded_at",
+        "resolve_due",
+        "resolved_at",
+        "public_reply",
+        "rating",
+        "rating_comment",
+        "channel",
+        "kind",
+        "title",
+        "content",
+        "subdistrict",
+        "area",
+        "submitter_name",
+        "submitter_phone",
+        "submitter_contact",
+        "consent_to_publish",
+        "publish_approved",
+        "contact_purged_at",
+    ]
+
+    def scope_queryset(self, scope: Scope, queryset):
+        return scope.filter_appeals(queryset)
+
+    # --- list ----------------------------------------------------------------------------------
+
+    def get_list_filter(self, request):
+        scope = scope_of(request.user)
+        filters = list(super().get_list_filter(request))
+        if scope.kind == "subdistrict":
+            filters.remove(SubdistrictListFilter)
+        if scope.kind == "department":
+            filters.remove("department")
+        return filters
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_badge(self, obj: Appeal):
+        return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, "grey"))
+
+    @admin.display(description=_("超期"))
+    def overdue_badge(self, obj: Appeal):
+        return badge(_("超期"), "red") if obj.is_overdue(self._now) else ""
+
+    @admin.display(description=_("时限"))
+    def overdue_info(self, obj: Appeal):
+        if obj.is_overdue():
+            return badge(_("已超期，请督办"), "red")
+        return badge(_("未超期"), "green") if obj.status not in (Status.RESOLVED, Status.CLOSED) else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        self._now = timezone.now()
+        return super().changelist_view(request, extra_context)
+
+    _now = None
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if TRACKING_NO.match(term):
+            prefix, year, number = term.upper().split("-")
+            return queryset.filter(tracking_no=f"{prefix}-{year}-{int(number):06d}"), False
+        if PHONE_LIKE.match(term) and scope_of(request.user).kind != "none":
+            # Residents' phones are searchable only by officials, within their scope.
+            return queryset.filter(submitter_phone__contains=term), False
+        return queryset.filter(title__icontains=term), False
+
+    # --- add and change ------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.change_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.change_readonly
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AppealSubmitForm
+            kwargs["fields"] = None
+            form = super().get_form(request, obj, change, **kwargs)
+            form.scope = scope_of(request.user)
+            return form
+        kwargs["form"] = AppealChangeForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def has_add_permission(self, request) -> bool:
+        # A department official handles what is assigned to it; registering new requests is
+        # for district and 街道 staff (a new request has no department yet).
+        return super().has_add_permission(request) and scope_of(request.user).kind in ("all", "subdistrict")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._history_user = request.user
+            obj.save()
+            return
+        data = form.cleaned_data
+        created = appeal_submit(
+            kind=data["kind"],
+            area=data["area"],
+            title=data["title"],
+            content=data["content"],
+            submitter_name=data.get("submitter_name", ""),
+            submitter_phone=data.get("submitter_phone", ""),
+            submitter_contact=data.get("submitter_contact", ""),
+            consent_to_publish=data.get("consent_to_publish", False),
+            programme=data.get("programme"),
+            location_text=data.get("location_text", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            photos=data.get("photos") or [],
+            channel=data["channel"],
+            by=request.user,
+            actor_label=f"工作人员登记（{Channel(data['channel']).label}）",
+        )
+        # The admin continues with `obj` (log entry, redirect): make it the created request.
+        for field in Appeal._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            return
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        if "projects" in form.changed_data:
+            appeal_link_projects(appeal=form.instance, projects=form.cleaned_data["projects"], by=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            timeline = list(obj.events.select_related("actor", "department").order_by("at", "id"))
+            for event in timeline:
+                event.action_label = ACTION_LABELS.get(event.action, event.action)
+            context["timeline"] = timeline
+            context["workflow_steps"] = [
+                (WORKFLOW[t.action].button, reverse("admin:appeals_appeal_workflow", args=[obj.pk, t.action]))
+                for t in TRANSITIONS.values()
+                if obj.status in t.sources and t.action in WORKFLOW
+            ]
+            context["can_run_workflow"] = self.has_change_permission(request, obj)
+            context["return_reasons"] = dict(ReturnReason.choices)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- workflow page (one request) -------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{info[0]}_{info[1]}_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, object_id, action):
+        appeal = self.get_object(request, unquote(object_id))
+        step = WORKFLOW.get(action)
+        if step is None:
+            raise Http404(_("未知的办理操作。"))
+        if not self.has_change_permission(request, appeal):
+            raise PermissionDenied
+        change_url = reverse("admin:appeals_appeal_change", args=[appeal.pk])
+        form = step.form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                self._errors_into_form(form, exc)
+            except (IllegalTransition, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            else:
+                self.message_user(
+                    request, f"诉求 {appeal.tracking_no} 已{TRANSITIONS[action].label}。", messages.SUCCESS
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{TRANSITIONS[action].label}：{appeal.tracking_no}",
+            "opts": self.opts,
+            "appeal": appeal,
+            "original": appeal,
+            "form": form,
+            "step": step,
+            "change_url": change_url,
+            "allowed": appeal.status in TRANSITIONS[action].sources,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
+
+    @staticmethod
+    def _errors_into_form(form: forms.Form, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+
+    # --- actions on the list -------------------------------------------------------------------
+
+    def _run_bulk(self, request, queryset, label: str, call: Callable[[Appeal], object]) -> None:
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: BULK_LIMIT + 1])
+        if len(ids) > BULK_LIMIT:
+            self.message_user(request, f"一次最多办理 {BULK_LIMIT} 件诉求，请缩小筛选范围。", messages.ERROR)
+            return
+        done, refused = 0, []
+        for appeal in Appeal.objects.filter(pk__in=ids).order_by("submitted_at", "id"):
+            try:
+                call(appeal)
+            except REFUSED as exc:
+                refused.append(f"{appeal.tracking_no}：{error_text(exc)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已{label} {done} 件诉求。", messages.SUCCESS)
+        if refused:
+            shown = refused[:10]
+            more = f"（另有 {len(refused) - 10} 件未列出）" if len(refused) > 10 else ""
+            self.message_user(request, f"{len(refused)} 件未能{label}：" + "；".join(shown) + more, messages.ERROR)
+
+    def _bulk_step(self, request, queryset, action: str):
+        step = WORKFLOW[action]
+        label = TRANSITIONS[action].label
+        if step.form is NoteForm or "apply" in request.POST:
+            form = step.form(request.POST if "apply" in request.POST else {})
+            if form.is_valid():
+                self._run_bulk(
+                    request,
+                    queryset,
+                    label,
+                    lambda appeal: run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data),
+                )
+                return None
+        else:
+            form = step.form()
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"批量{label}",
+            "opts": self.opts,
+            "form": form,
+            "step": step,
+            "action": request.POST.get("action"),
+            "selected": selected,
+            "select_across": request.POST.get("select_across", "0"),
+            "appeals": queryset.order_by("-submitted_at")[:20],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/workflow_bulk.html", context)
+
+    @admin.action(description=_("受理所选诉求"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "accept")
+
+    @admin.action(description=_("派单到承办单位…"), permissions=["change"])
+    def assign_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "assign")
+
+    @admin.action(description=_("签收所选诉求"), permissions=["change"])
+    def sign_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "sign")
+
+    @admin.action(description=_("办结并答复…"), permissions=["change"])
+    def resolve_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "resolve")
+
+    @admin.action(description=_("不予受理并说明理由…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "reject")
+
+    @admin.action(description=_("退单…"), permissions=["change"])
+    def return_selected(self, request, queryset):
+        return self._bulk_step(request, queryset, "return")
+
+    @admin.action(description=_("审核通过公开（须诉求人同意）"), permissions=["change"])
+    def approve_publication(self, request, queryset):
+        self._run_bulk(
+            request,
+            queryset,
+            "审核公开",
+            lambda appeal: appeal_set_publication(appeal=appeal, approved=True, by=request.user),
+        )
+
+    @admin.action(description=_("撤回公开"), permissions=["change"])
+    def withdraw_publication(self, request, queryset):
+        self._run_bulk(
+            request,
+            queryset,
+            "撤回公开",
+            lambda appeal: appeal_set_publication(appeal=appeal, approved=False, by=request.user),
+        )
+
+    # --- export --------------------------------------------------------------------------------
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)

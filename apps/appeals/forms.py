@@ -1,0 +1,112 @@
+"""Back-office forms for residents' requests: registering a call or visit, and workflow steps."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.scoping import Scope
+from apps.appeals.models import Appeal, Channel, ReturnReason
+from apps.appeals.services import MAX_PHOTOS
+from apps.common.images import strip_exif
+from apps.places.selectors import active_departments
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultipleImageField, self).clean(upload, initial) for upload in files]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
+        for upload in files:
+            strip_exif(upload)  # refuses what is not a JPG / PNG / WebP photo, or too large
+            upload.seek(0)
+        return files
+
+
+class AppealSubmitForm(forms.ModelForm):
+    """An official registers a request received by phone, visit or WeChat (saved by appeal_submit)."""
+
+    photos = MultipleImageField(label=_("照片"), help_text=_("最多 3 张，上传时自动去除拍摄位置等 EXIF 信息。"))
+    scope: Scope | None = None
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "channel",
+            "kind",
+            "programme",
+            "area",
+            "location_text",
+            "latitude",
+            "longitude",
+            "title",
+            "content",
+            "submitter_name",
+            "submitter_phone",
+            "submitter_contact",
+            "consent_to_publish",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].initial = Channel.VISIT
+        self.fields["channel"].choices = [c for c in Channel.choices if c[0] != Channel.API]
+
+    def clean_area(self):
+        area = self.cleaned_data.get("area")
+        scope = self.scope
+        if area is not None and scope is not None and scope.kind == "subdistrict":
+            own = area.subdistrict_id or (area.pk if area.level == 2 else None)
+            if own != scope.subdistrict_id:
+                raise ValidationError(_("只能登记本街道范围内的诉求。"))
+        return area
+
+
+class AppealChangeForm(forms.ModelForm):
+    """What an official may correct on a request; status and replies change only by workflow steps."""
+
+    class Meta:
+        model = Appeal
+        fields = ["programme", "location_text", "latitude", "longitude", "projects"]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("内部备注"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("仅工作人员可见。"),
+    )
+
+
+class AssignForm(NoteForm):
+    department = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=active_departments(), empty_label=_("请选择承办单位")
+    )
+    field_order = ["department", "note"]
+
+
+class ReplyForm(NoteForm):
+    reply = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("诉求人可见，请用通俗的语言说明办理结果或理由。"),
+    )
+    field_order = ["reply", "note"]
+
+
+class ReturnForm(NoteForm):
+    reason = forms.ChoiceField(label=_("退单原因"), choices=ReturnReason.choices)
+    field_order = ["reason", "note"]

@@ -1,0 +1,335 @@
+"""Back office for 民生项目: list with badges and progress bars, scoped, saved through the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.accounts.scoping import Scope, scope_of
+from apps.common.admin_utils import (
+    ScopedAdminMixin,
+    SubdistrictListFilter,
+    badge,
+    colour_badge,
+    error_text,
+    progress_bar,
+)
+from apps.common.images import strip_exif
+from apps.projects.forms import ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
+from apps.projects.models import (
+    Health,
+    Milestone,
+    ProgressSource,
+    ProgressUpdate,
+    Project,
+    ProjectPhoto,
+    ProjectStatus,
+)
+from apps.projects.resources import ProjectResource
+from apps.projects.services import (
+    milestone_delete,
+    milestone_save,
+    project_photo_add,
+    project_post_update,
+    project_publish,
+    project_refresh_progress,
+    project_save,
+)
+
+STATUS_COLOURS = {
+    ProjectStatus.PLANNED: "grey",
+    ProjectStatus.IN_PROGRESS: "blue",
+    ProjectStatus.COMPLETED: "green",
+    ProjectStatus.SUSPENDED: "orange",
+}
+HEALTH_BADGES = {
+    Health.GREEN: ("绿灯", "green"),
+    Health.YELLOW: ("黄灯", "yellow"),
+    Health.RED: ("红灯", "red"),
+}
+PROGRESS_SOURCE_HELP = {
+    ProgressSource.MANUAL: _("手工填报：在本页或“项目进展”中填写进度。"),
+    ProgressSource.MILESTONES: _("按节点加权计算：已完成节点的权重之和 ÷ 全部节点权重，随节点完成日期自动更新。"),
+    ProgressSource.SUBPROJECTS: _("按子项目加权计算：各子项目进度按其权重加权平均，随子项目自动更新。"),
+}
+
+
+class ProjectSubdistrictFilter(SubdistrictListFilter):
+    def filter_subdistrict(self, queryset, pk):
+        # An id subquery: a project touching several 社区 of one 街道 is listed once.
+        return queryset.filter(pk__in=Project.objects.filter(areas__subdistrict_id=pk).values("pk"))
+
+
+class HealthListFilter(admin.SimpleListFilter):
+    title = _("红黄绿灯")
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return Health.choices
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        not_yellow = Q(yellow_from__isnull=True) | Q(yellow_from__gt=today)
+        not_red = Q(red_from__isnull=True) | Q(red_from__gt=today)
+        if self.value() == Health.RED:
+            return queryset.filter(red_from__lte=today)
+        if self.value() == Health.YELLOW:
+            return queryset.filter(Q(yellow_from__lte=today) & not_red)
+        if self.value() == Health.GREEN:
+            return queryset.filter(not_yellow & not_red)
+        return queryset
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["order", "title", "planned_date", "completed_on", "weight"]
+    extra = 0
+    verbose_name = _("节点")
+    verbose_name_plural = _("节点（有节点时，进度按已完成节点的权重自动计算）")
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    form = ProgressUpdateInlineForm
+    fields = ["date", "text", "progress", "author"]
+    readonly_fields = ["author"]
+    extra = 1
+    verbose_name = _("进展")
+    verbose_name_plural = _("项目进展（公开时间线）")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class ProjectPhotoInline(admin.TabularInline):
+    model = ProjectPhoto
+    form = ProjectPhotoInlineForm
+    fields = ["thumbnail", "image", "stage", "caption", "is_cover", "taken_on"]
+    readonly_fields = ["thumbnail"]
+    extra = 0
+    verbose_name = _("照片")
+    verbose_name_plural = _("项目照片（上传时自动去除拍摄位置等 EXIF 信息）")
+
+    @admin.display(description=_("预览"))
+    def thumbnail(self, obj: ProjectPhoto):
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html('<img src="{}" alt="{}" style="max-height:60px;max-width:90px">', obj.image.url, obj.caption)
+
+
+@admin.register(Project)
+class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    form = ProjectAdminForm
+    resource_classes = [ProjectResource]
+    formats = [XLSX, CSV]
+    list_display = [
+        "title",
+        "programme_badge",
+        "year",
+        "status_badge",
+        "progress_display",
+        "health_badge",
+        "lead_department",
+        "is_public",
+    ]
+    list_filter = [
+        "programme",
+        ProjectSubdistrictFilter,
+        "status",
+        "year",
+        HealthListFilter,
+        "is_public",
+    ]
+    list_select_related = ["programme", "lead_department"]
+    search_fields = ["title", "summary", "official_name", "lead_department__name"]
+    search_help_text = _("按项目名称、摘要、责任人或牵头单位搜索")
+    autocomplete_fields = ["parent", "areas", "lead_department", "co_departments"]
+    inlines = [MilestoneInline, ProgressUpdateInline, ProjectPhotoInline]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+    history_list_display = ["status", "progress", "is_public"]
+    fieldsets = [
+        (_("基本信息"), {"fields": ["programme", "year", "title", "summary", "description", "parent", "weight"]}),
+        (
+            _("区域与责任单位"),
+            {"fields": ["areas", "lead_department", "co_departments", "official_name", "official_title"]},
+        ),
+        (
+            _("投资、工期与进度"),
+            {
+                "fields": [
+                    ("planned_investment", "invested"),
+                    ("planned_start", "planned_finish"),
+                    ("actual_start", "actual_finish"),
+                    "status",
+                    "progress",
+                    "progress_source_info",
+                    "health_info",
+                ]
+            },
+        ),
+        (_("位置"), {"fields": [("latitude", "longitude")], "classes": ["collapse"]}),
+        (_("公开"), {"fields": ["is_public", "published_at"]}),
+    ]
+
+    def scope_queryset(self, scope: Scope, queryset):
+        return scope.filter_projects(queryset)
+
+    # --- list columns ------------------------------------------------------------------------
+
+    @admin.display(description=_("六心板块"), ordering="programme__order")
+    def programme_badge(self, obj: Project):
+        return colour_badge(obj.programme.name, obj.programme.colour)
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_badge(self, obj: Project):
+        return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, "grey"))
+
+    @admin.display(description=_("进度"), ordering="progress")
+    def progress_display(self, obj: Project):
+        return progress_bar(obj.progress, obj.programme.colour)
+
+    @admin.display(description=_("红黄绿灯"), ordering="red_from")
+    def health_badge(self, obj: Project):
+        health = obj.health_on(timezone.localdate())
+        text, colour = HEALTH_BADGES[health]
+        return format_html('<span title="{}">{}</span>', health.label, badge(text, colour))
+
+    # --- change form -------------------------------------------------------------------------
+
+    @admin.display(description=_("进度来源"))
+    def progress_source_info(self, obj: Project):
+        if obj.pk is None:
+            return PROGRESS_SOURCE_HELP[ProgressSource.MANUAL]
+        return format_html(
+            "<strong>{}</strong><br><span class='help'>{}</span>",
+            obj.get_progress_source_display(),
+            PROGRESS_SOURCE_HELP[obj.progress_source],
+        )
+
+    @admin.display(description=_("序时进度与红黄绿灯"))
+    def health_info(self, obj: Project):
+        if obj.pk is None:
+            return "—"
+        today = timezone.localdate()
+        health = obj.health_on(today)
+        text, colour = HEALTH_BADGES[health]
+        return format_html(
+            "{} 序时进度 {}%，当前进度 {}%（{}）",
+            badge(text, colour),
+            obj.expected_progress(today),
+            obj.progress,
+            health.label,
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["progress_source_info", "health_info", "published_at"]
+        if obj is not None and obj.progress_source != ProgressSource.MANUAL:
+            readonly.append("progress")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.scope = scope_of(request.user)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        project_save(
+            project=obj,
+            areas=form.cleaned_data.get("areas"),
+            co_departments=form.cleaned_data.get("co_departments"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # Areas and co-departments were set by project_save; the inlines go through the
+        # milestone / update / photo services, milestones first so updates record fresh progress.
+        order = {Milestone: 0, ProgressUpdate: 1, ProjectPhoto: 2}
+        for formset in sorted(formsets, key=lambda fs: order.get(fs.model, 9)):
+            self.save_formset(request, form, formset, change)
+        project_refresh_progress(project=form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        project = form.instance
+        formset.save(commit=False)
+        if formset.model is Milestone:
+            for milestone in formset.deleted_objects:
+                milestone_delete(milestone=milestone)
+            for milestone in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+                milestone.project = project
+                milestone_save(milestone=milestone)
+        elif formset.model is ProgressUpdate:
+            for update in formset.deleted_objects:
+                update.delete()
+            for update in formset.new_objects:
+                project_post_update(
+                    project=project, text=update.text, by=request.user, progress=update.progress, on=update.date
+                )
+            for update, _fields in formset.changed_objects:
+                update.full_clean()
+                update.save()
+        elif formset.model is ProjectPhoto:
+            for photo in formset.deleted_objects:
+                photo.delete()
+            for photo in formset.new_objects:
+                project_photo_add(
+                    project=project,
+                    upload=photo.image.file,
+                    stage=photo.stage,
+                    caption=photo.caption,
+                    taken_on=photo.taken_on,
+                    is_cover=photo.is_cover,
+                )
+            for photo, fields in formset.changed_objects:
+                if "image" in fields:
+                    photo.image = strip_exif(photo.image.file)
+                photo.save()
+        else:
+            formset.save()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _set_public(self, request, queryset, publish: bool) -> None:
+        done = 0
+        for project in queryset:
+            try:
+                project_publish(project=project, publish=publish)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{project.title}：{error_text(exc)}", messages.ERROR)
+        if done:
+            verb = "公开" if publish else "取消公开"
+            self.message_user(request, f"已{verb} {done} 个项目。", messages.SUCCESS)
+
+    @admin.action(description=_("公开所选项目"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_public(request, queryset, True)
+
+    @admin.action(description=_("取消公开所选项目"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_public(request, queryset, False)
+
+    # --- import / export ---------------------------------------------------------------------
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
