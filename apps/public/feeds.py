@@ -52,6 +52,10 @@ class UpdatesFeed(Feed):
     def item_pubdate(self, item: ProgressUpdate) -> datetime:
         return item.created_at
 
+    def item_updateddate(self, item: ProgressUpdate) -> datetime:
+        # Atom requires <updated> on every entry; an update is not edited in place publicly.
+        return item.created_at
+
     def item_categories(self, item: ProgressUpdate) -> list[str]:
         return [item.project.programme.name]
 

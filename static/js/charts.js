@@ -55,6 +55,7 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(build(spec));
     charts.push({ chart: chart, spec: spec });
+    if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(el);
   });
 
   var pending = null;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from apps.public.display import DisplayPrefs, prefs_from_request
@@ -31,7 +31,7 @@ def nav_current(context, path: str, exact: bool = False) -> str:
         return ""
     current = request.path
     hit = current == path if exact else current.startswith(path)
-    return format_html(' aria-current="page"') if hit else ""
+    return mark_safe(' aria-current="page"') if hit else ""
 
 
 @register.simple_tag(takes_context=True)
