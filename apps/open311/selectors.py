@@ -307,16 +307,18 @@ def area_for_address(address: str) -> Area | None:
     areas = list(
         Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT).only("id", "name", "level", "parent_id", "subdistrict_id")
     )
-    for matches_name in (lambda a: a.name in address, lambda a: _short_name(a.name) in address):
-        matches = [a for a in areas if matches_name(a)]
+    for name_of in (lambda a: a.name, lambda a: _short_name(a.name)):
+        matches = [a for a in areas if name_of(a) in address]
         if not matches:
             continue
-        named_subdistricts = {a.pk for a in matches if a.level == AreaLevel.SUBDISTRICT}
         deepest = max(a.level for a in matches)
         best = [a for a in matches if a.level == deepest]
         if len(best) > 1:
+            # 泰山社区 of 泰山街道: its "泰山" is the 街道's, not a second place named.
+            shallower = {name_of(a) for a in matches if a.level < deepest}
+            best = [a for a in best if name_of(a) not in shallower] or best
+        if len(best) > 1:
+            named_subdistricts = {a.pk for a in matches if a.level == AreaLevel.SUBDISTRICT}
             best = [a for a in best if a.subdistrict_id in named_subdistricts]
-        if len(best) == 1:
-            return best[0]
-        return None
+        return best[0] if len(best) == 1 else None
     return None
