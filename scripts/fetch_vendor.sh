@@ -42,9 +42,10 @@ rm -rf "$VENDOR/echarts" && mkdir -p "$VENDOR/echarts"
 cp "$WORK/echarts/dist/echarts.min.js" "$VENDOR/echarts/"
 install_meta echarts "$ECHARTS_VERSION"
 
-# Leaflet: script, stylesheet and the marker images the stylesheet refers to.
+# Leaflet: script (with its source map), stylesheet and the marker images the stylesheet refers to.
 fetch leaflet "$LEAFLET_VERSION"
 rm -rf "$VENDOR/leaflet" && mkdir -p "$VENDOR/leaflet/images"
-cp "$WORK/leaflet/dist/leaflet.js" "$WORK/leaflet/dist/leaflet.css" "$VENDOR/leaflet/"
+# leaflet.js names its source map: collectstatic (manifest storage) fails without it.
+cp "$WORK/leaflet/dist/leaflet.js" "$WORK/leaflet/dist/leaflet.js.map" "$WORK/leaflet/dist/leaflet.css" "$VENDOR/leaflet/"
 cp "$WORK/leaflet/dist/images/"*.png "$VENDOR/leaflet/images/"
 install_meta leaflet "$LEAFLET_VERSION"
