@@ -69,3 +69,21 @@ class ProjectFilterForm(forms.Form):
             q=(data.get("q") or "").strip(),
             ordering=data.get("ordering") or DEFAULT_ORDERING,
         )
+
+    def chosen_labels(self) -> list[str]:
+        """The filters in force, in words, for the collapsed filter panel's summary."""
+        chosen = self.filters()
+        labels = []
+        if chosen.programme:
+            labels.append(chosen.programme.name)
+        if chosen.area:
+            labels.append(chosen.area.name)
+        if chosen.status:
+            labels.append(str(ProjectStatus(chosen.status).label))
+        if chosen.year:
+            labels.append(str(chosen.year))
+        if chosen.health:
+            labels.append(str(Health(chosen.health).label))
+        if chosen.ordering != DEFAULT_ORDERING:
+            labels.append(str(ORDERING_LABELS[chosen.ordering]))
+        return labels
