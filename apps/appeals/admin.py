@@ -367,6 +367,13 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         obj._state.adding = False
         obj._state.db = created._state.db
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        # Straight to the new request's page: its tracking number and the next workflow steps.
+        self.message_user(request, f"已登记诉求，受理编号 {obj.tracking_no}。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[obj.pk]))
+
     def save_related(self, request, form, formsets, change):
         if not change:
             return
@@ -411,7 +418,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request, appeal):
             raise PermissionDenied
         change_url = reverse("admin:appeals_appeal_change", args=[appeal.pk])
-        form = step.form(request.POST or None)
+        form = step.form(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data)

@@ -254,6 +254,8 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         order = {Milestone: 0, ProgressUpdate: 1, ProjectPhoto: 2}
         for formset in sorted(formsets, key=lambda fs: order.get(fs.model, 9)):
             self.save_formset(request, form, formset, change)
+        # A 进展 may have set the progress in the database meanwhile: refresh from there.
+        form.instance.refresh_from_db()
         project_refresh_progress(project=form.instance)
 
     def save_formset(self, request, form, formset, change):
