@@ -39,5 +39,5 @@ urlpatterns = [
     path("services/<str:code>.<open311_format:fmt>", views.service_definition, name="service"),
     path("requests.<open311_format:fmt>", views.requests_endpoint, name="requests"),
     path("requests/<open311_request_id:request_id>.<open311_format:fmt>", views.request_detail, name="request"),
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from apps.api.services import api_key_authenticate
 from apps.api.throttling import ApiKeyRateThrottle, IpRateThrottle
+from apps.common.cache import cached_page
 from apps.open311 import selectors, serializers
 from apps.open311.forms import RequestCreateForm, RequestsQueryForm, form_errors
 from apps.open311.renderers import render
@@ -101,6 +102,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @open311_view("GET")
+@cached_page()
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     services = [serializers.service_item(service) for service in selectors.service_list()]
     return render(fmt, "services", services)
@@ -114,6 +116,7 @@ def _service_or_404(code: str) -> selectors.Service:
 
 
 @open311_view("GET")
+@cached_page()
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     service = _service_or_404(code)
     document = serializers.service_definition(service, areas=selectors.area_choices())
@@ -121,6 +124,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 @open311_view("GET", "POST")
+@cached_page()  # GET only: public data, at most 60 s behind (see apps.common.cache)
 def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _request_create(request, fmt)
@@ -174,6 +178,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @open311_view("GET")
+@cached_page()
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     row = selectors.published_request_row(request_id)
     if row is None:

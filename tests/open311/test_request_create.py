@@ -155,6 +155,16 @@ def test_an_address_string_naming_no_area_is_refused(client, places, submit_key)
     assert "address_string" in body(response)[0]["description"]
 
 
+def test_an_address_string_naming_a_community_two_subdistricts_share_is_refused(client, places, submit_key):
+    f.community("东村社区", parent=places["subdistrict"])
+    f.community("东村社区", parent=f.subdistrict("桃园街道"))
+    response = post(client, submit_key, phone="13800001111", address_string="东村社区3号楼")
+    assert response.status_code == 400
+    response = post(client, submit_key, phone="13800001111", address_string="桃园街道东村社区3号楼")
+    appeal = Appeal.objects.get(tracking_no=body(response)[0]["service_request_id"])
+    assert appeal.area.parent.name == "桃园街道"
+
+
 def test_an_external_id_makes_the_post_idempotent(client, places, submit_key):
     fields = {"phone": "13800001111", "address_id": "320311010001", "attribute[external_id]": "12345-2026-0042"}
     first = body(post(client, submit_key, **fields))[0]["service_request_id"]

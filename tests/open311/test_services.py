@@ -120,6 +120,8 @@ def test_unknown_paths_and_formats_under_the_endpoint_answer_in_the_error_format
     assert response.status_code == 404 and body(response)[0]["code"] == 404
     response = client.get("/open311/v2/nothing/here.xml")
     assert response.status_code == 404 and xml(response).tag == "errors"
+    response = client.get("/open311/v2/requests/QS%0A.json")  # a newline in the path
+    assert response.status_code == 404 and body(response)[0]["code"] == 404
 
 
 def test_methods_other_than_get_are_refused_with_405(client):
