@@ -8,6 +8,7 @@ from apps.common import views as common_views
 admin.site.site_header = "泉山六心 管理后台"
 admin.site.site_title = "泉山六心"
 admin.site.index_title = "六心工程 · 民生项目与群众诉求"
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
