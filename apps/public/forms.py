@@ -177,6 +177,22 @@ class AppealSubmitForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    # The page's order, so the error summary lists problems top to bottom.
+    field_order = [
+        "kind",
+        "programme",
+        "title",
+        "content",
+        "photos",
+        "subdistrict",
+        "community",
+        "location_text",
+        "submitter_name",
+        "submitter_phone",
+        "consent_to_publish",
+        "website",
+    ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         subdistrict_choices, community_groups, self._areas = area_choices()

@@ -133,6 +133,21 @@ class PublishedAppealFilter(django_filters.FilterSet):
         self.filters["area"].extra["choices"] = [("", _("全部街道和社区")), *area_choices]
         self._area_levels = area_levels
 
+    def chosen_labels(self) -> list[str]:
+        """The chosen filters in words (泰山街道 · 投诉), for the closed filter panel's summary."""
+        form = self.form
+        if not form.is_valid():
+            return []
+        labels = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            for key, label in field.choices:
+                options = label if isinstance(label, list | tuple) else [(key, label)]
+                labels += [str(text) for option, text in options if str(option) == str(value)]
+        return labels
+
     def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         if not value:
             return queryset

@@ -28,7 +28,11 @@
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
       xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%", fontSize: 13 } },
-      yAxis: { type: "category", inverse: true, data: data.names, axisLabel: { fontSize: 14, width: 96, overflow: "truncate" } },
+      // Long department names wrap onto a second line instead of being cut off.
+      yAxis: {
+        type: "category", inverse: true, data: data.names,
+        axisLabel: { fontSize: 14, lineHeight: 18, width: Math.max(96, Math.min(180, el.clientWidth * 0.38)), overflow: "break" }
+      },
       series: SERIES.map(function (s) {
         return { type: "bar", name: data.labels[s.key], data: data[s.key], itemStyle: { color: s.color, decal: s.decal }, barMaxWidth: 16 };
       })

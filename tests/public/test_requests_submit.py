@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
 
@@ -12,11 +11,6 @@ from tests.public.helpers import areas, form_data, png
 pytestmark = pytest.mark.django_db
 
 URL = "/requests/new/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def test_the_form_offers_subdistricts_and_communities_grouped_by_subdistrict(client):

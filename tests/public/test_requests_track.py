@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from apps.appeals.models import Rating, Status
@@ -14,11 +13,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 URL = "/requests/track/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def housing_bureau() -> Department:

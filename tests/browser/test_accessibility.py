@@ -1,0 +1,90 @@
+"""axe-core (bundled with axe-playwright-python, injected from the local file) on the main
+resident pages: no serious or critical violations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.site import build_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+# Violations found by this test on pages outside the request pages, reported to their owner.
+# Only these exact (page, rule) pairs turn into an expected failure; anything else fails, and
+# once they are fixed the test simply passes.
+KNOWN_VIOLATIONS = {
+    ("project", "link-in-text-block"): "project page: the Leaflet attribution link is told apart by colour only",
+}
+
+
+def axe_violations(session) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = session.page
+    sent: list[str] = []
+
+    def record(request) -> None:
+        if not request.url.endswith("/favicon.svg"):  # the browser's own, lazily
+            sent.append(request.url)
+
+    page.on("request", record)
+    results = Axe().run(page)
+    page.remove_listener("request", record)
+    # axe's script comes from the pip package, evaluated in the page: it fetches nothing.
+    assert sent == [], sent
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_axe_core_comes_from_the_installed_package():
+    from axe_playwright_python import base
+
+    assert base.AXE_FILE_PATH.is_file()
+    assert "axe v4" in base.AXE_SCRIPT[:200]
+
+
+def test_main_resident_pages_have_no_serious_accessibility_violations(session):
+    site = build_site()
+    pages = {
+        "home": "/",
+        "project": f"/projects/{site.project.pk}/",
+        "request-new": "/requests/new/",
+        "request-track": "/requests/track/",
+    }
+    found = {}
+    for name, path in pages.items():
+        session.go(path)
+        session.page.wait_for_load_state("networkidle")
+        for violation in axe_violations(session):
+            found[(name, violation["id"])] = violation
+        session.screenshot(f"axe-{name}", full_page=False)
+    unknown = {key: v for key, v in found.items() if key not in KNOWN_VIOLATIONS}
+    assert not unknown, unknown
+    if found:
+        pytest.xfail("; ".join(KNOWN_VIOLATIONS[key] for key in found))
+
+
+def test_submit_and_track_pages_with_errors_have_no_serious_accessibility_violations(session):
+    build_site()
+    page = session.page
+    session.go("/requests/new/")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("#form-errors")
+    form_errors = axe_violations(session)
+    session.screenshot("axe-request-new-errors")
+    session.go("/requests/track/")
+    page.get_by_label("受理编号").fill("QS-2020-000001")
+    page.get_by_label("手机号码后四位").fill("0000")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_selector("#form-errors")
+    track_errors = axe_violations(session)
+    assert not form_errors and not track_errors, {"form": form_errors, "track": track_errors}
