@@ -12,8 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -83,8 +85,22 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
-def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Any unknown path under /api/: the same JSON error as DRF's 404, never an HTML page."""
+@csrf_exempt
+def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any unknown path under /api/: the same JSON error as DRF's 404, never an HTML page.
+
+    This view matches every path, so Django's APPEND_SLASH never fires under /api/; it does
+    the same itself: a GET for a known endpoint without its slash is redirected.
+    """
+    path = request.path_info
+    if request.method in ("GET", "HEAD") and not path.endswith("/"):
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
     return JsonResponse(
         error_body("not_found", _("未找到。 / Not found.")), status=404, json_dumps_params={"ensure_ascii": False}
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from apps.api.selectors import projects_in_area
 from apps.appeals.models import Appeal, AppealType, Status
@@ -20,6 +21,19 @@ def _bi(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
+@extend_schema_field({"type": "string", "maxLength": 50, "pattern": NO_NUL})
+class TextFilter(django_filters.CharFilter):
+    """Free text up to 50 characters (a NUL character is refused: PostgreSQL cannot store it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 50)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -29,6 +43,7 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -38,14 +53,39 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "string", "maxLength": 20, "pattern": "^[-a-zA-Z0-9_]+$"})
 class ProgrammeFilter(django_filters.CharFilter):
-    """A programme code; unknown codes give an empty list (like any other non-matching filter)."""
+    """A programme code; an unknown code gives an empty list (like any other non-matching filter)."""
+
+    field_class = forms.SlugField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "programme_id")
         kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("strip", False)
         kwargs.setdefault("help_text", _bi("六心板块代码，如 bianmin", "Programme code, e.g. bianmin"))
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """`true` or `false`, nothing else (django-filter's BooleanFilter quietly ignores other values)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort by the given fields, then by id, so pages never overlap; no valid field keeps the default order."""
+
+    def filter(self, qs, value):
+        fields = [self.get_ordering_value(param) for param in (value or []) if param]
+        if not fields:
+            return qs
+        return qs.order_by(*fields, "id")
 
 
 class AreaFilterSet(django_filters.FilterSet):
@@ -67,10 +107,8 @@ class AreaFilterSet(django_filters.FilterSet):
 
 class DepartmentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=DepartmentKind.choices, help_text=_bi("单位类型", "Department kind"))
-    active = django_filters.BooleanFilter(field_name="is_active", help_text=_bi("是否在用", "Active only"))
-    q = django_filters.CharFilter(
-        method="search", max_length=50, help_text=_bi("按名称或代码搜索", "Search name or code")
-    )
+    active = StrictBooleanFilter(field_name="is_active", help_text=_bi("是否在用", "Active only"))
+    q = TextFilter(method="search", help_text=_bi("按名称或代码搜索", "Search name or code"))
 
     class Meta:
         model = Department
@@ -95,7 +133,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     )
     lead_department = IdFilter(field_name="lead_department_id", help_text=_bi("牵头单位 id", "Lead department id"))
     parent = IdFilter(field_name="parent_id", help_text=_bi("上级项目 id（列出其子项目）", "Parent project id"))
-    top_level = django_filters.BooleanFilter(
+    top_level = StrictBooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text=_bi("仅顶层项目（不含子项目）", "Top-level projects only")
     )
     updated_since = django_filters.IsoDateTimeFilter(
@@ -103,10 +141,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         help_text=_bi("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
     )
-    q = django_filters.CharFilter(
-        method="search", max_length=50, help_text=_bi("按项目名称或摘要搜索", "Search title and summary")
-    )
-    ordering = django_filters.OrderingFilter(
+    q = TextFilter(method="search", help_text=_bi("按项目名称或摘要搜索", "Search title and summary"))
+    ordering = StableOrderingFilter(
         fields=["updated_at", "progress", "planned_finish", "planned_investment", "title", "year", "id"],
         help_text=_bi("排序字段，前加 - 为倒序；默认 -updated_at", "Sort field, - for descending; default -updated_at"),
     )
@@ -152,10 +188,8 @@ class AppealFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         help_text=_bi("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
     )
-    q = django_filters.CharFilter(
-        method="search", max_length=50, help_text=_bi("按标题或内容搜索", "Search title and content")
-    )
-    ordering = django_filters.OrderingFilter(
+    q = TextFilter(method="search", help_text=_bi("按标题或内容搜索", "Search title and content"))
+    ordering = StableOrderingFilter(
         fields=["submitted_at", "updated_at", "id"],
         help_text=_bi("排序字段，前加 - 为倒序；默认 -submitted_at", "Sort field; default -submitted_at"),
     )

@@ -28,8 +28,9 @@ EXAMPLE = {
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Error responses for an operation; 401 and 429 apply everywhere (a bad key, the rate limit)."""
-    all_codes = sorted({401, 429, *codes})
+    """Error responses for an operation; 400 (a repeated query parameter), 401 (a bad key) and 429
+    (the rate limit) apply everywhere."""
+    all_codes = sorted({400, 401, 429, *codes})
     return {
         code: OpenApiResponse(
             ErrorSerializer,

@@ -100,7 +100,7 @@ class PhotoSerializer(serializers.Serializer):
     is_cover = serializers.BooleanField()
     taken_on = serializers.DateField(allow_null=True)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, photo) -> str | None:
         return _media_url(self.context.get("request"), photo.image.name)
 
@@ -194,7 +194,7 @@ class ProjectSerializer(serializers.Serializer):
     def get_health(self, project) -> str:
         return project.health_on(self._today()).value
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_cover_photo(self, project) -> str | None:
         return _media_url(self.context.get("request"), getattr(project, "cover_image", None))
 
@@ -276,47 +276,46 @@ class PrivateEventSerializer(PublicEventSerializer):
     note = serializers.CharField(help_text="内部备注 / Internal note")
 
 
+COORDINATE = {"max_digits": 9, "decimal_places": 6, "allow_null": True, "coerce_to_string": False}
 PRIVATE = "（仅对范围内的密钥返回 / only for API keys whose scope covers the request）"
 
 
-def _private(field: serializers.Field, label: str) -> serializers.Field:
+def _private(field_class: type[serializers.Field], label: str, **kwargs) -> serializers.Field:
     # Not required in the schema: anonymous callers get the same object without these fields.
-    field.required = False
-    field.help_text = f"{label}{PRIVATE}"
-    return field
+    return field_class(required=False, help_text=f"{label}{PRIVATE}", **kwargs)
 
 
 class AppealPrivateSerializer(AppealPublicSerializer):
     """Officials' view, for API keys whose scope covers the request: personal data included."""
 
-    tracking_no = _private(serializers.CharField(), "受理编号 / Tracking number")
-    channel = _private(serializers.CharField(), "来源渠道 / Channel")
-    external_id = _private(serializers.CharField(allow_null=True), "外部编号 / External id")
-    submitter_name = _private(serializers.CharField(), "诉求人姓名 / Submitter's name")
-    submitter_phone = _private(serializers.CharField(), "联系电话 / Phone")
-    submitter_contact = _private(serializers.CharField(), "其他联系方式 / Other contact")
-    contact_purged_at = _private(serializers.DateTimeField(allow_null=True), "联系方式清除时间 / Contact purged at")
-    location_text = _private(serializers.CharField(), "具体位置 / Exact location")
+    tracking_no = _private(serializers.CharField, "受理编号 / Tracking number")
+    channel = _private(serializers.CharField, "来源渠道 / Channel")
+    external_id = _private(serializers.CharField, "外部编号 / External id", allow_null=True)
+    submitter_name = _private(serializers.CharField, "诉求人姓名 / Submitter's name")
+    submitter_phone = _private(serializers.CharField, "联系电话 / Phone")
+    submitter_contact = _private(serializers.CharField, "其他联系方式 / Other contact")
+    contact_purged_at = _private(serializers.DateTimeField, "联系方式清除时间 / Contact purged at", allow_null=True)
+    location_text = _private(serializers.CharField, "具体位置 / Exact location")
     latitude = _private(
-        serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False), "纬度"
+        serializers.DecimalField, "纬度", max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False
     )
     longitude = _private(
-        serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False), "经度"
+        serializers.DecimalField, "经度", max_digits=9, decimal_places=6, allow_null=True, coerce_to_string=False
     )
-    consent_to_publish = _private(serializers.BooleanField(), "同意公开 / Consented to publication")
-    publish_approved = _private(serializers.BooleanField(), "审核公开 / Approved for publication")
-    response_due = _private(serializers.DateTimeField(), "响应时限 / Response due")
-    resolve_due = _private(serializers.DateTimeField(), "办结时限 / Resolution due")
-    overdue = _private(serializers.BooleanField(), "是否超期 / Overdue")
-    closed_at = _private(serializers.DateTimeField(allow_null=True), "关闭时间 / Closed at")
-    rating_comment = _private(serializers.CharField(), "评价意见 / Rating comment")
+    consent_to_publish = _private(serializers.BooleanField, "同意公开 / Consented to publication")
+    publish_approved = _private(serializers.BooleanField, "审核公开 / Approved for publication")
+    response_due = _private(serializers.DateTimeField, "响应时限 / Response due")
+    resolve_due = _private(serializers.DateTimeField, "办结时限 / Resolution due")
+    overdue = _private(serializers.BooleanField, "是否超期 / Overdue")
+    closed_at = _private(serializers.DateTimeField, "关闭时间 / Closed at", allow_null=True)
+    rating_comment = _private(serializers.CharField, "评价意见 / Rating comment")
 
 
 class AppealPrivateDetailSerializer(AppealPrivateSerializer):
     timeline = PublicEventSerializer(
         source="event_list", many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes"
     )
-    events = _private(PrivateEventSerializer(source="event_list", many=True), "完整办理记录（含内部备注） / All steps")
+    events = _private(PrivateEventSerializer, "完整办理记录（含内部备注） / All steps", source="event_list", many=True)
 
 
 class AppealReceiptSerializer(serializers.Serializer):

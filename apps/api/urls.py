@@ -32,7 +32,6 @@ urlpatterns = [
     path("v1/", include((v1, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Anything else under /api/ ending in a slash: a JSON 404, never an HTML page. Paths without
-    # the slash get Django's APPEND_SLASH redirect first.
-    re_path(r"^.*/$", not_found),
+    # Anything else under /api/: a JSON 404, never an HTML page.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.scoping import NO_SCOPE
 from apps.api import exports, selectors
-from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, ProjectFilterSet
+from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, ProjectFilterSet, TextFilter
 from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
@@ -49,6 +50,28 @@ ID_REGEX = "[0-9]{1,18}"
 DEPARTMENT_ACTIONS = ("sign", "return", "resolve")
 
 
+class StrictQueryMixin:
+    """A query parameter given twice is a 400, unless the filter takes several values: silently
+    using one of them would answer a different question than the client asked."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        filterset_class = getattr(self, "filterset_class", None)
+        filters = filterset_class.base_filters.items() if filterset_class else ()
+        multiple = {name for name, spec in filters if isinstance(spec, django_filters.MultipleChoiceFilter)}
+        # Text and ordering may be empty (no filter, default order); an empty number, date or choice is a mistake.
+        free_text = {name for name, spec in filters if isinstance(spec, TextFilter | django_filters.OrderingFilter)}
+        errors: dict[str, list[str]] = {}
+        for name in request.query_params:
+            values = request.query_params.getlist(name)
+            if name not in multiple and len(values) > 1:
+                errors[name] = [_("该参数只能出现一次。 / Give this parameter once.")]
+            elif name not in free_text and "" in values:
+                errors[name] = [_("该参数不能为空；不筛选时请省略它。 / Empty value; leave the parameter out instead.")]
+        if errors:
+            raise ValidationError(errors)
+
+
 class ListFilterMixin:
     """Query-string filters apply to lists only; a detail URL is found by its id alone."""
 
@@ -70,7 +93,7 @@ class ListFilterMixin:
         responses={200: ProgrammeSerializer, **errors(404)},
     ),
 )
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]{1,20}"
@@ -90,7 +113,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="一个区域 / One area", responses={200: AreaSerializer, **errors(404)}),
 )
-class AreaViewSet(ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+class AreaViewSet(StrictQueryMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
     filterset_class = AreaFilterSet
     lookup_value_regex = ID_REGEX
@@ -109,7 +132,7 @@ class AreaViewSet(ListFilterMixin, viewsets.ReadOnlyModelViewSet):
         summary="一个责任单位 / One department", responses={200: DepartmentSerializer, **errors(404)}
     ),
 )
-class DepartmentViewSet(ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+class DepartmentViewSet(StrictQueryMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet
     lookup_value_regex = ID_REGEX
@@ -138,7 +161,7 @@ class TodayContextMixin:
         responses={200: ProjectDetailSerializer, **errors(404)},
     ),
 )
-class ProjectViewSet(TodayContextMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(StrictQueryMixin, TodayContextMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProjectFilterSet
     lookup_value_regex = ID_REGEX
 
@@ -149,7 +172,7 @@ class ProjectViewSet(TodayContextMixin, ListFilterMixin, viewsets.ReadOnlyModelV
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
 
 
-class ProjectUpdateListView(generics.ListCreateAPIView):
+class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
     """GET: a project's progress updates, newest first. POST: a department key posts an update to a
     project its department leads (apps.projects.services.project_post_update)."""
 
@@ -232,7 +255,7 @@ class ProjectUpdateListView(generics.ListCreateAPIView):
         },
     ),
 )
-class RequestViewSet(ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = AppealFilterSet
     lookup_value_regex = ID_REGEX
 
@@ -278,7 +301,7 @@ class RequestViewSet(ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         )
 
 
-class RequestTransitionView(generics.GenericAPIView):
+class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
     serializer_class = TransitionSerializer
     permission_classes = [IsDepartmentKey]
     filter_backends: list = []
@@ -316,7 +339,7 @@ class RequestTransitionView(generics.GenericAPIView):
         return Response(AppealPrivateDetailSerializer(appeal, context=self.get_serializer_context()).data)
 
 
-class StatsView(APIView):
+class StatsView(StrictQueryMixin, APIView):
     @extend_schema(
         summary="统计 / Statistics",
         description="首页数字（各板块项目数、状态、红黄绿灯、平均进度、投资）和期间内的诉求数及三率（按街道、按承办单位）。"
@@ -360,7 +383,7 @@ class XlsxRenderer(PassthroughRenderer):
     format = "xlsx"
 
 
-class _ExportView(generics.GenericAPIView):
+class _ExportView(StrictQueryMixin, generics.GenericAPIView):
     fmt = "csv"
     renderer_classes = [JSONRenderer, CsvRenderer, XlsxRenderer]
     pagination_class = None
@@ -457,7 +480,7 @@ class RequestXlsxExportView(RequestExportView):
         return super().get(request)
 
 
-class ApiRootView(APIView):
+class ApiRootView(StrictQueryMixin, APIView):
     @extend_schema(
         summary="接口目录 / API root",
         description="各资源的地址。 / Links to every resource.",
