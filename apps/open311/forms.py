@@ -88,6 +88,8 @@ class RequestCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         has_point = cleaned.get("lat") is not None or cleaned.get("long") is not None
+        if "lat" in self.errors or "long" in self.errors:
+            return cleaned
         if has_point and (cleaned.get("lat") is None or cleaned.get("long") is None):
             raise forms.ValidationError(_("lat 与 long 需同时提供。"))
         places = ("address_string", "address_id", "attribute_area")

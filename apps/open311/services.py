@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from apps.api.models import ApiKey
 from apps.appeals.models import Appeal
 from apps.appeals.services import appeal_submit, appeal_submit_idempotent
@@ -59,17 +61,17 @@ def locate(
     if address_id:
         area = area_by_address_id(address_id)
         if area is None:
-            raise LocationError(f"address_id: 未找到编号为 {address_id} 的街道或社区。")
+            raise LocationError(_("address_id: 未找到编号为 %(id)s 的街道或社区。") % {"id": address_id})
         return area
     if latitude is not None and longitude is not None:
         area = area_for_point(latitude, longitude)
         if area is None:
-            raise LocationError("lat/long: 该位置不在泉山区已登记的街道、社区附近，请改用 address_id。")
+            raise LocationError(_("lat/long: 该位置不在泉山区已登记的街道、社区附近，请改用 address_id。"))
         return area
     area = area_for_address(address)
     if area is None:
         raise LocationError(
-            "address_string: 无法从地址中确定唯一的街道或社区，请写明街道和社区名称，或改用 address_id。"
+            _("address_string: 无法从地址中确定唯一的街道或社区，请写明街道和社区名称，或改用 address_id。")
         )
     return area
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.api.services import api_key_authenticate
@@ -59,7 +60,7 @@ def check_throttle(request: HttpRequest, api_key=None) -> None:
 
 def throttled_response(fmt: str, wait: float) -> HttpResponse:
     seconds = max(1, math.ceil(wait))
-    response = error_response(fmt, 429, [f"请求过于频繁，请 {seconds} 秒后再试。"])
+    response = error_response(fmt, 429, [_("请求过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": seconds}])
     response["Retry-After"] = str(seconds)
     return response
 
@@ -72,7 +73,11 @@ def open311_view(*methods: str) -> Callable:
         def wrapper(request: HttpRequest, *args, fmt: str | None = None, **kwargs) -> HttpResponse:
             fmt = fmt or ("xml" if request.path.endswith(".xml") else "json")
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
-                response = error_response(fmt, 405, [f"不支持 {request.method} 方法，请使用 {'、'.join(methods)}。"])
+                message = _("不支持 %(method)s 方法，请使用 %(allowed)s。") % {
+                    "method": request.method,
+                    "allowed": "、".join(methods),
+                }
+                response = error_response(fmt, 405, [message])
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -111,7 +116,8 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 def _service_or_404(code: str) -> selectors.Service:
     service = selectors.service_get(code)
     if service is None:
-        raise Open311Error(404, f"service_code: 未知的服务代码 {code[:60]}，可用代码见 services.json。")
+        message = _("service_code: 未知的服务代码 %(code)s，可用代码见 services.json。") % {"code": code[:60]}
+        raise Open311Error(404, message)
     return service
 
 
@@ -142,7 +148,7 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         service = _service_or_404(query["service_code"]) if query["service_code"] else None
         window = selectors.request_window(start=query["start_date"], end=query["end_date"], now=timezone.now())
         if window is None:
-            raise Open311Error(400, "start_date/end_date: 结束时间须晚于开始时间，且相隔不超过90天。")
+            raise Open311Error(400, _("start_date/end_date: 结束时间须晚于开始时间，且相隔不超过90天。"))
         rows = selectors.published_request_rows(
             service=service, start=window[0], end=window[1], statuses=query["status"]
         )
@@ -153,17 +159,17 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     raw_key = request.POST.get("api_key") or request.GET.get("api_key")
     if not raw_key:
         check_throttle(request)
-        raise Open311Error(403, "api_key: 提交诉求须提供 api_key。")
+        raise Open311Error(403, _("api_key: 提交诉求须提供 api_key。"))
     # A NUL byte cannot reach PostgreSQL; such a key is simply not valid.
     api_key = None if "\x00" in raw_key else api_key_authenticate(raw_key)
     check_throttle(request, api_key)
     if api_key is None:
-        raise Open311Error(403, "api_key: 密钥无效或已被吊销。")
+        raise Open311Error(403, _("api_key: 密钥无效或已被吊销。"))
     if not api_key.can_submit:
-        raise Open311Error(403, "api_key: 该密钥没有“提交诉求”权限。")
+        raise Open311Error(403, _("api_key: 该密钥没有“提交诉求”权限。"))
     code = (request.POST.get("service_code") or "").strip()
     if not code:
-        raise Open311Error(400, "service_code: 请提供服务代码，可用代码见 services.json。")
+        raise Open311Error(400, _("service_code: 请提供服务代码，可用代码见 services.json。"))
     service = _service_or_404(code)
     form = RequestCreateForm(request.POST)
     if not form.is_valid():
@@ -182,10 +188,10 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     row = selectors.published_request_row(request_id)
     if row is None:
-        raise Open311Error(404, f"service_request_id: 未找到已公开的诉求 {request_id[:30]}。")
+        raise Open311Error(404, _("service_request_id: 未找到已公开的诉求 %(id)s。") % {"id": request_id[:30]})
     return render(fmt, "service_requests", [serializers.request_item(row)])
 
 
 @open311_view("GET", "POST")
 def not_found(request: HttpRequest, rest: str, fmt: str) -> HttpResponse:
-    raise Open311Error(404, "没有这个 Open311 接口；请从 discovery.json 开始。")
+    raise Open311Error(404, _("没有这个 Open311 接口；请从 discovery.json 开始。"))

@@ -247,6 +247,11 @@ def test_bad_input_is_400_with_a_message_naming_the_field(client, places, submit
     assert not Appeal.objects.exists()
 
 
+def test_an_invalid_coordinate_is_reported_once(client, places, submit_key):
+    response = post(client, submit_key, phone="13800001111", lat="91", long="117.1")
+    assert [e["description"].split(":")[0] for e in body(response)] == ["lat"]
+
+
 def test_posts_are_throttled_per_key(client, places, submit_key, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_key": "2/min"}
     statuses = [post(client, submit_key, phone="13800001111", address_id="320311010001").status_code for _ in range(3)]

@@ -324,6 +324,13 @@ def test_the_list_takes_one_query_whatever_the_volume(client, places, django_ass
     assert len(body(small)) == 3 and len(body(large)) == 33
 
 
+def test_a_single_request_takes_one_query(client, places, django_assert_max_num_queries):
+    appeal = resolved(published(area=places["compound"], programme=f.programme("anquan")))
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.xml")
+    assert response.status_code == 200
+
+
 def test_responses_are_open_to_other_origins(client):
     assert client.get(URL)["Access-Control-Allow-Origin"] == "*"
 
