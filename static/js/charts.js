@@ -16,7 +16,7 @@
   function build(spec) {
     var size = Math.round(fontSize() * 0.8);
     var ink = isHighContrast() ? "#000" : "#1a1a1a";
-    var valueAxis = { type: "value", axisLabel: { color: ink, fontSize: size }, max: spec.max == null ? null : spec.max };
+    var valueAxis = { type: "value", axisLabel: { color: ink, fontSize: size }, max: spec.max == null ? null : spec.max, minInterval: spec.unit === "%" ? 0 : 1 };
     var categoryAxis = {
       type: "category",
       data: spec.categories,
