@@ -20,6 +20,7 @@ from apps.appeals.models import PHONE_VALIDATOR, AppealType, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
+from apps.public.templatetags.public_tags import localized
 
 
 def _normalise(value: str) -> str:
@@ -32,6 +33,11 @@ class NormalisedCharField(forms.CharField):
 
     def to_python(self, value):
         return _normalise(super().to_python(value))
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Programme) -> str:
+        return localized(obj, "name")
 
 
 class MultiplePhotoInput(forms.FileInput):
@@ -88,7 +94,7 @@ class AppealSubmitForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("请选择诉求类型。")},
     )
-    programme = forms.ModelChoiceField(
+    programme = ProgrammeChoiceField(
         label=_("涉及哪方面（六心板块）"),
         queryset=Programme.objects.all(),
         to_field_name="code",

@@ -20,6 +20,7 @@ from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Project
+from apps.public.templatetags.public_tags import localized
 
 PAGE_SIZE = 20
 
@@ -68,7 +69,7 @@ def public_appeal(appeal: Appeal) -> PublicAppeal:
         area_name=area.name if area.level > AreaLevel.SUBDISTRICT else "",
         subdistrict_name=appeal.subdistrict.name,
         programme_code=appeal.programme.code if appeal.programme else "",
-        programme_name=appeal.programme.name if appeal.programme else "",
+        programme_name=localized(appeal.programme, "name") if appeal.programme else "",
         programme_colour=appeal.programme.colour if appeal.programme else "",
         submitted_at=appeal.submitted_at,
         resolved_at=appeal.resolved_at,
@@ -100,6 +101,7 @@ def published_appeals() -> QuerySet[Appeal]:
             "subdistrict__name",
             "programme__code",
             "programme__name",
+            "programme__name_en",
             "programme__colour",
         )
         .prefetch_related(
@@ -166,7 +168,7 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
     community_by_name = dict(community_groups)
     for pk, name in subdistrict_choices:
         grouped.append((name, [(pk, _("%(name)s（整个街道）") % {"name": name}), *community_by_name.get(name, [])]))
-    programmes = list(Programme.objects.order_by("order", "code").values_list("code", "name"))
+    programmes = [(p.code, localized(p, "name")) for p in Programme.objects.order_by("order", "code")]
     filterset = PublishedAppealFilter(
         params,
         queryset=published_appeals(),

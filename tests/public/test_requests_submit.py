@@ -209,3 +209,10 @@ def test_the_form_page_needs_a_fixed_number_of_queries(client, django_assert_max
             f.community(f"社区{i}-{j}", parent=sd)
     with django_assert_max_num_queries(3):
         client.get(URL)
+
+
+def test_in_english_the_form_names_programmes_in_english(client, settings):
+    areas()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(URL).content.decode()
+    assert '<option value="bianmin">Convenience</option>' in html
