@@ -158,8 +158,8 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         "status_badge",
         "overdue_badge",
         "subdistrict",
-        "department",
-        "submitted_at",
+        "department_name",
+        "submitted",
     ]
     list_filter = [
         "status",
@@ -178,6 +178,8 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
+    # Sorting a million rows by an unindexed column is a full sort: only indexed orders.
+    sortable_by = ["tracking_no", "submitted"]
     list_per_page = 50
     autocomplete_fields = ["projects"]
     inlines = [AppealPhotoInline]
@@ -276,6 +278,16 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj: Appeal):
         return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, "grey"))
+
+    @admin.display(description=_("承办单位"))
+    def department_name(self, obj: Appeal) -> str:
+        if obj.department is None:
+            return ""
+        return obj.department.short_name or obj.department.name
+
+    @admin.display(description=_("提交时间"), ordering="submitted_at")
+    def submitted(self, obj: Appeal) -> str:
+        return timezone.localtime(obj.submitted_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description=_("超期"))
     def overdue_badge(self, obj: Appeal):

@@ -32,7 +32,7 @@ from apps.projects.models import (
     ProjectPhoto,
     ProjectStatus,
 )
-from apps.projects.resources import ProjectResource
+from apps.projects.resources import ProjectResource, import_errors
 from apps.projects.services import (
     milestone_delete,
     milestone_save,
@@ -136,7 +136,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         "status_badge",
         "progress_display",
         "health_badge",
-        "lead_department",
+        "lead_department_name",
         "is_public",
     ]
     list_filter = [
@@ -155,6 +155,8 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     list_per_page = 50
     history_list_display = ["status", "progress", "is_public"]
+    object_history_template = "admin/projects/project/object_history.html"
+    import_template_name = "admin/projects/project/import.html"
     fieldsets = [
         (_("基本信息"), {"fields": ["programme", "year", "title", "summary", "description", "parent", "weight"]}),
         (
@@ -182,11 +184,26 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     def scope_queryset(self, scope: Scope, queryset):
         return scope.filter_projects(queryset)
 
+    def history_view(self, request, object_id, extra_context=None):
+        project = self.get_object(request, object_id)
+        milestones = Milestone.history.filter(project_id=project.pk).select_related("history_user")[:200]
+        updates = ProgressUpdate.history.filter(project_id=project.pk).select_related("history_user")[:200]
+        related = sorted(
+            [("节点", record) for record in milestones] + [("进展", record) for record in updates],
+            key=lambda pair: pair[1].history_date,
+            reverse=True,
+        )
+        return super().history_view(request, object_id, {**(extra_context or {}), "related_history": related})
+
     # --- list columns ------------------------------------------------------------------------
 
     @admin.display(description=_("六心板块"), ordering="programme__order")
     def programme_badge(self, obj: Project):
         return colour_badge(obj.programme.name, obj.programme.colour)
+
+    @admin.display(description=_("牵头单位"), ordering="lead_department__order")
+    def lead_department_name(self, obj: Project) -> str:
+        return obj.lead_department.short_name or obj.lead_department.name
 
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj: Project):
@@ -329,6 +346,13 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         data_kwargs = super().get_import_data_kwargs(**kwargs)
         data_kwargs["rollback_on_validation_errors"] = True
         return data_kwargs
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None:
+            response.context_data["import_error_lines"] = import_errors(result)
+        return response
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
