@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 
@@ -38,22 +38,29 @@ def _text(value) -> str | None:
     return _XML_ILLEGAL.sub("", str(value))
 
 
-def _build(tag: str, value) -> ElementTree.Element:
-    element = ElementTree.Element(tag)
+def _write(parts: list[str], tag: str, value) -> None:
+    # Plain string building: several times faster than ElementTree for a 1,000-request list.
+    # Tags are our own field names; only text needs escaping.
     if isinstance(value, dict):
+        parts.append(f"<{tag}>")
         for key, child in value.items():
-            element.append(_build(key, child))
+            _write(parts, key, child)
+        parts.append(f"</{tag}>")
     elif isinstance(value, list):
         item_tag = ITEM_TAGS[tag]
+        parts.append(f"<{tag}>")
         for child in value:
-            element.append(_build(item_tag, child))
+            _write(parts, item_tag, child)
+        parts.append(f"</{tag}>")
     else:
-        element.text = _text(value)
-    return element
+        text = _text(value)
+        parts.append(f"<{tag}>{escape(text)}</{tag}>" if text else f"<{tag} />")
 
 
 def to_xml(root: str, document) -> bytes:
-    return ElementTree.tostring(_build(root, document), encoding="utf-8", xml_declaration=True)
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    _write(parts, root, document)
+    return "".join(parts).encode("utf-8")
 
 
 def to_json(document) -> bytes:

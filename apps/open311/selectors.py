@@ -50,21 +50,7 @@ PUBLIC_REQUEST_FIELDS = (
     "resolve_due",
     "resolved_at",
     "closed_at",
-    "area__id",
-    "area__code",
-    "area__name",
-    "area__level",
-    "area__latitude",
-    "area__longitude",
-    "area__parent__id",
-    "area__parent__code",
-    "area__parent__name",
-    "area__parent__latitude",
-    "area__parent__longitude",
-    "subdistrict__name",
-    "subdistrict__latitude",
-    "subdistrict__longitude",
-    "subdistrict__parent__name",
+    "area_id",
 )
 
 
@@ -203,7 +189,8 @@ def published_request_rows(
     statuses: set[str] | None = None,
     limit: int | None = None,
 ) -> list[dict]:
-    """Published requests, newest first, as dicts of public columns only. One query.
+    """Published requests, newest first, as dicts of public columns only. One query; their
+    places come from `public_places`.
 
     Tracking numbers, when given, override every other filter (as the spec says of
     `service_request_id`).
@@ -220,6 +207,58 @@ def published_request_rows(
             queryset = queryset.filter(submitted_at__lte=end)
         queryset = queryset.filter(status_filter_q(statuses or set()))
     return list(queryset.order_by("-submitted_at", "-id").values(*PUBLIC_REQUEST_FIELDS)[: limit or MAX_REQUESTS])
+
+
+@dataclass(frozen=True)
+class PublicPlace:
+    """Where a request is shown to be: never finer than its 社区."""
+
+    address: str
+    address_id: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡", "办事处")
+
+
+def subdistrict_label(name: str) -> str:
+    """泰山 → 泰山街道; a name that already says what it is stays as it is."""
+    return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}{AreaLevel.SUBDISTRICT.label}"
+
+
+def public_places(area_ids) -> dict[int, PublicPlace]:
+    """The public place of requests filed under these areas: 区 + 街道 + 社区 (a 小区 counts as
+    its 社区), that 社区's 12-digit code (else our id), and its centre, else the 街道's. One query.
+    """
+    ids = set(area_ids)
+    if not ids:
+        return {}
+    areas = (
+        Area.objects.filter(pk__in=ids)
+        .select_related("parent", "subdistrict__parent")
+        .only(
+            *("id", "name", "code", "level", "latitude", "longitude"),
+            *("parent__id", "parent__name", "parent__code", "parent__latitude", "parent__longitude"),
+            *("subdistrict__id", "subdistrict__name", "subdistrict__code"),
+            *("subdistrict__latitude", "subdistrict__longitude", "subdistrict__parent__name"),
+        )
+    )
+    places: dict[int, PublicPlace] = {}
+    for area in areas:
+        subdistrict = area.subdistrict or area
+        community = {AreaLevel.COMMUNITY: area, AreaLevel.COMPOUND: area.parent}.get(area.level)
+        shown = community or subdistrict
+        district = subdistrict.parent.name if subdistrict.parent else ""
+        address = district + subdistrict_label(subdistrict.name) + (community.name if community else "")
+        point = shown if shown.has_point else subdistrict
+        places[area.pk] = PublicPlace(
+            address=address,
+            address_id=shown.code or str(shown.pk),
+            latitude=point.latitude,
+            longitude=point.longitude,
+        )
+    return places
 
 
 def published_request_row(tracking_no: str) -> dict | None:

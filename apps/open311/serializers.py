@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from apps.appeals.models import AppealType
 from apps.open311.selectors import (
     CLOSED_STATUSES,
+    PublicPlace,
     Service,
     area_key,
     general_name,
     service_code,
     service_notice,
+    subdistrict_label,
 )
 from apps.places.models import Area, AreaLevel
 
@@ -33,13 +35,6 @@ FORMATS = ["text/xml", "application/json"]
 # Runs of 7 or more digits (phone, landline, ID numbers) typed into a request's text are
 # hidden: the official who approves publication reads the text, this is the second net.
 _LONG_NUMBER = re.compile(r"\d{7,}")
-
-
-def iso(value: datetime | None) -> str | None:
-    """W3C date-time with the offset, in the district's time zone (2026-11-26T14:55:44+08:00)."""
-    if value is None:
-        return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def scrub(text: str) -> str:
@@ -95,8 +90,8 @@ def _attribute(*, code: str, datatype: str, order: int, description: str, dataty
 
 def _area_label(area: Area) -> str:
     if area.level == AreaLevel.SUBDISTRICT or area.subdistrict is None:
-        return area.name
-    return f"{area.subdistrict.name} · {area.name}"
+        return subdistrict_label(area.name)
+    return f"{subdistrict_label(area.subdistrict.name)} · {area.name}"
 
 
 def service_definition(service: Service, *, areas: list[Area]) -> dict:
@@ -137,19 +132,6 @@ def service_definition(service: Service, *, areas: list[Area]) -> dict:
     }
 
 
-def _place_of_row(row: dict) -> tuple[str, str, Decimal | None, Decimal | None]:
-    """Address down to 社区, its address_id, and the centre of that 社区 (else of the 街道)."""
-    prefix = {AreaLevel.COMPOUND: "area__parent__", AreaLevel.COMMUNITY: "area__"}.get(row["area__level"], "area__")
-    parts = [row["subdistrict__parent__name"], row["subdistrict__name"]]
-    if row["area__level"] >= AreaLevel.COMMUNITY:
-        parts.append(row[prefix + "name"])
-    address_id = row[prefix + "code"] or str(row[prefix + "id"])
-    lat, lon = row[prefix + "latitude"], row[prefix + "longitude"]
-    if lat is None or lon is None:
-        lat, lon = row["subdistrict__latitude"], row["subdistrict__longitude"]
-    return "".join(p for p in parts if p), address_id, lat, lon
-
-
 def _updated(row: dict) -> datetime:
     # The spec: for a closed request, the date it was closed.
     if row["status"] in CLOSED_STATUSES:
@@ -157,28 +139,45 @@ def _updated(row: dict) -> datetime:
     return row["updated_at"]
 
 
-def request_item(row: dict) -> dict:
-    kind_label = str(AppealType(row["kind"]).label)
-    address, address_id, lat, lon = _place_of_row(row)
-    return {
-        "service_request_id": row["tracking_no"],
-        "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
-        "status_notes": scrub(row["public_reply"]) or None,
-        "service_name": f"{row['programme__name'] or general_name()}·{kind_label}",
-        "service_code": service_code(row["programme_id"], row["kind"]),
-        "description": scrub(row["content"]),
-        "agency_responsible": row["department__name"],
-        "service_notice": service_notice(row["kind"]),
-        "requested_datetime": iso(row["submitted_at"]),
-        "updated_datetime": iso(_updated(row)),
-        "expected_datetime": iso(row["resolve_due"]),
-        "address": address,
-        "address_id": address_id,
-        "zipcode": None,
-        "lat": float(lat) if lat is not None else None,
-        "long": float(lon) if lon is not None else None,
-        "media_url": None,
-    }
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict]:
+    """Requests as the spec's `request` documents; `places` from `selectors.public_places`."""
+    tz = timezone.get_current_timezone()
+
+    def iso_local(value: datetime | None) -> str | None:
+        return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
+
+    kinds = {kind: (str(AppealType(kind).label), service_notice(kind)) for kind in AppealType.values}
+    general = general_name()
+    items = []
+    for row in rows:
+        kind_label, notice = kinds[row["kind"]]
+        place = places[row["area_id"]]
+        items.append(
+            {
+                "service_request_id": row["tracking_no"],
+                "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
+                "status_notes": scrub(row["public_reply"]) or None,
+                "service_name": f"{row['programme__name'] or general}·{kind_label}",
+                "service_code": service_code(row["programme_id"], row["kind"]),
+                "description": scrub(row["content"]),
+                "agency_responsible": row["department__name"],
+                "service_notice": notice,
+                "requested_datetime": iso_local(row["submitted_at"]),
+                "updated_datetime": iso_local(_updated(row)),
+                "expected_datetime": iso_local(row["resolve_due"]),
+                "address": place.address,
+                "address_id": place.address_id,
+                "zipcode": None,
+                "lat": _number(place.latitude),
+                "long": _number(place.longitude),
+                "media_url": None,
+            }
+        )
+    return items
 
 
 def created_item(*, tracking_no: str, kind: str) -> dict:

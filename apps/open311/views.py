@@ -152,7 +152,12 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         rows = selectors.published_request_rows(
             service=service, start=window[0], end=window[1], statuses=query["status"]
         )
-    return render(fmt, "service_requests", [serializers.request_item(row) for row in rows])
+    return _render_requests(fmt, rows)
+
+
+def _render_requests(fmt: str, rows: list[dict]) -> HttpResponse:
+    places = selectors.public_places(row["area_id"] for row in rows)
+    return render(fmt, "service_requests", serializers.request_items(rows, places))
 
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -189,7 +194,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     row = selectors.published_request_row(request_id)
     if row is None:
         raise Open311Error(404, _("service_request_id: 未找到已公开的诉求 %(id)s。") % {"id": request_id[:30]})
-    return render(fmt, "service_requests", [serializers.request_item(row)])
+    return _render_requests(fmt, [row])
 
 
 @open311_view("GET", "POST")

@@ -53,7 +53,7 @@ def test_services_follow_programme_names_edited_in_the_admin(client):
 def test_services_xml_uses_the_spec_element_names(client):
     response = client.get("/open311/v2/services.xml")
     assert response["Content-Type"] == "text/xml; charset=utf-8"
-    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     root = xml(response)
     assert root.tag == "services"
     first = root.find("service")
