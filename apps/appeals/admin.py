@@ -181,7 +181,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     # Sorting a million rows by an unindexed column is a full sort: only indexed orders.
     sortable_by = ["tracking_no", "submitted"]
     list_per_page = 50
-    autocomplete_fields = ["projects"]
+    autocomplete_fields = ["projects", "area"]
     inlines = [AppealPhotoInline]
     actions = [
         "accept_selected",
@@ -324,9 +324,6 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.change_readonly
-
-    def get_autocomplete_fields(self, request):
-        return self.autocomplete_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

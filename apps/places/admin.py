@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scoping import scope_of
 from apps.places.models import Area, AreaLevel, Department
 from apps.places.services import area_save
 
@@ -40,21 +41,25 @@ class AreaAdmin(admin.ModelAdmin):
     fields = ["name", "level", "parent", "code", "latitude", "longitude", "order", "subdistrict"]
     readonly_fields = ["subdistrict"]
 
-    def get_queryset(self, request):
-        # Tree-ish order: the district, then each 街道 followed by its 社区 and 小区.
-        return (
-            super()
-            .get_queryset(request)
-            .order_by(
-                F("subdistrict__order").asc(nulls_first=True),
-                F("subdistrict_id").asc(nulls_first=True),
-                "level",
-                "parent__order",
-                "parent_id",
-                "order",
-                "id",
-            )
-        )
+    # Tree-ish order: the district, then each 街道 followed by its 社区 and 小区.
+    ordering = [
+        F("subdistrict__order").asc(nulls_first=True),
+        F("subdistrict_id").asc(nulls_first=True),
+        "level",
+        "parent__order",
+        "parent_id",
+        "order",
+        "id",
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Registering a request, a 街道 official picks among that 街道's places only.
+        if request.GET.get("model_name") == "appeal" and request.GET.get("field_name") == "area":
+            scope = scope_of(request.user)
+            if scope.kind == "subdistrict":
+                queryset = queryset.filter(subdistrict_id=scope.subdistrict_id)
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("名称"), ordering="name")
     def indented_name(self, obj: Area):
