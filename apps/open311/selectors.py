@@ -223,8 +223,9 @@ SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡", "办事处")
 
 
 def subdistrict_label(name: str) -> str:
-    """泰山 → 泰山街道; a name that already says what it is stays as it is."""
-    return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}{AreaLevel.SUBDISTRICT.label}"
+    """泰山 → 泰山街道; a name that already says what it is stays as it is. Addresses are data:
+    always Chinese, whatever the language of the response."""
+    return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}街道"
 
 
 def public_places(area_ids) -> dict[int, PublicPlace]:

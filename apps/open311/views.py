@@ -11,10 +11,11 @@ import math
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -66,11 +67,21 @@ def throttled_response(fmt: str, wait: float) -> HttpResponse:
 
 
 def open311_view(*methods: str) -> Callable:
-    """Allow `methods`, answer errors in the spec's format, and open GET responses to any origin."""
+    """Allow `methods`, answer errors in the spec's format, and open GET responses to any origin.
+
+    Responses are in Chinese whatever the client's Accept-Language: Open311 documents are data
+    exchanged between systems (service names, addresses), and must not change with the caller.
+    """
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, fmt: str | None = None, **kwargs) -> HttpResponse:
+            with translation.override(settings.LANGUAGE_CODE):
+                response = _answer(request, *args, fmt=fmt, **kwargs)
+            response["Content-Language"] = settings.LANGUAGE_CODE
+            return response
+
+        def _answer(request: HttpRequest, *args, fmt: str | None = None, **kwargs) -> HttpResponse:
             fmt = fmt or ("xml" if request.path.endswith(".xml") else "json")
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
                 message = _("不支持 %(method)s 方法，请使用 %(allowed)s。") % {

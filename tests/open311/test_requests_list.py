@@ -257,6 +257,16 @@ def test_a_subdistrict_stored_without_its_suffix_is_published_as_a_jiedao(client
     assert item["address"] == "泉山区奎山街道塔南社区"
 
 
+def test_documents_stay_chinese_whatever_the_clients_language(client):
+    tanan = f.community("塔南社区", parent=f.subdistrict("奎山"))
+    appeal = published(area=tanan, programme=f.programme("bianmin"), kind=AppealType.COMPLAINT)
+    response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.json", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    [item] = body(response)
+    assert item["service_name"] == "便民舒心·投诉"
+    assert item["address"] == "泉山区奎山街道塔南社区"
+    assert response["Content-Language"] == "zh-hans"
+
+
 def test_unpublished_unknown_and_malformed_ids_are_404(client, places):
     hidden = f.appeal(area=places["community"])
     for request_id in (hidden.tracking_no, "QS-2026-999999", "x" * 40, "QS%00"):
