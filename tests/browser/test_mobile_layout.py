@@ -10,14 +10,6 @@ from tests.browser.site import build_site
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-# Defects found by this test in pages outside the request/stats pages, reported to their owner.
-# Only these exact failures turn into an expected failure; any other overflow fails the test,
-# and once they are fixed the test simply passes.
-KNOWN_OVERFLOWS = {
-    ("large", "project"): "project page: the ghost button “对这个项目有意见或建议？我要反映” is wider than the screen",
-}
-
-
 def main_pages(site) -> dict[str, str]:
     return {
         "home": "/",
@@ -67,11 +59,8 @@ def test_main_pages_have_no_horizontal_scroll_on_a_phone(session, text_size):
         result = horizontal_overflow(session.page)
         session.screenshot(f"mobile-{text_size}-{name}")
         if result["scrollWidth"] > PHONE_WIDTH:
-            failures[name] = (path, result)
-    unknown = {name: failure for name, failure in failures.items() if (text_size, name) not in KNOWN_OVERFLOWS}
-    assert not unknown, unknown
-    if failures:
-        pytest.xfail("; ".join(KNOWN_OVERFLOWS[(text_size, name)] for name in failures))
+            failures[path] = result
+    assert not failures, failures
 
 
 def test_the_tracking_number_fits_a_phone_screen(session):
