@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
-from apps.public import charts, selectors
+from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, TEXT_COOKIE
 from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 
@@ -75,8 +75,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "detail": detail,
         "project": project,
         "map_points": points,
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_layers": maps.tile_layers(),
         "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,
         "red_threshold": settings.HEALTH_RED_THRESHOLD,
     }
@@ -95,8 +94,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "detail": detail,
         "area": area,
         "map_points": points,
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_layers": maps.tile_layers(),
     }
     return render(request, "public/area_detail.html", context)
 

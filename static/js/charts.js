@@ -58,6 +58,11 @@
     if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(el);
   });
 
+  // Re-measure once everything has loaded: fonts and late layout can change the width.
+  window.addEventListener("load", function () {
+    charts.forEach(function (c) { c.chart.resize(); });
+  });
+
   var pending = null;
   window.addEventListener("resize", function () {
     if (pending) cancelAnimationFrame(pending);

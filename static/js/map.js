@@ -9,21 +9,26 @@
   if (!points.length) return;
   el.hidden = false;
   var map = window.L.map(el, { scrollWheelZoom: false });
-  var tiles = window.L.tileLayer(el.getAttribute("data-tile-url"), {
-    maxZoom: 18,
-    attribution: el.getAttribute("data-tile-attribution")
-  });
+  var layersData = document.getElementById(el.getAttribute("data-layers"));
+  var layers = layersData ? JSON.parse(layersData.textContent) : [];
   var failed = 0, loaded = 0;
-  tiles.on("tileerror", function () {
-    failed += 1;
-    if (failed >= 4 && loaded === 0) {
-      el.classList.add("map--no-tiles");
-      var note = document.querySelector("[data-map-note]");
-      if (note) note.textContent = note.getAttribute("data-offline") || note.textContent;
-    }
+  layers.forEach(function (layer) {
+    var tiles = window.L.tileLayer(layer.url, {
+      maxZoom: 18,
+      subdomains: layer.subdomains || "abc",
+      attribution: layer.attribution
+    });
+    tiles.on("tileerror", function () {
+      failed += 1;
+      if (failed >= 4 && loaded === 0) {
+        el.classList.add("map--no-tiles");
+        var note = document.querySelector("[data-map-note]");
+        if (note) note.textContent = note.getAttribute("data-offline") || note.textContent;
+      }
+    });
+    tiles.on("tileload", function () { loaded += 1; });
+    tiles.addTo(map);
   });
-  tiles.on("tileload", function () { loaded += 1; });
-  tiles.addTo(map);
   var bounds = [];
   points.forEach(function (p) {
     var marker = window.L.marker([p.lat, p.lng], { title: p.label, alt: p.label }).addTo(map);
