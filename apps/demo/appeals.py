@@ -25,11 +25,13 @@ from django.utils import timezone
 from apps.appeals.models import Appeal, AppealEvent, AppealType, Channel, Rating, ReturnReason, Status, TrackingCounter
 from apps.appeals.services import deadlines_for, format_tracking_no
 from apps.demo import corpus
-from apps.demo.bulk import RowWriter, reserve_ids
+from apps.demo.bulk import NULL, CopyPipe, RowWriter, copy_text, indexes_deferred, reserve_ids, uses_copy
 from apps.programmes.models import Programme
 
 DAYS = 365  # requests arrive over the year before `today`
 BATCH = 10_000
+# From this many requests on, indexes and foreign keys are rebuilt after the load (PostgreSQL).
+DEFER_INDEXES_FROM = 50_000
 
 APPEAL_COLUMNS = (
     "id",
@@ -92,9 +94,22 @@ HOURS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 8, 9, 13, 14, 13, 11, 9, 9, 8, 
 RATINGS = [(Rating.SATISFIED, 72), (Rating.BASICALLY, 20), (Rating.UNSATISFIED, 8)]
 RATINGS_LATE = [(Rating.SATISFIED, 40), (Rating.BASICALLY, 30), (Rating.UNSATISFIED, 30)]
 SPOTS = ["党群服务中心附近", "菜市场旁", "主干道路口", "健身广场", "公交站台旁"]
+# The final states of the oldest requests, so that any run shows every state of the workflow.
+FORCED = (
+    Status.CLOSED,
+    Status.RESOLVED,
+    Status.REJECTED,
+    Status.RETURNED,
+    Status.IN_PROGRESS,
+    Status.ASSIGNED,
+    Status.ACCEPTED,
+    Status.SUBMITTED,
+)
+STALLS = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
 HOUR = 3600
 DAY = 86400
 UTC = dt_timezone.utc
+EPOCH = date(1970, 1, 1)
 
 
 class _Weighted:
@@ -118,7 +133,9 @@ class MadeAppeals:
 
 @dataclass(frozen=True)
 class _Place:
-    area_id: int
+    """An area as the generator needs it: ids as COPY text, names escaped for COPY."""
+
+    area_id: str
     subdistrict_id: int
     sd: str
     cm: str
@@ -137,49 +154,69 @@ class _Generator:
         self.project_index = project_index
         self.next_id = first_id
         self.numbers: dict[int, int] = {}
-        self.deadlines: dict[tuple[str, date], tuple[timedelta, datetime]] = {}
+        self.deadlines: dict[tuple[str, date], tuple[int, int, str]] = {}
+        self.dates: dict[int, str] = {}
         midnight = timezone.make_aware(datetime.combine(today, time()))
         self.anchor = midnight.timestamp()
         self.status_counts: dict[str, int] = {}
+        self.made = 0
 
         points = places.points
         self.compounds: list[_Place] = []
         self.communities: list[_Place] = []
         self.subdistricts: list[_Place] = []
         for sd in places.subdistricts:
+            sd_name = copy_text(sd.name)
             self.subdistricts.append(
-                _Place(sd.pk, sd.pk, sd.name, f"{sd.name}街道", f"{sd.name}街道", *points[sd.pk], "sd")
+                _Place(str(sd.pk), sd.pk, sd_name, f"{sd_name}街道", f"{sd_name}街道", *points[sd.pk], "sd")
             )
             for cm in places.communities[sd.pk]:
-                self.communities.append(_Place(cm.pk, sd.pk, sd.name, cm.name, cm.name, *points[cm.pk], "cm"))
+                cm_name = copy_text(cm.name)
+                self.communities.append(_Place(str(cm.pk), sd.pk, sd_name, cm_name, cm_name, *points[cm.pk], "cm"))
                 for cp in places.compounds[cm.pk]:
-                    self.compounds.append(_Place(cp.pk, sd.pk, sd.name, cm.name, cp.name, *points[cp.pk], "cp"))
+                    cp_name = copy_text(cp.name)
+                    self.compounds.append(_Place(str(cp.pk), sd.pk, sd_name, cm_name, cp_name, *points[cp.pk], "cp"))
         self.other_offices = list(departments.offices.values())
-        self.names = departments.names
+        self.names = {pk: copy_text(name) for pk, name in departments.names.items()}
         self.templates = _Weighted([(t, 2 if t.kind == AppealType.PRAISE else 10) for t in corpus.APPEALS])
         self.channels = _Weighted(CHANNELS)
         self.ratings = _Weighted(RATINGS)
         self.ratings_late = _Weighted(RATINGS_LATE)
         self.hours = list(accumulate(HOURS))
-        self.district_id = users["district"].pk
-        self.zhujian_dept_id = departments.by_code["zhujian"].pk
-        self.kuishan_office_id = next(d.pk for d in departments.offices.values() if d.name.startswith("奎山"))
-        self.department_actor = {
-            self.zhujian_dept_id: users["zhujian"].pk,
-            self.kuishan_office_id: users["kuishan"].pk,
-        }
+        self.district_id = str(users["district"].pk)
+        zhujian = departments.by_code["zhujian"].pk
+        kuishan = next(d.pk for d in departments.offices.values() if d.name.startswith("奎山"))
+        # Who signs, resolves or returns for a department: its demo official if it has one.
+        self.department_actor = {zhujian: str(users["zhujian"].pk), kuishan: str(users["kuishan"].pk)}
         self.programmes = set(Programme.objects.values_list("code", flat=True))
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _deadlines(self, kind: str, day: date, submitted: datetime) -> tuple[datetime, datetime]:
+    def _deadlines(self, kind: str, day: date, submitted_ts: int) -> tuple[int, int, str]:
+        """(seconds to respond, resolve deadline timestamp and its text), from `deadlines_for`.
+
+        The resolve deadline depends only on the local day and the type, the response one is a
+        fixed delay, so one call per (type, day) serves every request of that day.
+        """
         key = (kind, day)
         cached = self.deadlines.get(key)
         if cached is None:
+            submitted = datetime.fromtimestamp(submitted_ts, UTC)
             response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted)
-            # The resolve deadline depends only on the local day; the response one is a fixed delay.
-            cached = self.deadlines[key] = (response_due - submitted, resolve_due)
-        return submitted + cached[0], cached[1]
+            resolve_ts = int(resolve_due.timestamp())
+            cached = (int((response_due - submitted).total_seconds()), resolve_ts, self.stamp(resolve_ts))
+            self.deadlines[key] = cached
+        return cached
+
+    def stamp(self, ts: int) -> str:
+        """A UTC timestamp as ISO text: cheaper than building datetimes a million times over."""
+        days, seconds = divmod(ts, DAY)
+        day = self.dates.get(days)
+        if day is None:
+            day = self.dates[days] = (EPOCH + timedelta(days=days)).isoformat()
+        hours, seconds = divmod(seconds, HOUR)
+        minutes, seconds = divmod(seconds, 60)
+        return f"{day} {hours:02d}:{minutes:02d}:{seconds:02d}+00:00"
 
     def _tracking_no(self, year: int) -> str:
         number = self.numbers.get(year, 0) + 1
@@ -200,7 +237,7 @@ class _Generator:
 
     # -- one request ----------------------------------------------------------------------
 
-    def appeal(self, submitted_ts: float, day: date, events: list, links: list) -> tuple:
+    def appeal(self, submitted_ts: int, day: date, events: list, links: list) -> tuple:
         rng = self.rng
         template = self.templates.pick(rng)
         kind = template.kind
@@ -212,9 +249,10 @@ class _Generator:
             place = self.compounds[int(rng.random() * len(self.compounds))]
         else:
             place = self.communities[int(rng.random() * len(self.communities))]
-        submitted = datetime.fromtimestamp(submitted_ts, UTC)
-        response_due, resolve_due = self._deadlines(kind, day, submitted)
-        appeal_id = self.next_id
+        submitted = self.stamp(submitted_ts)
+        response_seconds, resolve_ts, resolve_due = self._deadlines(kind, day, submitted_ts)
+        response_due = self.stamp(submitted_ts + response_seconds)
+        appeal_id = str(self.next_id)
         self.next_id += 1
         tracking_no = self._tracking_no(day.year)
 
@@ -238,10 +276,10 @@ class _Generator:
             location = f"{place.cp}{ctx['b']}号楼{ctx['u']}单元"
         else:
             location = place.cm + SPOTS[int(rng.random() * len(SPOTS))]
-        latitude = longitude = None
+        latitude = longitude = NULL
         if rng.random() < 0.5:
-            latitude = round(place.lat + (rng.random() - 0.5) * 0.003, 6)
-            longitude = round(place.lng + (rng.random() - 0.5) * 0.003, 6)
+            latitude = f"{place.lat + (rng.random() - 0.5) * 0.003:.6f}"
+            longitude = f"{place.lng + (rng.random() - 0.5) * 0.003:.6f}"
 
         phone = self._phone()
         contact = ""
@@ -252,25 +290,27 @@ class _Generator:
             contact = corpus.CONTACT_ALTERNATIVES[int(rng.random() * 3)].format(
                 py="qs", n=10000 + int(rng.random() * 90000)
             )
-        external_id = f"GD{day.year}{self.numbers[day.year]:07d}" if channel in (Channel.HOTLINE, Channel.API) else None
+        external_id = NULL
+        if channel in (Channel.HOTLINE, Channel.API):
+            external_id = f"GD{day.year}{self.numbers[day.year]:07d}"
 
         right_department = self.departments.resolve(template.department, place.subdistrict_id)
-        steps = self._plan(submitted_ts, resolve_due.timestamp(), template, place, right_department, ctx)
+        force = FORCED[self.made] if self.made < len(FORCED) else None
+        self.made += 1
+        steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force)
 
         # Replay the steps exactly as appeal_transition applies them.
         status = Status.SUBMITTED
         department_id = None
-        responded_at = resolved_at = closed_at = rated_at = None
+        responded_at = resolved_at = closed_at = rated_at = NULL
         public_reply = rating = rating_comment = ""
         last_at = submitted
-        events.append(
-            (appeal_id, "submit", "", Status.SUBMITTED, None, SUBMIT_LABELS[channel], None, "", "", "", submitted)
-        )
+        events.append((appeal_id, "submit", "", status, NULL, SUBMIT_LABELS[channel], NULL, "", "", "", submitted))
         for action, at_ts, target, dept_id, reason, note, reply, value in steps:
-            at = datetime.fromtimestamp(int(at_ts), UTC)
+            at = self.stamp(int(at_ts))
             from_status = status
             event_department = None
-            actor_id = None
+            actor_id = NULL
             label = corpus.COMMAND_CENTRE
             if action == "assign":
                 department_id = event_department = dept_id
@@ -279,16 +319,16 @@ class _Generator:
                 actor_id = self.district_id
             elif action == "return":
                 event_department, department_id = department_id, None
-                actor_id = self.department_actor.get(event_department)
+                actor_id = self.department_actor.get(event_department, NULL)
                 label = self.names[event_department]
             elif action in ("sign", "resolve"):
-                actor_id = self.department_actor.get(department_id)
+                actor_id = self.department_actor.get(department_id, NULL)
                 label = self.names[department_id]
             elif action == "rate":
                 rating, rating_comment, rated_at = value, reply[:500], at
                 label = "诉求人"
             status = target
-            if from_status == Status.SUBMITTED and responded_at is None:
+            if from_status == Status.SUBMITTED and responded_at is NULL:
                 responded_at = at
             if target == Status.RESOLVED:
                 resolved_at = at
@@ -297,18 +337,30 @@ class _Generator:
             if reply and action != "rate":
                 public_reply = reply
             events.append(
-                (appeal_id, action, from_status, target, actor_id, label, event_department, reason, note, reply, at)
+                (
+                    appeal_id,
+                    action,
+                    from_status,
+                    target,
+                    actor_id,
+                    label,
+                    NULL if event_department is None else str(event_department),
+                    reason,
+                    note,
+                    reply,
+                    at,
+                )
             )
             last_at = at
 
         self.status_counts[status] = self.status_counts.get(status, 0) + 1
         consent = rng.random() < 0.45
         approved = consent and status in (Status.RESOLVED, Status.CLOSED) and rng.random() < 0.7
-        programme = template.programme if template.programme in self.programmes else None
-        if programme and rng.random() < 0.03:
+        programme = template.programme if template.programme in self.programmes else NULL
+        if programme is not NULL and rng.random() < 0.03:
             candidates = self.project_index.get((programme, place.subdistrict_id))
             if candidates:
-                links.append((appeal_id, candidates[int(rng.random() * len(candidates))]))
+                links.append((appeal_id, str(candidates[int(rng.random() * len(candidates))])))
         return (
             appeal_id,
             tracking_no,
@@ -317,7 +369,7 @@ class _Generator:
             kind,
             programme,
             place.area_id,
-            place.subdistrict_id,
+            str(place.subdistrict_id),
             location,
             latitude,
             longitude,
@@ -326,9 +378,9 @@ class _Generator:
             name,
             phone,
             contact,
-            consent,
-            approved,
-            department_id,
+            "t" if consent else "f",
+            "t" if approved else "f",
+            NULL if department_id is None else str(department_id),
             status,
             public_reply,
             submitted,
@@ -343,8 +395,12 @@ class _Generator:
             last_at,
         )
 
-    def _plan(self, t0: float, due: float, template, place: _Place, right, ctx: dict) -> list[tuple]:
-        """The steps of one request: (action, at, to_status, department id, reason, note, reply, rating)."""
+    def _plan(self, t0: float, due: float, template, place: _Place, right, ctx: dict, force: str | None) -> list[tuple]:
+        """The steps of one request: (action, at, to_status, department id, reason, note, reply, rating).
+
+        `force` makes the request end in that status (the oldest few requests of every run
+        cover all states, so even a tiny demo shows each one).
+        """
         rng = self.rng
         steps: list[tuple] = []
         notes = corpus
@@ -353,6 +409,8 @@ class _Generator:
             return options[int(rng.random() * len(options))]
 
         r = rng.random()
+        if force is not None:
+            r = 0.0 if force == Status.REJECTED else 1.0
         late_response = rng.random() < 0.08
         t = t0 + (rng.uniform(25, 60) if late_response else rng.uniform(0.2, 20)) * HOUR
         if r < 0.035:
@@ -369,6 +427,8 @@ class _Generator:
             stall = Status.SUBMITTED
         elif s < 0.04:
             stall = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)[int(rng.random() * 4)]
+        if force is not None:
+            stall = force if force in STALLS else None
         if stall == Status.SUBMITTED:
             return []
         if rng.random() < 0.07 or stall == Status.RETURNED:
@@ -382,7 +442,7 @@ class _Generator:
             steps.append(("return", t, Status.RETURNED, None, reason, notes.RETURN_NOTES[reason], "", ""))
             if stall == Status.RETURNED:
                 return self._cut(steps)
-            if rng.random() < 0.1:
+            if rng.random() < 0.1 and force is None:
                 t += rng.uniform(0.5, 20) * HOUR
                 steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
                 return self._cut(steps)
@@ -403,7 +463,8 @@ class _Generator:
             t += max(600.0, (due - t) * rng.uniform(0.05, 0.95))
         reply = template.reply.format(**ctx)
         steps.append(("resolve", t, Status.RESOLVED, None, "", note(notes.RESOLVE_NOTES), reply, ""))
-        if rng.random() < 0.78:
+        rated = rng.random() < 0.78
+        if (rated and force != Status.RESOLVED) or force == Status.CLOSED:
             rating = (self.ratings_late if late else self.ratings).pick(rng)
             comments = notes.RATING_COMMENTS[rating]
             t += rng.uniform(0.5, 7) * DAY
@@ -454,42 +515,57 @@ def seed_appeals(
         project_index=project_index,
         first_id=first_id,
     )
-    appeals = RowWriter(Appeal, APPEAL_COLUMNS, batch_size=BATCH)
-    events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=10**9)
-    links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=10**9)
-    event_rows: list[tuple] = []
-    link_rows: list[tuple] = []
-    hours = generator.hours
-    done = 0
-    for d in range(DAYS):
-        n = (d + 1) * count // DAYS - d * count // DAYS
-        if not n:
-            continue
-        day = today - timedelta(days=DAYS - d)
-        midnight = timezone.make_aware(datetime.combine(day, time())).timestamp()
-        seconds = sorted(bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(n))
-        for second in seconds:
-            appeals.rows.append(generator.appeal(midnight + second, day, event_rows, link_rows))
-            done += 1
-            if len(appeals.rows) >= BATCH:
-                _flush(appeals, events, links, event_rows, link_rows)
-                made.events += len(event_rows)
-                event_rows, link_rows = [], []
-                if progress:
-                    progress("诉求", done, count)
-    made.events += len(event_rows)
-    _flush(appeals, events, links, event_rows, link_rows)
-    if progress:
-        progress("诉求", done, count)
+    tables = (Appeal, AppealEvent, Appeal.projects.through) if count >= DEFER_INDEXES_FROM else ()
+    with indexes_deferred(*tables):
+        made.events = _write(rng, count, today, generator, progress)
+    made.requests = count
 
     for year, last in generator.numbers.items():
         counter, _ = TrackingCounter.objects.get_or_create(year=year)
         if counter.last < last:
             counter.last = last
             counter.save(update_fields=["last"])
-    made.requests = done
     made.status_counts = generator.status_counts
     return made
+
+
+def _write(rng: random.Random, count: int, today: date, generator: _Generator, progress) -> int:
+    """Generate the requests day by day, in submission order, and write them in batches."""
+    pipe = CopyPipe() if uses_copy() else None
+    appeals = RowWriter(Appeal, APPEAL_COLUMNS, batch_size=BATCH, pipe=pipe)
+    events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=10**9, pipe=pipe)
+    links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=10**9, pipe=pipe)
+    event_rows: list[tuple] = []
+    link_rows: list[tuple] = []
+    hours = generator.hours
+    written_events = done = 0
+    try:
+        for d in range(DAYS):
+            n = (d + 1) * count // DAYS - d * count // DAYS
+            if not n:
+                continue
+            day = today - timedelta(days=DAYS - d)
+            midnight = int(timezone.make_aware(datetime.combine(day, time())).timestamp())
+            seconds = sorted(
+                bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(n)
+            )
+            for second in seconds:
+                appeals.rows.append(generator.appeal(midnight + second, day, event_rows, link_rows))
+                done += 1
+                if len(appeals.rows) >= BATCH:
+                    written_events += len(event_rows)
+                    _flush(appeals, events, links, event_rows, link_rows)
+                    event_rows, link_rows = [], []
+                    if progress:
+                        progress("诉求", done, count)
+        written_events += len(event_rows)
+        _flush(appeals, events, links, event_rows, link_rows)
+    finally:
+        if pipe is not None:
+            pipe.close()
+    if progress:
+        progress("诉求", done, count)
+    return written_events
 
 
 def _flush(appeals: RowWriter, events: RowWriter, links: RowWriter, event_rows: list, link_rows: list) -> None:

@@ -1,0 +1,173 @@
+"""What the demo data must satisfy, shared by the SQLite and PostgreSQL tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.appeals.models import Appeal, AppealEvent, Status, TrackingCounter
+from apps.appeals.services import TRANSITIONS, deadlines_for, format_tracking_no
+from apps.places.models import Area, Department
+from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
+from apps.projects.services import derived_progress, health_dates
+
+
+def demo_digest() -> str:
+    """A fingerprint of the demo content by natural keys (ids differ between databases)."""
+    h = hashlib.sha256()
+
+    def feed(rows) -> None:
+        for row in rows:
+            h.update(repr(tuple(row)).encode())
+
+    feed(Area.objects.order_by("level", "code", "name").values_list("level", "code", "name", "latitude", "longitude"))
+    feed(Department.objects.order_by("code").values_list("code", "name", "kind"))
+    feed(
+        Project.objects.order_by("title", "year", "planned_start", "planned_investment").values_list(
+            "title",
+            "year",
+            "programme_id",
+            "status",
+            "progress",
+            "progress_source",
+            "planned_start",
+            "planned_finish",
+            "actual_start",
+            "actual_finish",
+            "planned_investment",
+            "invested",
+            "yellow_from",
+            "red_from",
+            "is_public",
+            "official_name",
+            "lead_department__code",
+            "parent__title",
+        )
+    )
+    feed(
+        Milestone.objects.order_by("project__title", "project__planned_start", "order", "title").values_list(
+            "project__title", "title", "planned_date", "completed_on", "weight"
+        )
+    )
+    feed(
+        ProgressUpdate.objects.order_by("project__title", "date", "text").values_list(
+            "project__title", "date", "text", "progress", "author__username"
+        )
+    )
+    feed(
+        Appeal.objects.order_by("tracking_no").values_list(
+            "tracking_no",
+            "kind",
+            "channel",
+            "title",
+            "content",
+            "status",
+            "submitter_name",
+            "submitter_phone",
+            "area__name",
+            "department__code",
+            "submitted_at",
+            "resolve_due",
+            "responded_at",
+            "closed_at",
+            "rating",
+            "public_reply",
+            "consent_to_publish",
+            "publish_approved",
+        )
+    )
+    feed(
+        AppealEvent.objects.order_by("appeal__tracking_no", "at", "id").values_list(
+            "appeal__tracking_no", "action", "to_status", "actor__username", "department__code", "note", "at"
+        )
+    )
+    feed(
+        Appeal.projects.through.objects.order_by("appeal__tracking_no").values_list(
+            "appeal__tracking_no", "project__title"
+        )
+    )
+    return h.hexdigest()
+
+
+def assert_requests_follow_the_workflow_rules() -> int:
+    """Replay every request's events through the state machine and compare with the row."""
+    now = timezone.now()
+    checked = 0
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for appeal in Appeal.objects.select_related("area").prefetch_related("events").order_by("submitted_at", "id"):
+        events = list(appeal.events.all())
+        assert events[0].action == "submit" and events[0].to_status == Status.SUBMITTED
+        assert events[0].at == appeal.submitted_at
+        response_due, resolve_due = deadlines_for(kind=appeal.kind, submitted_at=appeal.submitted_at)
+        assert (appeal.response_due, appeal.resolve_due) == (response_due, resolve_due), appeal.tracking_no
+        assert appeal.subdistrict_id == (appeal.area.subdistrict_id or appeal.area.pk)
+
+        status, department_id = Status.SUBMITTED, None
+        responded_at = resolved_at = closed_at = rated_at = None
+        reply = rating = ""
+        previous = appeal.submitted_at
+        for event in events[1:]:
+            transition = TRANSITIONS[event.action]
+            assert event.from_status == status and status in transition.sources, (appeal.tracking_no, event.action)
+            assert event.to_status == transition.target
+            assert previous <= event.at <= now
+            if event.action == "assign":
+                assert event.department_id is not None
+                department_id = event.department_id
+            elif event.action == "return":
+                assert event.department_id == department_id and event.reason
+                department_id = None
+            elif event.action == "rate":
+                rating, rated_at = appeal.rating, event.at
+            elif event.action in ("reject", "resolve"):
+                assert event.reply
+            if status == Status.SUBMITTED and responded_at is None:
+                responded_at = event.at
+            if event.to_status == Status.RESOLVED:
+                resolved_at = event.at
+            if event.to_status in (Status.CLOSED, Status.REJECTED):
+                closed_at = event.at
+            if event.reply and event.action != "rate":
+                reply = event.reply
+            status, previous = event.to_status, event.at
+        assert appeal.status == status, appeal.tracking_no
+        assert appeal.department_id == department_id
+        assert (appeal.responded_at, appeal.resolved_at, appeal.closed_at) == (responded_at, resolved_at, closed_at)
+        assert appeal.public_reply == reply
+        assert appeal.rated_at == rated_at and bool(appeal.rating) == bool(rating) == (status == Status.CLOSED)
+        assert not appeal.publish_approved or appeal.consent_to_publish
+        appeal.full_clean(exclude=["tracking_no", "subdistrict", "projects"])
+        year = timezone.localtime(appeal.submitted_at).year
+        numbers[year].append(int(appeal.tracking_no.rsplit("-", 1)[1]))
+        assert appeal.tracking_no == format_tracking_no(year, numbers[year][-1])
+        checked += 1
+    for year, issued in numbers.items():
+        assert issued == list(range(1, len(issued) + 1)), "tracking numbers follow submission order"
+        assert TrackingCounter.objects.get(year=year).last == len(issued)
+    return checked
+
+
+def assert_projects_follow_the_progress_rules() -> int:
+    checked = 0
+    for project in Project.objects.select_related("parent"):
+        source, progress = derived_progress(project=project)
+        assert project.progress_source == source, project.title
+        if progress is not None:
+            assert project.progress == progress, project.title
+        else:
+            assert source == ProgressSource.MANUAL
+        assert (project.yellow_from, project.red_from) == health_dates(
+            planned_start=project.planned_start,
+            planned_finish=project.planned_finish,
+            progress=project.progress,
+            completed=project.status == ProjectStatus.COMPLETED,
+        )
+        project.full_clean(exclude=["areas", "co_departments"])
+        assert project.areas.exists()
+        last = project.updates.aggregate(Max("date"))["date__max"]
+        assert last is None or last <= timezone.localdate()
+        checked += 1
+    return checked

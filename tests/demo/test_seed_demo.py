@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from apps.accounts.models import ScopeKind
+from apps.accounts.scoping import scope_of
+from apps.appeals.models import Appeal, AppealEvent, Status
+from apps.demo import appeals as demo_appeals
+from apps.demo import corpus
+from apps.demo.services import DEMO_PASSWORD, DemoRefused, demo_seed
+from apps.places.models import Area, AreaLevel, Department
+from apps.programmes.models import Programme
+from apps.projects.models import Project
+from tests import factories as f
+from tests.demo.checks import (
+    assert_projects_follow_the_progress_rules,
+    assert_requests_follow_the_workflow_rules,
+    demo_digest,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"projects": 12, "requests": 150}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def today():
+    # A fixed day, so that a test running over midnight still compares like with like.
+    return timezone.localdate() - timedelta(days=2)
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(settings, today):
+    settings.DEBUG = True
+    demo_seed(seed=7, today=today, **SMALL)
+    first = demo_digest()
+    demo_seed(seed=7, today=today, reset=True, **SMALL)
+    assert demo_digest() == first
+    demo_seed(seed=8, today=today, reset=True, **SMALL)
+    assert demo_digest() != first
+
+
+def test_a_small_run_shows_every_workflow_state_and_every_programme(today):
+    summary = demo_seed(seed=3, today=today, **SMALL)
+    assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
+    assert summary.requests == Appeal.objects.count() == 150
+    assert summary.events == AppealEvent.objects.count()
+    assert Project.objects.count() == 12
+    assert set(Project.objects.values_list("programme_id", flat=True)) == set(
+        Programme.objects.values_list("code", flat=True)
+    )
+    assert Appeal.objects.overdue().exists()
+    assert Appeal.objects.published().exists()
+    assert Appeal.objects.filter(status=Status.CLOSED).exclude(rating="").exists()
+
+
+def test_bulk_built_requests_are_what_the_workflow_services_would_have_made(today):
+    demo_seed(seed=5, today=today, projects=30, requests=400)
+    assert assert_requests_follow_the_workflow_rules() == 400
+
+
+def test_bulk_built_projects_carry_the_progress_and_health_the_services_compute(today):
+    demo_seed(seed=5, today=today, projects=60, requests=0)
+    assert assert_projects_follow_the_progress_rules() == 60
+    assert Project.objects.filter(parent__isnull=False).exists()
+    assert {p.year for p in Project.objects.all()} == {today.year, today.year - 1}
+
+
+def test_the_default_places_are_the_fourteen_subdistricts_with_their_communities(today):
+    demo_seed(seed=1, today=today, projects=0, requests=0)
+    subdistricts = Area.objects.filter(level=AreaLevel.SUBDISTRICT)
+    assert [a.name for a in subdistricts.order_by("code")] == [s[0] for s in corpus.SUBDISTRICTS]
+    assert Area.objects.get(code="320311010001").name == "泰山社区"
+    for subdistrict in subdistricts:
+        communities = Area.objects.filter(parent=subdistrict, level=AreaLevel.COMMUNITY)
+        assert 3 <= communities.count() <= 8
+        assert all(c.subdistrict_id == subdistrict.pk for c in communities)
+    assert Area.objects.filter(level=AreaLevel.COMPOUND, subdistrict__isnull=False).exists()
+    assert Department.objects.get(code="zhujian").name == "区住房和城乡建设局"
+    assert 25 <= Department.objects.count() <= 30
+
+
+def test_the_three_demo_officials_log_in_and_see_their_scope(client, today):
+    demo_seed(seed=2, today=today, projects=40, requests=300)
+    User = get_user_model()
+    for username in ("district", "kuishan", "zhujian"):
+        user = User.objects.get(username=username)
+        assert user.is_staff and user.groups.filter(name="工作人员").exists()
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        client.logout()
+
+    assert scope_of(User.objects.get(username="district")).is_all
+    kuishan = User.objects.get(username="kuishan")
+    assert kuishan.official.scope == ScopeKind.SUBDISTRICT and kuishan.official.subdistrict.name == "奎山"
+    in_scope = scope_of(kuishan).filter_appeals(Appeal.objects.all())
+    assert in_scope.exists()
+    assert set(in_scope.values_list("subdistrict__name", flat=True)) == {"奎山"}
+
+    zhujian = User.objects.get(username="zhujian")
+    assert zhujian.official.scope == ScopeKind.DEPARTMENT and zhujian.official.department.code == "zhujian"
+    assert set(scope_of(zhujian).filter_appeals(Appeal.objects.all()).values_list("department__code", flat=True)) == {
+        "zhujian"
+    }
+    assert scope_of(zhujian).filter_projects(Project.objects.all()).exists()
+
+
+def test_it_refuses_a_database_that_already_holds_projects():
+    f.project(title="已有项目")
+    with pytest.raises(CommandError, match="已有项目或诉求"):
+        call_command("seed_demo", "--projects", "3", "--requests", "5", stdout=io.StringIO())
+    assert list(Project.objects.values_list("title", flat=True)) == ["已有项目"]
+    assert not get_user_model().objects.filter(username="district").exists()
+
+
+def test_it_refuses_a_database_that_already_holds_requests():
+    existing = f.appeal()
+    with pytest.raises(DemoRefused):
+        demo_seed(projects=3, requests=5)
+    assert list(Appeal.objects.values_list("pk", flat=True)) == [existing.pk]
+
+
+def test_reset_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    f.project(title="已有项目")
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", "--reset", "--projects", "3", "--requests", "5", stdout=io.StringIO())
+    assert Project.objects.filter(title="已有项目").exists()
+
+
+def test_reset_replaces_existing_data_when_debug_is_on(settings):
+    settings.DEBUG = True
+    f.project(title="已有项目")
+    f.appeal()
+    call_command("seed_demo", "--reset", "--projects", "3", "--requests", "20", stdout=io.StringIO())
+    assert not Project.objects.filter(title="已有项目").exists()
+    assert Appeal.objects.count() == 20
+
+
+def test_if_empty_leaves_a_database_with_data_alone():
+    f.project(title="已有项目")
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()
+    assert Project.objects.count() == 1
+    assert not get_user_model().objects.filter(username="district").exists()
+
+
+def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", "--if-empty", "--projects", "6", "--requests", "40", stdout=out, stderr=err)
+    text = out.getvalue()
+    assert "quanshan-demo" in text
+    for username in ("district", "kuishan", "zhujian"):
+        assert username in text
+    assert "诉求 40/40" in err.getvalue()
+    assert Appeal.objects.count() == 40 and Project.objects.count() == 6
+
+
+def test_negative_sizes_are_refused():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--requests", "-1", stdout=io.StringIO())
+
+
+def test_every_template_formats_and_needs_no_copy_escaping():
+    appeal_context = {
+        "sd": "奎山",
+        "cm": "奎园社区",
+        "cp": "矿大南湖小区",
+        "b": 3,
+        "u": 2,
+        "f": 5,
+        "n": 4,
+        "age": 70,
+        "name": "王秀英",
+        "school": "星光小学",
+    }
+    texts = []
+    for template in corpus.APPEALS:
+        texts += [template.title, template.content.format(**appeal_context), template.reply.format(**appeal_context)]
+        texts += list(template.variants)
+    project_context = {**appeal_context, "year": 2026, "river": "奎河泉山段"}
+    for templates in corpus.PROJECTS.values():
+        for t in templates:
+            texts += [t.title.format(**project_context), t.summary, t.description.format(**project_context)]
+            texts += [u.format(**project_context) for u in t.updates] + [m for m, _ in t.milestones]
+            texts.append(t.parent_title.format(**project_context))
+    texts += corpus.REJECT_REPLIES + corpus.ACCEPT_NOTES + corpus.ASSIGN_NOTES + corpus.SIGN_NOTES
+    texts += corpus.RESOLVE_NOTES + list(corpus.RETURN_NOTES.values())
+    texts += [c for comments in corpus.RATING_COMMENTS.values() for c in comments]
+    for text in texts:
+        assert not any(ch in text for ch in "\t\n\r\\{}"), text
+    assert all(len(t.title) <= 100 for t in corpus.APPEALS)
+
+
+@pytest.mark.postgres
+def test_the_copy_path_rebuilds_every_index_and_foreign_key(monkeypatch, today):
+    def definitions() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated
+                FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])
+                UNION ALL
+                SELECT indrelid::regclass::text, indexrelid::regclass::text, pg_get_indexdef(indexrelid), true
+                FROM pg_index WHERE indrelid = ANY(%s::regclass[])
+                ORDER BY 1, 2
+                """,
+                [tables, tables],
+            )
+            return cursor.fetchall()
+
+    tables = [Appeal._meta.db_table, AppealEvent._meta.db_table, Appeal.projects.through._meta.db_table]
+    before = definitions()
+    monkeypatch.setattr(demo_appeals, "DEFER_INDEXES_FROM", 1)
+    monkeypatch.setattr(demo_appeals, "BATCH", 97)  # several COPY batches through the pipe
+    demo_seed(seed=4, today=today, projects=20, requests=500)
+    assert definitions() == before
+    assert assert_requests_follow_the_workflow_rules() == 500
+    assert Appeal.projects.through.objects.exists()
+    # The id sequence and the tracking counter moved past the bulk rows: the services go on.
+    later = f.appeal(area=Area.objects.filter(level=AreaLevel.COMMUNITY).first())
+    assert later.pk > Appeal.objects.exclude(pk=later.pk).order_by("-pk").first().pk
+    assert later.tracking_no == f"QS-{timezone.localdate().year}-{Appeal.objects.count():06d}"
