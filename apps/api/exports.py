@@ -15,6 +15,7 @@ from tablib import Dataset
 from apps.appeals.models import Appeal
 from apps.common.privacy import mask_name
 from apps.projects.models import Project
+from apps.projects.resources import ProjectResource
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,8 +40,6 @@ PUBLIC_APPEAL_COLUMNS: list[str] = [
 
 
 def project_table(queryset: QuerySet[Project]) -> Dataset:
-    from apps.projects.resources import ProjectResource
-
     return ProjectResource().export(queryset=queryset.order_by("id"))
 
 

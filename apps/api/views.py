@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from apps.accounts.scoping import NO_SCOPE
+from apps.accounts.scoping import ALL, NO_SCOPE
 from apps.api import exports, selectors
 from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, ProjectFilterSet, TextFilter
 from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
@@ -335,7 +335,9 @@ class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
                 _("责任单位的密钥只能签收、退单或办结。 / A department key may only sign, return or resolve.")
             )
         appeal_transition(appeal=appeal.pk, actor_label=api_key.department.name, **data)
-        appeal = selectors.scoped_appeal_detail(api_key.appeal_scope).get(pk=appeal.pk)
+        # Read back without the scope: after a return the request no longer belongs to the
+        # department, but the caller still gets the result of its own step.
+        appeal = selectors.scoped_appeal_detail(ALL).get(pk=appeal.pk)
         return Response(AppealPrivateDetailSerializer(appeal, context=self.get_serializer_context()).data)
 
 
