@@ -56,6 +56,7 @@ STATUS_COLOURS = {
 TRACKING_NO = re.compile(r"^QS-\d{4}-\d{1,6}$", re.IGNORECASE)
 PHONE_LIKE = re.compile(r"^\+?[\d\- ]{4,20}$")
 BULK_LIMIT = 500
+EXPORT_LIMIT = 50_000
 ACTION_LABELS = {"submit": "提交", **{t.action: t.label for t in TRANSITIONS.values()}}
 REFUSED = (IllegalTransition, ValidationError, PermissionDenied)
 
@@ -557,7 +558,20 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             lambda appeal: appeal_set_publication(appeal=appeal, approved=False, by=request.user),
         )
 
-    # --- export --------------------------------------------------------------------------------
+    # --- export ----------------------------------------------------------------------------------
+
+    def export_action(self, request):
+        if request.method == "POST" and "export_items" not in request.POST:
+            queryset = self.get_export_queryset(request)
+            if queryset.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+                self.message_user(
+                    request,
+                    f"一次最多导出 {EXPORT_LIMIT:,} 件诉求，请先按时间、街道、状态等筛选后再导出。",
+                    messages.ERROR,
+                )
+                query = request.GET.urlencode()
+                return HttpResponseRedirect(reverse("admin:appeals_appeal_changelist") + (f"?{query}" if query else ""))
+        return super().export_action(request)
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)

@@ -302,3 +302,14 @@ def test_the_export_has_chinese_columns_and_only_the_scope(as_official, kuishan_
     assert body.splitlines()[0].startswith("受理编号,标题,诉求类型")
     assert mine.tracking_no in body
     assert other.tracking_no not in body
+
+
+def test_an_export_too_large_is_refused_with_a_message(as_official, district_official, monkeypatch):
+    import apps.appeals.admin as appeals_admin
+
+    monkeypatch.setattr(appeals_admin, "EXPORT_LIMIT", 2)
+    for _ in range(3):
+        f.appeal()
+    response = export_file(as_official(district_official), "appeals_appeal", "csv")
+    assert response.status_code == 302
+    assert any("一次最多导出 2 件诉求" in m for m in messages_of(response))
