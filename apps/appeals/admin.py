@@ -475,7 +475,8 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             try:
                 call(appeal)
             except REFUSED as exc:
-                refused.append(f"{appeal.tracking_no}：{error_text(exc)}")
+                text = error_text(exc)
+                refused.append(text if appeal.tracking_no in text else f"{appeal.tracking_no}：{text}")
             else:
                 done += 1
         if done:
