@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -51,7 +53,15 @@ def data(db) -> dict:
 @pytest.fixture
 def api_schema(settings):
     settings.API_THROTTLE_RATES = {"api_key": "100000/min", "ip": "100000/min"}
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # Calling the WSGI app directly fires request_started/finished, whose handler would close the
+    # test's database connection mid-transaction (Django's own test client disconnects it too).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _excluded(operation, key: str | None) -> list:
