@@ -216,7 +216,9 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
         milestones=list(project.milestones.order_by("order", "planned_date", "id")),
         updates=updates,
         photos_by_stage=photos_by_stage,
-        subprojects=list(public_projects().filter(parent=project).order_by("id")),
+        subprojects=list(
+            public_projects().filter(parent=project).select_related("programme", "lead_department").order_by("id")
+        ),
         requests=requests,
         today=today,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories as f
 from tests.public.site_data import neighbourhood
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,15 @@ def test_the_larger_data_set_really_is_larger_on_the_pages(client):
     body = client.get(f"/areas/{hood.subdistrict.pk}/").content.decode()
     assert body.count("康居社区加装电梯") >= 10
     assert body.count("希望加快电梯施工") == 10
+
+
+@pytest.mark.parametrize("subprojects", [1, 10])
+def test_a_project_page_with_sub_projects_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, subprojects
+):
+    parent = f.project(title="老旧小区改造（总项目）")
+    for i in range(subprojects):
+        f.project(title=f"子项目{i}", parent=parent, lead_department=f.department())
+    with django_assert_max_num_queries(MAX_QUERIES["project"]):
+        body = client.get(f"/projects/{parent.pk}/").content.decode()
+    assert body.count("子项目") >= subprojects
