@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DATETIME_FORMAT": "iso-8601",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from apps.appeals.models import Channel
 from apps.places.models import Department
 
 KEY_PREFIX = "qs_"
+PREFIX_PATTERN = re.compile(r"qs_[0-9a-f]{8}")
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -55,7 +57,7 @@ def api_key_authenticate(raw: str | None) -> ApiKey | None:
     """The active key matching `raw`, else None. One indexed query; last use is noted at most once a minute."""
     raw = (raw or "").strip()
     prefix, dot, _secret = raw.partition(".")
-    if not dot or not prefix.startswith(KEY_PREFIX) or len(prefix) > 16:
+    if not dot or not PREFIX_PATTERN.fullmatch(prefix):
         return None
     api_key = ApiKey.objects.select_related("department").filter(prefix=prefix, revoked_at__isnull=True).first()
     if api_key is None or not hmac.compare_digest(api_key.key_hash, _hash(raw)):

@@ -112,6 +112,13 @@ def test_a_key_of_the_wrong_scope_is_a_403(private_client):
     assert_error(private_client.post("/api/v1/requests/", {}, format="json"), 403, "permission_denied")
 
 
+def test_hostile_bodies_and_keys_are_a_4xx_never_a_500(submit_client):
+    assert_error(submit_client.post("/api/v1/requests/", "[" * 100_000, content_type="application/json"), 400)
+    assert_error(submit_client.post("/api/v1/requests/", '{"title": "\\u0000"}', content_type="application/json"), 400)
+    assert_error(keyed_client("qs_\x00abc.def").get("/api/v1/projects/"), 401)
+    assert_error(keyed_client("qs_12345678." + "x" * 10_000).get("/api/v1/projects/"), 401)
+
+
 def test_an_unsupported_method_is_a_405(api):
     assert_error(api.delete("/api/v1/projects/"), 405, "method_not_allowed")
     assert_error(api.put("/api/v1/stats/", {}, format="json"), 405)
