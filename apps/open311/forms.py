@@ -40,7 +40,7 @@ class RequestsQueryForm(forms.Form):
         if len(ids) > MAX_REQUESTS:
             raise forms.ValidationError(_("一次最多查询 %(max)s 个编号。") % {"max": MAX_REQUESTS})
         ids = [i.upper() for i in ids]
-        bad = [i for i in ids if not TRACKING_NO.match(i)]
+        bad = [i for i in ids if not TRACKING_NO.fullmatch(i)]
         if bad:
             raise forms.ValidationError(_("编号格式不正确：%(ids)s") % {"ids": "、".join(bad[:5])[:100]})
         return ids

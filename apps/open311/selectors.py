@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,8 +28,8 @@ MAX_SPAN = timedelta(days=90)
 # A point farther than this from every 街道/社区 centre is taken to lie outside the district.
 MAX_POINT_DISTANCE_KM = 10.0
 
-SERVICE_CODE = re.compile(r"^([a-z0-9_-]{1,20})\.([a-z_]{1,20})$")
-TRACKING_NO = re.compile(r"^[A-Z0-9_-]{1,20}$")
+SERVICE_CODE = re.compile(r"([a-z0-9_-]{1,20})\.([a-z_]{1,20})")
+TRACKING_NO = re.compile(r"[A-Z0-9_-]{1,20}")
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED)
 
@@ -56,12 +56,22 @@ PUBLIC_REQUEST_FIELDS = (
 
 @dataclass(frozen=True)
 class Service:
-    code: str
+    """One Open311 service: a request type within a programme (None: the general services)."""
+
     kind: str
-    programme_code: str | None
-    programme_name: str
-    programme_scope: str
-    programme: Programme | None = field(default=None, compare=False, repr=False)
+    programme: Programme | None
+
+    @property
+    def programme_code(self) -> str | None:
+        return self.programme.code if self.programme else None
+
+    @property
+    def programme_name(self) -> str:
+        return self.programme.name if self.programme else general_name()
+
+    @property
+    def code(self) -> str:
+        return service_code(self.programme_code, self.kind)
 
     @property
     def kind_label(self) -> str:
@@ -77,10 +87,10 @@ class Service:
 
     @property
     def description(self) -> str:
-        if self.programme_code:
+        if self.programme:
             subject = _("“%(programme)s”板块（%(scope)s）") % {
                 "programme": self.programme_name,
-                "scope": self.programme_scope,
+                "scope": self.programme.scope,
             }
         else:
             subject = _("不属于六心板块的其他事项")
@@ -114,17 +124,7 @@ def service_notice(kind: str) -> str:
 
 
 def _services_for(programme: Programme | None) -> list[Service]:
-    return [
-        Service(
-            code=service_code(programme.code if programme else None, kind),
-            kind=kind,
-            programme_code=programme.code if programme else None,
-            programme_name=programme.name if programme else general_name(),
-            programme_scope=programme.scope if programme else "",
-            programme=programme,
-        )
-        for kind in AppealType.values
-    ]
+    return [Service(kind=kind, programme=programme) for kind in AppealType.values]
 
 
 def service_list() -> list[Service]:
@@ -137,17 +137,14 @@ def service_list() -> list[Service]:
 
 def service_get(code: str) -> Service | None:
     """The service of a code such as `bianmin.complaint`, or None. At most one query."""
-    match = SERVICE_CODE.match((code or "").strip())
+    match = SERVICE_CODE.fullmatch((code or "").strip())
     if match is None or match.group(2) not in AppealType.values:
         return None
     programme_code, kind = match.groups()
     if programme_code == GENERAL:
-        programme = None
-    else:
-        programme = Programme.objects.filter(code=programme_code).only("code", "name", "scope").first()
-        if programme is None:
-            return None
-    return _services_for(programme)[AppealType.values.index(kind)]
+        return Service(kind=kind, programme=None)
+    programme = Programme.objects.filter(code=programme_code).only("code", "name", "scope").first()
+    return Service(kind=kind, programme=programme) if programme else None
 
 
 def service_filter_q(service: Service) -> Q:
@@ -264,7 +261,7 @@ def public_places(area_ids) -> dict[int, PublicPlace]:
 
 def published_request_row(tracking_no: str) -> dict | None:
     tracking_no = (tracking_no or "").strip().upper()
-    if not TRACKING_NO.match(tracking_no):
+    if not TRACKING_NO.fullmatch(tracking_no):
         return None
     rows = published_request_rows(tracking_nos=[tracking_no], limit=1)
     return rows[0] if rows else None
