@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -381,7 +382,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         if "_addanother" in request.POST or "_popup" in request.POST:
             return super().response_add(request, obj, post_url_continue)
         # Straight to the new request's page: its tracking number and the next workflow steps.
-        self.message_user(request, f"已登记诉求，受理编号 {obj.tracking_no}。", messages.SUCCESS)
+        self.message_user(request, gettext("已登记诉求，受理编号 %(no)s。") % {"no": obj.tracking_no}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[obj.pk]))
 
     def save_related(self, request, form, formsets, change):
@@ -439,7 +440,9 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
                 return HttpResponseRedirect(change_url)
             else:
                 self.message_user(
-                    request, f"诉求 {appeal.tracking_no} 已{TRANSITIONS[action].label}。", messages.SUCCESS
+                    request,
+                    gettext("诉求 %(no)s 已%(step)s。") % {"no": appeal.tracking_no, "step": TRANSITIONS[action].label},
+                    messages.SUCCESS,
                 )
                 return HttpResponseRedirect(change_url)
         context = {
@@ -468,7 +471,9 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     def _run_bulk(self, request, queryset, label: str, call: Callable[[Appeal], object]) -> None:
         ids = list(queryset.order_by().values_list("pk", flat=True)[: BULK_LIMIT + 1])
         if len(ids) > BULK_LIMIT:
-            self.message_user(request, f"一次最多办理 {BULK_LIMIT} 件诉求，请缩小筛选范围。", messages.ERROR)
+            self.message_user(
+                request, gettext("一次最多办理 %(n)s 件诉求，请缩小筛选范围。") % {"n": BULK_LIMIT}, messages.ERROR
+            )
             return
         done, refused = 0, []
         for appeal in Appeal.objects.filter(pk__in=ids).order_by("submitted_at", "id"):
@@ -480,11 +485,14 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"已{label} {done} 件诉求。", messages.SUCCESS)
+            self.message_user(
+                request, gettext("已%(step)s %(n)s 件诉求。") % {"step": label, "n": done}, messages.SUCCESS
+            )
         if refused:
             shown = refused[:10]
-            more = f"（另有 {len(refused) - 10} 件未列出）" if len(refused) > 10 else ""
-            self.message_user(request, f"{len(refused)} 件未能{label}：" + "；".join(shown) + more, messages.ERROR)
+            more = gettext("（另有 %(n)s 件未列出）") % {"n": len(refused) - 10} if len(refused) > 10 else ""
+            head = gettext("%(n)s 件未能%(step)s：") % {"n": len(refused), "step": label}
+            self.message_user(request, head + "；".join(shown) + more, messages.ERROR)
 
     def _bulk_step(self, request, queryset, action: str):
         step = WORKFLOW[action]
@@ -504,7 +512,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"批量{label}",
+            "title": gettext("批量%(step)s") % {"step": label},
             "opts": self.opts,
             "form": form,
             "step": step,
@@ -567,7 +575,8 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             if queryset.order_by()[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
                 self.message_user(
                     request,
-                    f"一次最多导出 {EXPORT_LIMIT:,} 件诉求，请先按时间、街道、状态等筛选后再导出。",
+                    gettext("一次最多导出 %(n)s 件诉求，请先按时间、街道、状态等筛选后再导出。")
+                    % {"n": f"{EXPORT_LIMIT:,}"},
                     messages.ERROR,
                 )
                 query = request.GET.urlencode()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -324,8 +325,8 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"{project.title}：{error_text(exc)}", messages.ERROR)
         if done:
-            verb = "公开" if publish else "取消公开"
-            self.message_user(request, f"已{verb} {done} 个项目。", messages.SUCCESS)
+            text = gettext("已公开 %(n)s 个项目。") if publish else gettext("已取消公开 %(n)s 个项目。")
+            self.message_user(request, text % {"n": done}, messages.SUCCESS)
 
     @admin.action(description=_("公开所选项目"), permissions=["change"])
     def publish(self, request, queryset):
