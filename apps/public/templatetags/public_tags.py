@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import HttpRequest
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -77,3 +78,26 @@ def percent_width(value) -> str:
 def page_numbers(page_obj) -> list:
     """Page numbers around the current page, with `…` gaps, for the pagination bar."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@register.simple_tag
+def colon() -> str:
+    """A colon in the page's language: full-width in Chinese."""
+    return ": " if _english() else "："
+
+
+@register.simple_tag
+def sep() -> str:
+    """A list separator in the page's language: 、 in Chinese."""
+    return ", " if _english() else "、"
+
+
+@register.filter
+def paren(value) -> str:
+    """`value` in brackets of the page's language: （…） in Chinese, ( … ) in English."""
+    text = conditional_escape(value)
+    return mark_safe(f" ({text})" if _english() else f"（{text}）")
