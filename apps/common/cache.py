@@ -113,10 +113,14 @@ def cached_value(
     fresh_for: int = DEFAULT_FRESH_FOR,
     wait: float = 10.0,
     cache_if: Callable[[T], bool] | None = None,
+    follow_writes: bool = True,
 ) -> T:
     """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
 
-    `cache_if(value)` may refuse to store a value (it is still returned).
+    `cache_if(value)` may refuse to store a value (it is still returned). With
+    `follow_writes=False` the value goes stale by time only (`fresh_for`), not on every write:
+    for aggregates over the whole table, which would otherwise be recomputed after each
+    resident's submission, while a change still shows within `fresh_for`.
     """
     if not 0 < fresh_for <= FRESHNESS:
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
@@ -132,7 +136,7 @@ def cached_value(
     if entry is not _MISSING:
         value, computed_at, entry_version = entry
         age = now - computed_at
-        if entry_version == version and 0 <= age < fresh_for:
+        if (entry_version == version or not follow_writes) and 0 <= age < fresh_for:
             # A key whose last value was refused by `cache_if` is computed by each caller.
             return compute() if _is_uncacheable(value) else value
         if age < FRESHNESS and not _is_uncacheable(value):
@@ -153,7 +157,7 @@ def cached_value(
             entry = cache.get(full_key, _MISSING)
         except Exception:
             return compute()
-        if entry is not _MISSING and entry[2] >= version and _now() - entry[1] < FRESHNESS:
+        if entry is not _MISSING and (entry[2] >= version or not follow_writes) and _now() - entry[1] < FRESHNESS:
             return compute() if _is_uncacheable(entry[0]) else entry[0]
 
 

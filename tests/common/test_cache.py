@@ -84,6 +84,15 @@ def test_bumping_the_data_version_makes_the_next_read_recompute(clock):
     assert cached_value("k", compute) == "v2"
 
 
+def test_a_time_bound_value_ignores_writes_but_not_its_freshness(clock):
+    compute = Counter()
+    cached_value("rates", compute, fresh_for=30, follow_writes=False)
+    bump_data_version()
+    assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v1"
+    clock.advance(30)
+    assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v2"
+
+
 def test_the_data_version_grows_with_each_bump():
     first = data_version()
     bump_data_version()
