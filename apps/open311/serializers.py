@@ -32,13 +32,14 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"
 FORMATS = ["text/xml", "application/json"]
 
-# Runs of 7 or more digits (phone, landline, ID numbers) typed into a request's text are
-# hidden: the official who approves publication reads the text, this is the second net.
-_LONG_NUMBER = re.compile(r"\d{7,}")
+# Phone and ID numbers typed into a request's text are hidden: runs of 7 or more digits, and
+# mobile (139 1234 5678) or landline (0516-83801234) numbers written with separators. The
+# official who approves publication reads the text; this is the second net. Dates survive.
+_PHONE_OR_ID = re.compile(r"\d{7,}|1\d{2}[- ]?\d{4}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}")
 
 
 def scrub(text: str) -> str:
-    return _LONG_NUMBER.sub(lambda m: "*" * len(m.group()), text or "")
+    return _PHONE_OR_ID.sub(lambda m: "".join("*" if c.isdigit() else c for c in m.group()), text or "")
 
 
 def discovery(*, endpoint_url: str) -> dict:

@@ -340,6 +340,22 @@ def test_the_list_takes_two_queries_whatever_the_volume(client, places, django_a
     assert len(body(small)) == 3 and len(body(large)) == 33
 
 
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        ("电话13987654321", "电话***********"),
+        ("电话 139-8765-4321 或 139 8765 4321", "电话 ***-****-**** 或 *** **** ****"),
+        ("座机0516-83801234", "座机****-********"),
+        ("身份证32031119800101123X", "身份证*****************X"),
+        ("2026-11-26 下午3号楼停电", "2026-11-26 下午3号楼停电"),
+        ("120平方米，3栋502室", "120平方米，3栋502室"),
+    ],
+)
+def test_numbers_that_identify_a_person_are_starred_in_published_text(client, places, content, shown):
+    appeal = published(area=places["community"], content=content)
+    assert body(client.get(f"/open311/v2/requests/{appeal.tracking_no}.json"))[0]["description"] == shown
+
+
 def test_a_single_request_takes_two_queries(client, places, django_assert_max_num_queries):
     appeal = resolved(published(area=places["compound"], programme=f.programme("anquan")))
     with django_assert_max_num_queries(2):
