@@ -146,3 +146,16 @@ def test_the_page_needs_the_same_number_of_queries_for_ten_times_the_data(client
     make(45)
     assert count() == small
     assert small <= 4
+
+
+def test_equal_scores_share_a_rank_and_small_groups_are_skipped(settings):
+    from apps.appeals.selectors import Rates
+    from apps.public.selectors_stats import _rank
+
+    settings.RATES_MIN_SAMPLE = 5
+
+    def rates(name, received, satisfied):
+        return Rates(1, name, received, received, received, received, received, satisfied)
+
+    ranked = _rank([rates("甲", 10, 10), rates("乙", 8, 8), rates("丙", 6, 3), rates("丁", 2, 2)])
+    assert [(r.rank, r.rates.name) for r in ranked] == [(1, "甲"), (1, "乙"), (3, "丙"), (None, "丁")]
