@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 
+from apps.demo.services import demo_seed
+from apps.places.models import Area, AreaLevel
+from apps.projects.models import Project
 from tests import factories as f
-from tests.public.site_data import neighbourhood
+from tests.public.site_data import Neighbourhood, neighbourhood
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,30 @@ def test_a_project_page_with_sub_projects_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(MAX_QUERIES["project"]):
         body = client.get(f"/projects/{parent.pk}/").content.decode()
     assert body.count("子项目") >= subprojects
+
+
+def demo_urls() -> dict[str, str]:
+    """The pages of the busiest published project, 街道 and 社区 of the demo data."""
+    project = (
+        Project.objects.filter(is_public=True, parent__isnull=True)
+        .annotate(n=Count("updates"))
+        .order_by("-n", "id")
+        .first()
+    )
+    subdistrict = Area.objects.filter(level=AreaLevel.SUBDISTRICT).annotate(n=Count("projects")).order_by("-n").first()
+    community = Area.objects.filter(level=AreaLevel.COMMUNITY, parent=subdistrict).first()
+    hood = Neighbourhood(
+        subdistrict=subdistrict, community=community, other_subdistrict=subdistrict, projects=[project]
+    )
+    return urls(hood)
+
+
+@pytest.mark.parametrize(("projects", "requests"), [(15, 150), (150, 1500)])
+def test_pages_run_a_fixed_number_of_queries_on_demo_data_and_ten_times_as_much(
+    client, django_assert_max_num_queries, projects, requests
+):
+    demo_seed(projects=projects, requests=requests, seed=3)
+    for page, url in demo_urls().items():
+        with django_assert_max_num_queries(MAX_QUERIES[page], info=url):
+            response = client.get(url)
+        assert response.status_code == 200, url
