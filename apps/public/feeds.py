@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from apps.places.models import Area
@@ -39,7 +40,8 @@ class UpdatesFeed(Feed):
         return _("%(project)s：进度 %(progress)s%%") % {"project": item.project.title, "progress": item.progress}
 
     def item_description(self, item: ProgressUpdate) -> str:
-        return item.text
+        # Atom's summary is HTML: escape the official's text, keep its paragraphs.
+        return linebreaks(item.text, autoescape=True)
 
     def item_link(self, item: ProgressUpdate) -> str:
         return reverse("public:project_detail", args=[item.project_id]) + f"#update-{item.pk}"

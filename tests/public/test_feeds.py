@@ -81,3 +81,12 @@ def test_feeds_carry_no_personal_data(client):
         body = client.get(url).content.decode()
         for private in ("欧阳娜娜", "王秀英", "13912345678"):
             assert private not in body
+
+
+def test_update_text_is_escaped_html_with_its_paragraphs(client):
+    project = f.project()
+    project_post_update(project=project, text="第一段 <b>加粗?</b>\n\n第二段")
+    root = atom(client, f"/feeds/projects/{project.pk}/")
+    summary = root.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert summary.text == "<p>第一段 &lt;b&gt;加粗?&lt;/b&gt;</p>\n\n<p>第二段</p>"
