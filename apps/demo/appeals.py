@@ -12,26 +12,42 @@ Rows are written in batches (COPY on PostgreSQL), so a million requests take bou
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 from bisect import bisect
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, AppealType, Channel, Rating, ReturnReason, Status, TrackingCounter
 from apps.appeals.services import deadlines_for, format_tracking_no
 from apps.demo import corpus
-from apps.demo.bulk import NULL, CopyPipe, RowWriter, copy_text, indexes_deferred, reserve_ids, uses_copy
+from apps.demo.bulk import (
+    NULL,
+    CopyPipe,
+    RowWriter,
+    copy_lines,
+    copy_text,
+    indexes_deferred,
+    reserve_ids,
+    uses_copy,
+)
 from apps.programmes.models import Programme
 
 DAYS = 365  # requests arrive over the year before `today`
 BATCH = 10_000
-# From this many requests on, indexes and foreign keys are rebuilt after the load (PostgreSQL).
+# From this many requests on, indexes and foreign keys are rebuilt after the load (PostgreSQL),
+# and the rows are made in worker processes while this one feeds COPY.
 DEFER_INDEXES_FROM = 50_000
+PARALLEL_FROM = 50_000
+WORKERS = min(4, os.cpu_count() or 1)
+WINDOW = 2 * WORKERS + 2  # days in flight
 
 APPEAL_COLUMNS = (
     "id",
@@ -80,6 +96,7 @@ EVENT_COLUMNS = (
     "at",
 )
 LINK_COLUMNS = ("appeal_id", "project_id")
+_TABLES = ((Appeal, APPEAL_COLUMNS), (AppealEvent, EVENT_COLUMNS), (Appeal.projects.through, LINK_COLUMNS))
 
 CHANNELS = [(Channel.HOTLINE, 35), (Channel.WEB, 25), (Channel.WECHAT, 22), (Channel.VISIT, 10), (Channel.API, 8)]
 SUBMIT_LABELS = {
@@ -110,6 +127,7 @@ HOUR = 3600
 DAY = 86400
 UTC = dt_timezone.utc
 EPOCH = date(1970, 1, 1)
+CLOCK = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400)]  # time of day, UTC
 
 
 class _Weighted:
@@ -146,8 +164,10 @@ class _Place:
 
 
 class _Generator:
-    def __init__(self, *, rng, today, places, departments, users, project_index, first_id):
-        self.rng = rng
+    def __init__(self, *, seed, today, places, departments, users, project_index, first_id):
+        self.seed = seed
+        self.rng = random.Random(0)
+        self.first_id = first_id
         self.today = today
         self.departments = departments
         self.users = users
@@ -190,6 +210,28 @@ class _Generator:
         self.department_actor = {zhujian: str(users["zhujian"].pk), kuishan: str(users["kuishan"].pk)}
         self.programmes = set(Programme.objects.values_list("code", flat=True))
 
+    def rows_for_day(self, day: _Day) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """The requests of one day with their events and project links, in submission order.
+
+        Each day has its own random stream, so days can be made in any order or process.
+        """
+        self.rng = rng = random.Random(f"requests-{self.seed}-{day.day.isoformat()}")
+        self.next_id = self.first_id + day.first_index
+        self.made = day.first_index
+        self.numbers = {day.day.year: day.first_number - 1}
+        self.status_counts = {}
+        midnight = int(timezone.make_aware(datetime.combine(day.day, time())).timestamp())
+        hours = self.hours
+        seconds = sorted(
+            bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(day.count)
+        )
+        appeals: list[tuple] = []
+        events: list[tuple] = []
+        links: list[tuple] = []
+        for second in seconds:
+            appeals.append(self.appeal(midnight + second, day.day, events, links))
+        return appeals, events, links
+
     # -- helpers --------------------------------------------------------------------------
 
     def _deadlines(self, kind: str, day: date, submitted_ts: int) -> tuple[int, int, str]:
@@ -213,10 +255,8 @@ class _Generator:
         days, seconds = divmod(ts, DAY)
         day = self.dates.get(days)
         if day is None:
-            day = self.dates[days] = (EPOCH + timedelta(days=days)).isoformat()
-        hours, seconds = divmod(seconds, HOUR)
-        minutes, seconds = divmod(seconds, 60)
-        return f"{day} {hours:02d}:{minutes:02d}:{seconds:02d}+00:00"
+            day = self.dates[days] = (EPOCH + timedelta(days=days)).isoformat() + " "
+        return day + CLOCK[seconds]
 
     def _tracking_no(self, year: int) -> str:
         number = self.numbers.get(year, 0) + 1
@@ -266,7 +306,7 @@ class _Generator:
             "f": int(rng.random() * 5) + 3,
             "n": int(rng.random() * 8) + 2,
             "age": int(rng.random() * 40) + 45,
-            "name": self._person(),
+            "name": self._person() if "{name}" in template.content else "",
             "school": corpus.SCHOOLS[int(rng.random() * len(corpus.SCHOOLS))],
         }
         content = template.content.format(**ctx)
@@ -490,9 +530,35 @@ class _Generator:
         return wrong, ReturnReason.WRONG_FUNCTION
 
 
+@dataclass(frozen=True)
+class _Day:
+    """One day of requests: how many, and where they start in the run's ids and numbers."""
+
+    day: date
+    count: int
+    first_index: int  # position of its first request in the whole run (its id, forced states)
+    first_number: int  # tracking number of its first request, within its year
+
+
+def _days(count: int, today: date) -> tuple[list[_Day], dict[int, int]]:
+    """Spread `count` requests evenly over the year before `today`; also the last number per year."""
+    days: list[_Day] = []
+    index = 0
+    numbers: dict[int, int] = {}
+    for d in range(DAYS):
+        n = (d + 1) * count // DAYS - d * count // DAYS
+        if not n:
+            continue
+        day = today - timedelta(days=DAYS - d)
+        days.append(_Day(day, n, index, numbers.get(day.year, 0) + 1))
+        index += n
+        numbers[day.year] = numbers.get(day.year, 0) + n
+    return days, numbers
+
+
 def seed_appeals(
     *,
-    rng: random.Random,
+    seed: int,
     count: int,
     today: date,
     places,
@@ -507,7 +573,7 @@ def seed_appeals(
         return made
     first_id = reserve_ids(Appeal, count)
     generator = _Generator(
-        rng=rng,
+        seed=seed,
         today=today,
         places=places,
         departments=departments,
@@ -515,62 +581,109 @@ def seed_appeals(
         project_index=project_index,
         first_id=first_id,
     )
+    days, numbers = _days(count, today)
     tables = (Appeal, AppealEvent, Appeal.projects.through) if count >= DEFER_INDEXES_FROM else ()
     with indexes_deferred(*tables):
-        made.events = _write(rng, count, today, generator, progress)
+        if uses_copy() and count >= PARALLEL_FROM and WORKERS > 1:
+            _write_parallel(generator, days, made, progress)
+        else:
+            _write(generator, days, made, progress)
     made.requests = count
 
-    for year, last in generator.numbers.items():
+    for year, last in numbers.items():
         counter, _ = TrackingCounter.objects.get_or_create(year=year)
         if counter.last < last:
             counter.last = last
             counter.save(update_fields=["last"])
-    made.status_counts = generator.status_counts
     return made
 
 
-def _write(rng: random.Random, count: int, today: date, generator: _Generator, progress) -> int:
-    """Generate the requests day by day, in submission order, and write them in batches."""
+def _merge(made: MadeAppeals, counts: dict[str, int]) -> None:
+    for status, n in counts.items():
+        made.status_counts[status] = made.status_counts.get(status, 0) + n
+
+
+def _write(generator: _Generator, days: list[_Day], made: MadeAppeals, progress) -> None:
+    """Generate the requests day by day in this process and write them in batches."""
     pipe = CopyPipe() if uses_copy() else None
     appeals = RowWriter(Appeal, APPEAL_COLUMNS, batch_size=BATCH, pipe=pipe)
-    events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=10**9, pipe=pipe)
-    links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=10**9, pipe=pipe)
-    event_rows: list[tuple] = []
-    link_rows: list[tuple] = []
-    hours = generator.hours
-    written_events = done = 0
+    events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=BATCH * 6, pipe=pipe)
+    links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=BATCH, pipe=pipe)
+    total = sum(d.count for d in days)
+    done = 0
     try:
-        for d in range(DAYS):
-            n = (d + 1) * count // DAYS - d * count // DAYS
-            if not n:
-                continue
-            day = today - timedelta(days=DAYS - d)
-            midnight = int(timezone.make_aware(datetime.combine(day, time())).timestamp())
-            seconds = sorted(
-                bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(n)
-            )
-            for second in seconds:
-                appeals.rows.append(generator.appeal(midnight + second, day, event_rows, link_rows))
-                done += 1
-                if len(appeals.rows) >= BATCH:
-                    written_events += len(event_rows)
-                    _flush(appeals, events, links, event_rows, link_rows)
-                    event_rows, link_rows = [], []
-                    if progress:
-                        progress("诉求", done, count)
-        written_events += len(event_rows)
-        _flush(appeals, events, links, event_rows, link_rows)
+        for day in days:
+            appeal_rows, event_rows, link_rows = generator.rows_for_day(day)
+            _merge(made, generator.status_counts)
+            made.events += len(event_rows)
+            # Foreign keys are checked at commit (deferred) on both databases: any order will do.
+            appeals.extend(appeal_rows)
+            events.extend(event_rows)
+            links.extend(link_rows)
+            done += day.count
+            if progress:
+                progress("诉求", done, total)
+        appeals.flush()
+        events.flush()
+        links.flush()
     finally:
         if pipe is not None:
             pipe.close()
-    if progress:
-        progress("诉求", done, count)
-    return written_events
 
 
-def _flush(appeals: RowWriter, events: RowWriter, links: RowWriter, event_rows: list, link_rows: list) -> None:
-    appeals.flush()
-    events.rows = event_rows
-    events.flush()
-    links.rows = link_rows
-    links.flush()
+_WORKER: _Generator | None = None  # set in the parent before the worker processes fork
+
+
+def _rows_as_text(day: _Day) -> tuple[str, str, str, dict[str, int], int]:
+    appeal_rows, event_rows, link_rows = _WORKER.rows_for_day(day)
+    return (
+        copy_lines(appeal_rows),
+        copy_lines(event_rows),
+        copy_lines(link_rows),
+        _WORKER.status_counts,
+        len(event_rows),
+    )
+
+
+def _write_parallel(generator: _Generator, days: list[_Day], made: MadeAppeals, progress) -> None:
+    """Generate days in worker processes while this one feeds COPY: the same rows as `_write`.
+
+    Workers are forked before the COPY thread starts, share nothing but the generator's
+    read-only tables, and never touch the database. At most WINDOW days are in flight, so
+    memory stays bounded however many requests are made.
+    """
+    global _WORKER
+    _WORKER = generator
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(processes=WORKERS)
+    pipe = None
+    total = sum(d.count for d in days)
+    done = 0
+    try:
+        pipe = CopyPipe()
+        sql = [RowWriter(model, columns).copy_sql for model, columns in _TABLES]
+        queue = iter(days)
+        pending = deque((day, pool.apply_async(_rows_as_text, (day,))) for day in islice(queue, WINDOW))
+        while pending:
+            day, result = pending.popleft()
+            texts = result.get()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.apply_async(_rows_as_text, (following,))))
+            for statement, text in zip(sql, texts[:3], strict=True):
+                if text:
+                    pipe.put(statement, text)
+            _merge(made, texts[3])
+            made.events += texts[4]
+            done += day.count
+            if progress:
+                progress("诉求", done, total)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _WORKER = None
+        if pipe is not None:
+            pipe.close()

@@ -83,6 +83,13 @@ def copy_text(value: str) -> str:
     return value.translate(_ESCAPES)
 
 
+def copy_lines(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows of COPY text fields as COPY's input."""
+    if not rows:
+        return ""
+    return "\n".join(["\t".join(row) for row in rows]) + "\n"
+
+
 _UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
 _ESCAPED = re.compile(r"\\(.)")
 
@@ -128,7 +135,7 @@ class RowWriter:
         if missing:
             raise ValueError(f"{model.__name__} has no columns {missing}")
         qn = connections[using].ops.quote_name
-        self._sql = "COPY {} ({}) FROM STDIN".format(
+        self.copy_sql = "COPY {} ({}) FROM STDIN".format(
             qn(model._meta.db_table), ", ".join(qn(fields[c].column) for c in self.columns)
         )
 
@@ -147,13 +154,13 @@ class RowWriter:
             return
         rows, self.rows = self.rows, []
         if self.copy:
-            data = "\n".join(["\t".join(row) for row in rows]) + "\n"
+            data = copy_lines(rows)
             if self.pipe is not None:
-                self.pipe.put(self._sql, data)
+                self.pipe.put(self.copy_sql, data)
             else:
                 connection = connections[self.using]
                 connection.ensure_connection()
-                _copy(connection.connection, self._sql, data)
+                _copy(connection.connection, self.copy_sql, data)
         else:
             model, columns = self.model, self.columns
             objects = [model(**{c: _python(v) for c, v in zip(columns, row, strict=True)}) for row in rows]

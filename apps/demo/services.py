@@ -285,7 +285,11 @@ def demo_reset() -> None:
             tables = sorted({m._meta.db_table for m in _demo_models()})
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
             with connection.cursor() as cursor:
+                # TRUNCATE refuses tables with deferred checks pending (rows written earlier in
+                # this transaction): run those checks first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {quoted}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             Appeal.objects.all().delete()
             Project.objects.all().delete()
@@ -340,7 +344,7 @@ def demo_seed(
         )
         summary.projects, summary.milestones, summary.updates = built.projects, built.milestones, built.updates
         made = seed_appeals(
-            rng=random.Random(f"requests-{seed}"),
+            seed=seed,
             count=requests,
             today=today,
             places=places,
