@@ -6,7 +6,6 @@ work-order id), so Open311 requests follow exactly the rules of every other chan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -25,12 +24,6 @@ _SIX_PLACES = Decimal("0.000001")
 
 class LocationError(Exception):
     """The request's location could not be mapped onto a 街道 or 社区 (HTTP 400)."""
-
-
-@dataclass(frozen=True)
-class Created:
-    appeal: Appeal
-    created: bool
 
 
 def title_from(description: str) -> str:
@@ -76,10 +69,12 @@ def locate(
     return area
 
 
-def open311_request_create(*, api_key: ApiKey, service: Service, data: dict) -> Created:
-    """Create (or, for a repeated external id, find) the request a POST describes.
+def open311_request_create(*, api_key: ApiKey, service: Service, data: dict) -> Appeal:
+    """Create the request a POST describes, recorded under the key's channel. With an external
+    id already seen on that channel, return the first request instead (the post is a retry).
 
-    `data` is the cleaned RequestCreateForm. Raises LocationError, or ValidationError from the submit service.
+    `data` is the cleaned RequestCreateForm. Raises LocationError, or ValidationError from the
+    submit service.
     """
     latitude, longitude = _point(data.get("lat")), _point(data.get("long"))
     area = locate(
@@ -106,6 +101,6 @@ def open311_request_create(*, api_key: ApiKey, service: Service, data: dict) -> 
     )
     external_id = (data.get("attribute_external_id") or "").strip()
     if external_id:
-        appeal, created = appeal_submit_idempotent(channel=api_key.channel, external_id=external_id, **fields)
-        return Created(appeal=appeal, created=created)
-    return Created(appeal=appeal_submit(channel=api_key.channel, **fields), created=True)
+        appeal, _created = appeal_submit_idempotent(channel=api_key.channel, external_id=external_id, **fields)
+        return appeal
+    return appeal_submit(channel=api_key.channel, **fields)

@@ -191,10 +191,9 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not form.is_valid():
         raise Open311Error(400, *form_errors(form))
     try:
-        result = open311_request_create(api_key=api_key, service=service, data=form.cleaned_data)
+        appeal = open311_request_create(api_key=api_key, service=service, data=form.cleaned_data)
     except LocationError as exc:
         raise Open311Error(400, str(exc)) from exc
-    appeal = result.appeal
     document = [serializers.created_item(tracking_no=appeal.tracking_no, kind=appeal.kind)]
     return render(fmt, "service_requests", document)
 
