@@ -38,6 +38,10 @@ T = TypeVar("T")
 
 FRESHNESS = 60  # seconds: the most a reader may lag behind a change
 DEFAULT_FRESH_FOR = 30  # seconds before an entry counts as stale even without a write
+# A page is rebuilt on every write, but may embed whole-table aggregates cached by time only
+# (AGGREGATE_FRESH_FOR): together they stay within FRESHNESS.
+PAGE_FRESH_FOR = 20
+AGGREGATE_FRESH_FOR = 30
 LOCK_TIMEOUT = 30  # seconds: a crashed recomputation frees its lock after this long
 KEEP_FOR = 10 * 60  # seconds an entry stays in the cache (stale copies are useful until FRESHNESS)
 POLL_INTERVAL = 0.05
@@ -84,6 +88,12 @@ def _bump() -> None:
 
 def _bump_after_commit() -> None:
     _bump()
+
+
+def cached_aggregate(key: str, compute: Callable[[], T]) -> T:
+    """A whole-table aggregate (三率, monthly counts): refreshed every AGGREGATE_FRESH_FOR seconds,
+    by one caller at a time, not on every write."""
+    return cached_value(f"agg:{key}", compute, fresh_for=AGGREGATE_FRESH_FOR, follow_writes=False)
 
 
 def bump_on_change(sender: type, **kwargs: Any) -> None:
@@ -212,10 +222,10 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Co
 
 
 def page_cache_key(request: HttpRequest, vary_cookies: Iterable[str] = ()) -> str:
-    """Path, sorted query, language and the display cookies that change the page."""
+    """Host, path, sorted query, language and the display cookies that change the page."""
     query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     cookies = [(name, request.COOKIES.get(name, "")) for name in vary_cookies]
-    raw = repr((request.path, query, get_language(), cookies))
+    raw = repr((request.scheme, request.get_host(), request.path, query, get_language(), cookies))
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -231,7 +241,7 @@ def _page_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def cached_page(
-    *, fresh_for: int = DEFAULT_FRESH_FOR, vary_cookies: Iterable[str] = ()
+    *, fresh_for: int = PAGE_FRESH_FOR, vary_cookies: Iterable[str] = ()
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache an anonymous GET page's rendered response per path, query, language and `vary_cookies`.
 

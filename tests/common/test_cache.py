@@ -12,6 +12,7 @@ from apps.common import cache as qcache
 from apps.common.cache import (
     FRESHNESS,
     bump_data_version,
+    cached_aggregate,
     cached_page,
     cached_value,
     data_version,
@@ -91,6 +92,29 @@ def test_a_time_bound_value_ignores_writes_but_not_its_freshness(clock):
     assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v1"
     clock.advance(30)
     assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v2"
+
+
+def test_a_page_with_an_aggregate_inside_shows_a_change_within_sixty_seconds(rf, clock):
+    """The worst case: the aggregate was computed just before the change, the page too."""
+    data = {"received": 1}
+    view_calls = []
+
+    def view(request):
+        view_calls.append(1)
+        rates = cached_aggregate("rates", lambda: dict(data))
+        return HttpResponse(str(rates["received"]).encode())
+
+    page = cached_page()(view)
+    assert page(rf.get("/stats/")).content == b"1"
+    data["received"] = 2  # a change the page's cache did not hear about (no bump)
+    seen_at = None
+    for second in range(0, FRESHNESS + 1):
+        if page(rf.get("/stats/")).content == b"2":
+            seen_at = second
+            break
+        clock.advance(1)
+    assert seen_at is not None and seen_at <= FRESHNESS
+    assert len(view_calls) <= 4  # rebuilt now and then, not on every request
 
 
 def test_the_data_version_grows_with_each_bump():
