@@ -125,6 +125,26 @@ class ProjectPhotoInline(admin.TabularInline):
         return format_html('<img src="{}" alt="{}" style="max-height:60px;max-width:90px">', obj.image.url, obj.caption)
 
 
+class SubprojectInline(admin.TabularInline):
+    """Sub-projects, read-only here: each is edited on its own page (its progress rolls up)."""
+
+    model = Project
+    fk_name = "parent"
+    fields = ["title", "status", "progress", "weight"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    verbose_name = _("子项目")
+    verbose_name_plural = _("子项目（有子项目且无节点时，进度按子项目权重加权计算）")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Project)
 class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ProjectAdminForm
@@ -152,7 +172,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["title", "summary", "official_name", "lead_department__name"]
     search_help_text = _("按项目名称、摘要、责任人或牵头单位搜索")
     autocomplete_fields = ["parent", "areas", "lead_department", "co_departments"]
-    inlines = [MilestoneInline, ProgressUpdateInline, ProjectPhotoInline]
+    inlines = [MilestoneInline, SubprojectInline, ProgressUpdateInline, ProjectPhotoInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     history_list_display = ["status", "progress", "is_public"]

@@ -59,6 +59,7 @@ def form_data(project: Project | None = None, **overrides) -> dict:
         "latitude": "",
         "longitude": "",
         **inline("milestones", []),
+        **inline("subprojects", []),
         **inline("updates", []),
         **inline("photos", []),
     }
@@ -314,3 +315,15 @@ def test_programmes_can_be_edited_but_not_added_or_deleted(as_official, district
     from apps.programmes.models import Programme
 
     assert Programme.objects.get(code="lvse").colour == "#2e7d32"
+
+
+def test_a_parent_project_shows_its_subprojects_and_derived_progress(as_official, district_official):
+    parent = f.project(title="老旧小区改造总项目")
+    f.project(title="一期", parent=parent, status=ProjectStatus.COMPLETED, weight=1)
+    f.project(title="二期", parent=parent, weight=1)
+    parent.refresh_from_db()
+    assert parent.progress_source == ProgressSource.SUBPROJECTS
+    page = as_official(district_official).get(change_url(parent)).content.decode()
+    assert "一期" in page and "二期" in page
+    assert "按子项目加权计算" in page
+    assert 'name="progress"' not in page
