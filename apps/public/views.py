@@ -13,20 +13,25 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
+from apps.common.cache import cached_aggregate, cached_page
 from apps.public import charts, maps, selectors
-from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, TEXT_COOKIE
+from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 
 
+@cached_page(vary_cookies=DISPLAY_COOKIES)
 def home(request: HttpRequest) -> HttpResponse:
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     figures = selectors.programme_figures(year=year)
-    rates = selectors.rates_by_subdistrict()
+    # Whole-table aggregates over a million requests (seconds): shared by all readers, by time.
+    rates = cached_aggregate(f"home:rates:{today}", selectors.rates_by_subdistrict)
+    monthly = cached_aggregate(f"home:monthly:{today}", selectors.requests_per_month)
     context = {
         "year": year,
         "figures": figures,
         "status_chart": charts.programme_status_chart(figures),
-        "requests_chart": charts.monthly_requests_chart(selectors.requests_per_month()),
+        "requests_chart": charts.monthly_requests_chart(monthly),
         "rates_chart": charts.rates_chart(rates),
         "rates": rates,
         "updates": selectors.latest_updates(),
@@ -35,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", context)
 
 
+@cached_page(vary_cookies=DISPLAY_COOKIES)
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = selectors.programme_or_404(code)
     year = timezone.localdate().year
@@ -49,6 +55,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/programme_detail.html", context)
 
 
+@cached_page(vary_cookies=DISPLAY_COOKIES)
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(
         request.GET,
@@ -67,6 +74,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/project_list.html", context)
 
 
+@cached_page(vary_cookies=DISPLAY_COOKIES)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.project_detail(pk=pk)
     project = detail.project
@@ -82,6 +90,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "public/project_detail.html", context)
 
 
+@cached_page(vary_cookies=DISPLAY_COOKIES)
 def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.area_detail(pk=pk)
     area = detail.area
