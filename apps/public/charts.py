@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from apps.appeals.selectors import Rates
+from apps.programmes.models import Programme
 from apps.projects.models import Health, ProjectStatus
+from apps.public.selectors import MonthlyRequests, ProgrammeFigures
 
 Number = int | float | Decimal | None
 
@@ -78,13 +81,13 @@ class Chart:
         }
 
 
-def _localized_name(programme) -> str:
+def _localized_name(programme: Programme) -> str:
     if (get_language() or "").startswith("en") and programme.name_en:
         return programme.name_en
     return programme.name
 
 
-def programme_status_chart(figures: list, *, chart_id: str = "chart-status") -> Chart:
+def programme_status_chart(figures: list[ProgrammeFigures], *, chart_id: str = "chart-status") -> Chart:
     """Projects by status, one stacked bar per programme."""
     return Chart(
         id=chart_id,
@@ -105,7 +108,7 @@ def programme_status_chart(figures: list, *, chart_id: str = "chart-status") -> 
     )
 
 
-def monthly_requests_chart(monthly, *, chart_id: str = "chart-requests") -> Chart:
+def monthly_requests_chart(monthly: MonthlyRequests, *, chart_id: str = "chart-requests") -> Chart:
     return Chart(
         id=chart_id,
         title=_("每月收到与办结的诉求"),
@@ -121,7 +124,7 @@ def monthly_requests_chart(monthly, *, chart_id: str = "chart-requests") -> Char
     )
 
 
-def rates_chart(rates: list, *, chart_id: str = "chart-rates", area_links: bool = True) -> Chart:
+def rates_chart(rates: list[Rates], *, chart_id: str = "chart-rates", area_links: bool = True) -> Chart:
     """三率 per 街道, grouped bars in percent."""
     return Chart(
         id=chart_id,
@@ -141,7 +144,7 @@ def rates_chart(rates: list, *, chart_id: str = "chart-rates", area_links: bool 
     )
 
 
-def programme_breakdown_charts(f) -> tuple[Chart, Chart]:
+def programme_breakdown_charts(f: ProgrammeFigures) -> tuple[Chart, Chart]:
     """One programme's projects by status and by schedule colour."""
     status = Chart(
         id="chart-programme-status",

@@ -446,7 +446,9 @@ def area_detail(*, pk: int, now: datetime | None = None, project_limit: int = PA
 # --- Feeds ---------------------------------------------------------------------------------------
 
 
-def feed_updates(*, programme: Programme | None = None, project: Project | None = None, area: Area | None = None):
+def feed_updates(
+    *, programme: Programme | None = None, project: Project | None = None, area: Area | None = None
+) -> list[ProgressUpdate]:
     """The newest progress updates of published projects for a feed (1 query)."""
     qs = ProgressUpdate.objects.filter(project__is_public=True).select_related("project", "project__programme")
     if programme is not None:
