@@ -1,0 +1,97 @@
+"""Cached public pages: served without queries, and a change shows within the promised minute."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.common import cache as qcache
+from apps.projects.services import project_publish, project_save
+from tests import factories as f
+from tests.public.test_stats import rows
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str, **extra) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves apps.common.cache's clock forward without waiting."""
+    now = [timezone.now().timestamp()]
+    monkeypatch.setattr(qcache, "_now", lambda: now[0])
+
+    def advance(seconds: float) -> None:
+        now[0] += seconds
+
+    return advance
+
+
+@pytest.mark.parametrize("url", ["/", "/stats/", "/projects/?programme=lvse"])
+def test_a_page_seen_a_second_time_costs_no_query(client, url):
+    f.project(programme_code="lvse", title="云龙湖口袋公园")
+    first, body = queries_for(client, url)
+    assert first > 0
+    again, body_again = queries_for(client, url)
+    assert again == 0
+    assert body_again == body
+
+
+def test_an_edit_to_a_project_shows_on_its_page_at_once(client):
+    project = f.project(title="奎山街道老旧小区改造")
+    url = f"/projects/{project.pk}/"
+    assert "奎山街道老旧小区改造" in queries_for(client, url)[1]
+    project.title = "奎山街道老旧小区改造（二期）"
+    project_save(project=project)
+    assert "奎山街道老旧小区改造（二期）" in queries_for(client, url)[1]
+
+
+def test_a_newly_published_project_appears_in_the_list_at_once(client):
+    f.project(programme_code="lvse", title="云龙湖口袋公园")
+    hidden = f.project(programme_code="lvse", title="故黄河沿岸绿道", is_public=False)
+    assert "故黄河沿岸绿道" not in queries_for(client, "/projects/?programme=lvse")[1]
+    project_publish(project=hidden)
+    assert "故黄河沿岸绿道" in queries_for(client, "/projects/?programme=lvse")[1]
+
+
+def test_a_new_request_is_counted_on_the_stats_page_within_sixty_seconds(client, settings, clock):
+    settings.RATES_MIN_SAMPLE = 1
+    taishan = f.subdistrict("泰山街道")
+    f.appeal(area=taishan, submitted_at=timezone.now() - timedelta(hours=2))
+    assert rows(queries_for(client, "/stats/")[1], "各街道三率")[0][2] == "1"
+    f.appeal(area=taishan, submitted_at=timezone.now() - timedelta(hours=1))
+    shown_after = None
+    for second in range(0, 61, 5):
+        if rows(queries_for(client, "/stats/")[1], "各街道三率")[0][2] == "2":
+            shown_after = second
+            break
+        clock(5)
+    assert shown_after is not None, "the new request was not counted within 60 s"
+
+
+def test_a_logged_in_official_is_never_served_a_shared_page(client):
+    f.project(programme_code="lvse")
+    queries_for(client, "/")
+    client.force_login(f.official("district"))
+    assert queries_for(client, "/")[0] > 0
+    assert queries_for(client, "/")[0] > 0
+
+
+def test_each_display_choice_gets_its_own_cached_page(client):
+    f.project(programme_code="lvse")
+    normal = queries_for(client, "/")[1]
+    client.cookies["qs_text"] = "large"
+    large = queries_for(client, "/")[1]
+    assert "text-large" in large and "text-large" not in normal
+    client.cookies["django_language"] = "en"
+    english = queries_for(client, "/")[1]
+    assert '<html lang="zh-CN"' in large and '<html lang="en"' in english
