@@ -84,6 +84,16 @@ WORKFLOW: dict[str, WorkflowStep] = {
 }
 
 
+class ConfirmForm(forms.Form):
+    """Nothing to fill in: the page asks for a confirming click."""
+
+
+PUBLICATION: dict[str, WorkflowStep] = {
+    "publish": WorkflowStep("publish", ConfirmForm, "审核通过公开"),
+    "unpublish": WorkflowStep("unpublish", ConfirmForm, "撤回公开"),
+}
+
+
 def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
     return appeal_transition(
         appeal=appeal,
@@ -399,10 +409,15 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             for event in timeline:
                 event.action_label = ACTION_LABELS.get(event.action, event.action)
             context["timeline"] = timeline
+            actions = [t.action for t in TRANSITIONS.values() if obj.status in t.sources and t.action in WORKFLOW]
+            if obj.publish_approved:
+                actions.append("unpublish")
+            elif obj.consent_to_publish:
+                actions.append("publish")
+            steps = {**WORKFLOW, **PUBLICATION}
             context["workflow_steps"] = [
-                (WORKFLOW[t.action].button, reverse("admin:appeals_appeal_workflow", args=[obj.pk, t.action]))
-                for t in TRANSITIONS.values()
-                if obj.status in t.sources and t.action in WORKFLOW
+                (steps[action].button, reverse("admin:appeals_appeal_workflow", args=[obj.pk, action]))
+                for action in actions
             ]
             context["can_run_workflow"] = self.has_change_permission(request, obj)
             context["return_reasons"] = dict(ReturnReason.choices)
@@ -423,7 +438,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     def workflow_view(self, request, object_id, action):
         appeal = self.get_object(request, unquote(object_id))
-        step = WORKFLOW.get(action)
+        step = WORKFLOW.get(action) or PUBLICATION.get(action)
         if step is None:
             raise Http404(_("未知的办理操作。"))
         if not self.has_change_permission(request, appeal):
@@ -432,29 +447,40 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         form = step.form(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data)
+                if action in PUBLICATION:
+                    appeal_set_publication(appeal=appeal, approved=action == "publish", by=request.user)
+                else:
+                    run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data)
             except ValidationError as exc:
+                if action in PUBLICATION:
+                    self.message_user(request, error_text(exc), messages.ERROR)
+                    return HttpResponseRedirect(change_url)
                 self._errors_into_form(form, exc)
             except (IllegalTransition, PermissionDenied) as exc:
                 self.message_user(request, error_text(exc), messages.ERROR)
                 return HttpResponseRedirect(change_url)
             else:
-                self.message_user(
-                    request,
-                    gettext("诉求 %(no)s 已%(step)s。") % {"no": appeal.tracking_no, "step": TRANSITIONS[action].label},
-                    messages.SUCCESS,
-                )
+                done = gettext("诉求 %(no)s 已%(step)s。") % {"no": appeal.tracking_no, "step": step.button}
+                self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
+        refusal = ""
+        if action == "publish" and not appeal.consent_to_publish:
+            refusal = gettext("诉求人未同意公开，不能公开该诉求。")
+        elif action in TRANSITIONS and appeal.status not in TRANSITIONS[action].sources:
+            refusal = gettext("该诉求当前状态为“%(status)s”，不能执行“%(step)s”。") % {
+                "status": appeal.get_status_display(),
+                "step": step.button,
+            }
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{TRANSITIONS[action].label}：{appeal.tracking_no}",
+            "title": f"{step.button}：{appeal.tracking_no}",
             "opts": self.opts,
             "appeal": appeal,
             "original": appeal,
             "form": form,
             "step": step,
             "change_url": change_url,
-            "allowed": appeal.status in TRANSITIONS[action].sources,
+            "refusal": refusal,
         }
         return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
 

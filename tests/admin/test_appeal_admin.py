@@ -313,3 +313,29 @@ def test_an_export_too_large_is_refused_with_a_message(as_official, district_off
     response = export_file(as_official(district_official), "appeals_appeal", "csv")
     assert response.status_code == 302
     assert any("一次最多导出 2 件诉求" in m for m in messages_of(response))
+
+
+def test_publication_is_approved_from_the_request_page(as_official, district_official):
+    appeal = f.appeal_in("resolved", consent_to_publish=True)
+    client = as_official(district_official)
+    page = client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk])).content.decode()
+    assert workflow_url(appeal, "publish") in page
+    assert client.post(workflow_url(appeal, "publish"), {}).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.publish_approved
+    client.post(workflow_url(appeal, "unpublish"), {})
+    appeal.refresh_from_db()
+    assert not appeal.publish_approved
+
+
+def test_publication_without_consent_is_refused_on_the_request_page(as_official, district_official):
+    appeal = f.appeal(consent_to_publish=False)
+    client = as_official(district_official)
+    assert (
+        workflow_url(appeal, "publish")
+        not in client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk])).content.decode()
+    )
+    response = client.post(workflow_url(appeal, "publish"), {})
+    assert any("诉求人未同意公开" in m for m in messages_of(response))
+    appeal.refresh_from_db()
+    assert not appeal.publish_approved
