@@ -10,12 +10,6 @@ from tests.browser.site import build_site
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BLOCKING = {"serious", "critical"}
-# Violations found by this test on pages outside the request pages, reported to their owner.
-# Only these exact (page, rule) pairs turn into an expected failure; anything else fails, and
-# once they are fixed the test simply passes.
-KNOWN_VIOLATIONS = {
-    ("project", "link-in-text-block"): "project page: the Leaflet attribution link is told apart by colour only",
-}
 
 
 def axe_violations(session) -> list[dict]:
@@ -64,13 +58,11 @@ def test_main_resident_pages_have_no_serious_accessibility_violations(session):
     for name, path in pages.items():
         session.go(path)
         session.page.wait_for_load_state("networkidle")
-        for violation in axe_violations(session):
-            found[(name, violation["id"])] = violation
+        violations = axe_violations(session)
+        if violations:
+            found[path] = violations
         session.screenshot(f"axe-{name}", full_page=False)
-    unknown = {key: v for key, v in found.items() if key not in KNOWN_VIOLATIONS}
-    assert not unknown, unknown
-    if found:
-        pytest.xfail("; ".join(KNOWN_VIOLATIONS[key] for key in found))
+    assert not found, found
 
 
 def test_submit_and_track_pages_with_errors_have_no_serious_accessibility_violations(session):
