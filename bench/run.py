@@ -9,7 +9,8 @@ Environment variables (all optional):
   BENCH_DB (quanshan_bench), BENCH_PROJECTS (5000), BENCH_REQUESTS (1000000), BENCH_SEED (1),
   BENCH_PORT (8765), BENCH_WORKERS (3), BENCH_CONNECTIONS (6), BENCH_THREADS (2),
   BENCH_DURATION (10 seconds per URL), BENCH_WARMUP (3 seconds per URL, excluded),
-  BENCH_REDIS_DB (13), BENCH_ONLY (comma-separated labels to run, for profiling),
+  BENCH_REDIS_DB (13), BENCH_REUSE (1: keep the seeded database even if the code changed),
+  BENCH_ONLY (comma-separated labels to run, for profiling),
   BENCH_OUTPUT (bench/results/latest.md; "-" prints only).
 """
 
@@ -133,10 +134,10 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def app_env(**extra: str) -> dict[str, str]:
+def app_env(db: str = DB_NAME, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"{PG_URL}/{DB_NAME}",
+        DATABASE_URL=f"{PG_URL}/{db}",
         DEBUG="false",
         SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
         REQUIRE_SECRET_KEY="true",
@@ -153,11 +154,11 @@ def app_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, capture: bool = False) -> str:
+def manage(*args: str, capture: bool = False, db: str = DB_NAME) -> str:
     proc = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
-        env=app_env(),
+        env=app_env(db),
         check=True,
         text=True,
         stdout=subprocess.PIPE if capture else None,
@@ -205,31 +206,40 @@ def stored_meta() -> dict | None:
 
 
 def prepare_database() -> dict:
-    """Reuse the seeded database while the fingerprint matches; otherwise build it afresh."""
+    """Reuse the seeded database while the fingerprint matches; otherwise build it afresh.
+
+    A new database is built under a temporary name and swapped in only once seeded, so a failed
+    seed leaves the previous one in place. BENCH_REUSE=1 keeps an existing database even if the
+    code changed (for profiling while the seeder is being edited).
+    """
     wanted = fingerprint()
     meta = stored_meta()
-    if meta and meta["fingerprint"] == wanted:
-        log(f"reusing {DB_NAME} (seeded {meta['seeded_at']}, seed took {meta['seed_seconds']:.0f} s)")
+    if meta and (meta["fingerprint"] == wanted or os.environ.get("BENCH_REUSE") == "1"):
+        stale = "" if meta["fingerprint"] == wanted else " — BENCH_REUSE=1: migrations or seeder changed since"
+        log(f"reusing {DB_NAME} (seeded {meta['seeded_at'][:16]}, seed took {meta['seed_seconds']:.0f} s){stale}")
         return {**meta, "seeded_now": False}
-    log(f"(re)creating {DB_NAME}: migrations or seeder changed" if meta else f"creating {DB_NAME}")
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB_NAME}")
+    building = f"{DB_NAME}_building"
+    log(f"building {DB_NAME}: " + ("migrations or seeder changed" if meta else "no seeded database yet"))
+    psql(f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
+    psql(f"CREATE DATABASE {building}")
     started = time.monotonic()
-    manage("migrate", "--noinput", "-v", "0")
+    manage("migrate", "--noinput", "-v", "0", db=building)
     migrate_seconds = time.monotonic() - started
     log(f"migrated in {migrate_seconds:.1f} s; seeding {PROJECTS} projects and {REQUESTS} requests")
     started = time.monotonic()
-    manage("seed_demo", "--projects", str(PROJECTS), "--requests", str(REQUESTS), "--seed", str(SEED))
+    manage("seed_demo", "--projects", str(PROJECTS), "--requests", str(REQUESTS), "--seed", str(SEED), db=building)
     seed_seconds = time.monotonic() - started
     log(f"seeded in {seed_seconds:.1f} s")
-    psql("VACUUM ANALYZE", db=DB_NAME)
+    psql("VACUUM ANALYZE", db=building)
     psql(
         "CREATE TABLE bench_meta (fingerprint text, seeded_at timestamptz DEFAULT now(),"
         " seed_seconds double precision, migrate_seconds double precision, requests integer, projects integer);"
         f"INSERT INTO bench_meta (fingerprint, seed_seconds, migrate_seconds, requests, projects)"
         f" VALUES ('{wanted}', {seed_seconds}, {migrate_seconds}, {REQUESTS}, {PROJECTS})",
-        db=DB_NAME,
+        db=building,
     )
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    psql(f"ALTER DATABASE {building} RENAME TO {DB_NAME}")
     return {**(stored_meta() or {}), "seeded_now": True}
 
 
@@ -394,7 +404,10 @@ def measure(target: Target, cookie: str) -> Result:
         result.note = f"HTTP {status}"
     if WARMUP:
         wrk(target, WARMUP, cookie)
-    return parse_wrk(wrk(target, DURATION, cookie), result)
+    parse_wrk(wrk(target, DURATION, cookie), result)
+    if result.requests == 0 and not result.note:
+        result.note = f"no response within {DURATION} s"
+    return result
 
 
 def fmt_ms(value: float | None) -> str:
