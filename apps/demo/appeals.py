@@ -283,7 +283,7 @@ class _Generator:
         kind = template.kind
         channel = self.channels.pick(rng)
         r = rng.random()
-        if r < 0.05:
+        if r < 0.05 and template.level == "cm":
             place = self.subdistricts[int(rng.random() * len(self.subdistricts))]
         elif template.level == "cp" and r < 0.9:
             place = self.compounds[int(rng.random() * len(self.compounds))]

@@ -100,7 +100,14 @@ SURNAMES = (
     "傅钟卢汪戴崔任陆廖姚方金邱夏谭韦贾邹石熊孟秦薛侯雷白段郝孔邵史毛常万顾武康贺严尹钱施牛洪龚"
 )
 GIVEN_CHARS = "秀英桂兰玉梅凤华建国志强明军伟芳丽娟红霞敏静海涛德福金宝永春淑珍文博晓东雪莉丹平成林庆云荣波"
-OFFICIAL_TITLES = ["局长", "副局长", "主任", "副主任", "科长", "街道办事处主任", "党工委副书记", "社区党委书记"]
+# A responsible official's title by the kind of unit (and, for bureaus, how the unit's name ends).
+OFFICIAL_TITLES = {
+    "局": ("局长", "副局长"),
+    "委员会": ("主任", "副主任"),
+    "所": ("所长", "副所长"),
+    "subdistrict": ("办事处主任", "办事处副主任", "党工委副书记"),
+    "company": ("经理", "副经理"),
+}
 
 SCHOOLS = [
     "泉山区第二实验小学",

@@ -57,6 +57,14 @@ def _person(rng: random.Random) -> str:
     return rng.choice(corpus.SURNAMES) + given
 
 
+def _official_title(rng: random.Random, department: Department) -> str:
+    titles = corpus.OFFICIAL_TITLES.get(department.kind)
+    if titles is None:
+        ending = next((e for e in ("委员会", "所", "局") if department.name.endswith(e)), "局")
+        titles = corpus.OFFICIAL_TITLES[ending]
+    return (department.short_name or department.name) + rng.choice(titles)
+
+
 def _aware(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
@@ -180,7 +188,7 @@ class _Builder:
             description=template.description.format(**ctx),
             lead_department=lead,
             official_name=_person(rng),
-            official_title=(lead.short_name or lead.name) + rng.choice(corpus.OFFICIAL_TITLES[:4]),
+            official_title=_official_title(rng, lead),
             planned_start=planned_start,
             planned_finish=planned_finish,
             actual_start=actual_start,
@@ -305,7 +313,7 @@ class _Builder:
             description="本项目包含以下子项目：" + "；".join(k.title for k in kids) + "。",
             lead_department=lead,
             official_name=_person(rng),
-            official_title=(lead.short_name or lead.name) + rng.choice(corpus.OFFICIAL_TITLES[:2]),
+            official_title=_official_title(rng, lead),
             planned_start=min(k.planned_start for k in kids),
             planned_finish=max(k.planned_finish for k in kids),
             actual_start=actual_start,
