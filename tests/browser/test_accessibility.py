@@ -46,13 +46,26 @@ def test_axe_core_comes_from_the_installed_package():
     assert "axe v4" in base.AXE_SCRIPT[:200]
 
 
-def test_main_resident_pages_have_no_serious_accessibility_violations(session):
+DISPLAY_MODES = {
+    "chinese": [],
+    "english": [("django_language", "en")],
+    "large-high-contrast": [("qs_text", "large"), ("qs_contrast", "high")],
+}
+
+
+@pytest.mark.parametrize("mode", list(DISPLAY_MODES))
+def test_main_resident_pages_have_no_serious_accessibility_violations(session, mode):
     site = build_site()
+    session.page.context.add_cookies(
+        [{"name": name, "value": value, "url": session.base_url} for name, value in DISPLAY_MODES[mode]]
+    )
     pages = {
         "home": "/",
         "project": f"/projects/{site.project.pk}/",
         "request-new": "/requests/new/",
         "request-track": "/requests/track/",
+        "requests": "/requests/",
+        "stats": "/stats/",
     }
     found = {}
     for name, path in pages.items():
@@ -61,7 +74,7 @@ def test_main_resident_pages_have_no_serious_accessibility_violations(session):
         violations = axe_violations(session)
         if violations:
             found[path] = violations
-        session.screenshot(f"axe-{name}", full_page=False)
+        session.screenshot(f"axe-{mode}-{name}", full_page=False)
     assert not found, found
 
 

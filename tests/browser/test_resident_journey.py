@@ -9,6 +9,7 @@ import pytest
 from apps.appeals.models import Appeal, Status
 from apps.appeals.services import appeal_accept, appeal_assign, appeal_resolve, appeal_sign
 from tests.browser.site import build_site
+from tests.browser.test_accessibility import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +83,7 @@ def test_a_resident_follows_a_project_submits_a_request_tracks_it_and_rates_it(s
     assert page.get_by_text("已更换5号楼1单元楼道灯，感谢您的反映。").first.is_visible()
     assert page.get_by_text("物业配合").count() == 0
     session.screenshot("journey-07-resolved-rating-form")
+    assert axe_violations(session) == []
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("意见或建议（可选）").fill("修得很及时。")
     page.get_by_role("button", name="提交评价").click()
