@@ -3,9 +3,13 @@ parameter named in `fields`, never a server error: numbers are range-checked, en
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from apps.api.selectors import projects_in_area
@@ -65,6 +69,29 @@ class ProgrammeFilter(django_filters.CharFilter):
         kwargs.setdefault("strip", False)
         kwargs.setdefault("help_text", _bi("六心板块代码，如 bianmin", "Programme code, e.g. bianmin"))
         super().__init__(*args, **kwargs)
+
+
+class _ClampedIsoDateTimeField(IsoDateTimeField):
+    EARLIEST = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
+    LATEST = datetime(2200, 1, 1, tzinfo=dt_timezone.utc)
+
+    def clean(self, value):
+        parsed = super().clean(value)
+        if parsed is None:
+            return None
+        try:
+            parsed = parsed.astimezone(dt_timezone.utc)
+        except OverflowError:
+            return self.EARLIEST if parsed.year < 1900 else self.LATEST
+        return min(max(parsed, self.EARLIEST), self.LATEST)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time with zone, in UTC before it reaches the database: PostgreSQL refuses odd
+    offsets (+23:22) and both databases dates beyond their range, so times before 1900 or after
+    2200 are clamped to those years (no data lies outside them, so the answer is the same)."""
+
+    field_class = _ClampedIsoDateTimeField
 
 
 @extend_schema_field({"type": "boolean"})
@@ -136,7 +163,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     top_level = StrictBooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text=_bi("仅顶层项目（不含子项目）", "Top-level projects only")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_bi("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
@@ -177,13 +204,13 @@ class AppealFilterSet(django_filters.FilterSet):
     )
     department = IdFilter(field_name="department_id", help_text=_bi("承办单位 id", "Handling department id"))
     year = YearFilter(field_name="submitted_at", lookup_expr="year", help_text=_bi("提交年度", "Year submitted"))
-    submitted_since = django_filters.IsoDateTimeFilter(
+    submitted_since = IsoDateTimeFilter(
         field_name="submitted_at", lookup_expr="gte", help_text=_bi("提交时间不早于", "Submitted at or after")
     )
-    submitted_before = django_filters.IsoDateTimeFilter(
+    submitted_before = IsoDateTimeFilter(
         field_name="submitted_at", lookup_expr="lt", help_text=_bi("提交时间早于", "Submitted before")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_bi("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),

@@ -39,3 +39,46 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         )
         for code in all_codes
     }
+
+
+DESCRIPTION = """
+泉山区“六心工程”民生项目与群众诉求开放接口。 / Open API of Quanshan District's livelihood projects
+and residents' requests.
+
+**认证 / Authentication.** 公开数据无需密钥。写操作和工作人员视图需要接口密钥：
+`Authorization: Api-Key <key>`（或 `X-API-Key: <key>`）。密钥由区级工作人员在管理后台（开放接口 → 接口密钥）
+或用 `python manage.py create_api_key NAME --scope SCOPE [--department CODE]` 创建，只在创建时显示一次。
+权限范围：`read_private`（全区只读，含个人信息）、`submit`（提交诉求，如 12345 平台）、`department`
+（责任单位：查看并办理本单位承办的诉求，发布本单位牵头项目的进展）。 / Public data needs no key. Writes and
+the officials' view need an API key, created in the admin or with `create_api_key`, shown once. Scopes:
+`read_private` (read everything district-wide, personal data included), `submit` (create requests), `department`
+(read and handle its own requests, post updates to projects it leads). A wrong or revoked key is a 401.
+
+**个人信息 / Personal data.** 匿名调用只能看到已公开诉求的脱敏信息（姓名如 张*，位置到社区/小区），
+不含电话、联系方式、具体地址和坐标；导出同样如此。 / Anonymous callers get published requests only, masked;
+exports likewise.
+
+**分页 / Pagination.** `page`（从 1 开始）和 `page_size`（默认 20，最大 200，更大按 200 处理）。 /
+`page` from 1 and `page_size` (default 20, at most 200; larger values are capped).
+
+**限速 / Rate limits.** 有密钥按密钥计，无密钥按 IP 计；超出返回 429 和 `Retry-After`。 / Per key for
+authenticated clients, per IP otherwise; over the limit: 429 with `Retry-After`.
+
+**错误 / Errors.** 所有错误同一格式 / Every error has one shape:
+`{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}` — 400 参数或请求体有误（同一参数
+重复或为空也是 400）, 401 密钥无效, 403 范围不允许, 404 不存在, 405 方法不支持, 409 当前状态不允许该办理操作,
+415 请求体不是 JSON, 429 限速。
+
+**时间 / Times.** ISO 8601，带时区（默认 +08:00）；日期为 `YYYY-MM-DD`。金额单位为万元。 / ISO 8601 with
+zone; dates `YYYY-MM-DD`; money in 10,000 CNY.
+"""
+
+TAGS = [
+    {"name": "root", "description": "接口目录 / Links to every resource"},
+    {"name": "programmes", "description": "六心板块，以代码标识 / The six programmes, identified by code"},
+    {"name": "areas", "description": "区域树：区、街道、社区、小区 / The area tree"},
+    {"name": "departments", "description": "责任单位 / Departments"},
+    {"name": "projects", "description": "民生项目、进展与导出 / Projects, progress updates and exports"},
+    {"name": "requests", "description": "群众诉求：公开列表、提交、办理与导出 / Residents' requests"},
+    {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
+]

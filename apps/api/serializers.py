@@ -37,6 +37,30 @@ def _media_url(request, name: str | None) -> str | None:
     return _absolute(request, default_storage.url(name))
 
 
+class LabelField(serializers.CharField):
+    """The display label of a choice (已完成, 求助 ...) by dictionary lookup: cheaper per row than
+    calling `get_FOO_display`, which DRF inspects as a callable on every object."""
+
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return str(self.labels.get(value, ""))
+
+
+def detail_url(serializer: serializers.Serializer, view_name: str, pk: int) -> str:
+    """An absolute detail URL; the pattern is reversed once per response, not once per row."""
+    cache = serializer.context.setdefault("_url_templates", {})
+    template = cache.get(view_name)
+    if template is None:
+        template = reverse(view_name, args=[0], request=serializer.context.get("request")).rsplit("/0/", 1)
+        cache[view_name] = template
+    head, tail = template
+    return f"{head}/{pk}/{tail}"
+
+
 # --- Reference data ----------------------------------------------------------------------------
 
 
@@ -55,7 +79,7 @@ class AreaSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     level = serializers.ChoiceField(choices=AreaLevel.choices, help_text="1 区 2 街道 3 社区 4 小区")
-    level_label = serializers.CharField(source="get_level_display")
+    level_label = LabelField(AreaLevel.choices, source="level")
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
     subdistrict = serializers.IntegerField(source="subdistrict_id", allow_null=True, help_text="所属街道 id")
     code = serializers.CharField(allow_null=True, help_text="12位统计代码 / 12-digit statistical code")
@@ -129,6 +153,11 @@ class ProgressUpdateCreateSerializer(serializers.Serializer):
     )
     date = serializers.DateField(required=False, help_text="进展日期，默认今天，不能晚于今天 / Defaults to today")
 
+    def validate_date(self, value):
+        if value.year < 2000:
+            raise serializers.ValidationError("日期过早。 / Too early.")
+        return value
+
 
 class MilestoneSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -154,7 +183,7 @@ class ProjectSerializer(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = LabelField(ProjectStatus.choices, source="status")
     progress = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     progress_source = serializers.ChoiceField(choices=ProgressSource.choices)
     expected_progress = serializers.SerializerMethodField(help_text="序时进度（%） / Expected progress today")
@@ -184,7 +213,7 @@ class ProjectSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, project) -> str:
-        return reverse("api:project-detail", args=[project.pk], request=self.context.get("request"))
+        return detail_url(self, "api:project-detail", project.pk)
 
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False))
     def get_expected_progress(self, project) -> Decimal:
@@ -212,7 +241,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_updates_url(self, project) -> str:
-        return reverse("api:project-updates", args=[project.pk], request=self.context.get("request"))
+        return detail_url(self, "api:project-updates", project.pk)
 
 
 # --- Requests ----------------------------------------------------------------------------------
@@ -230,9 +259,9 @@ class AppealPublicSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     type = serializers.ChoiceField(source="kind", choices=AppealType.choices)
-    type_label = serializers.CharField(source="get_kind_display")
+    type_label = LabelField(AppealType.choices, source="kind")
     status = serializers.ChoiceField(choices=Status.choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = LabelField(Status.choices, source="status")
     programme = serializers.CharField(source="programme_id", allow_null=True)
     title = serializers.CharField()
     content = serializers.CharField()
@@ -250,7 +279,7 @@ class AppealPublicSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, appeal) -> str:
-        return reverse("api:request-detail", args=[appeal.pk], request=self.context.get("request"))
+        return detail_url(self, "api:request-detail", appeal.pk)
 
     def get_submitter(self, appeal) -> str:
         return mask_name(appeal.submitter_name)
@@ -260,7 +289,7 @@ class PublicEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField()
     status = serializers.ChoiceField(source="to_status", choices=Status.choices)
-    status_label = serializers.CharField(source="get_to_status_display")
+    status_label = LabelField(Status.choices, source="to_status")
     actor = serializers.CharField(source="actor_label")
     reply = serializers.CharField()
 

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from apps.api import views
 from apps.api.exceptions import not_found
+from apps.api.schema import DESCRIPTION, TAGS
 
 router = SimpleRouter()
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
@@ -30,7 +31,11 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="api")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}),
+        name="api-schema",
+    ),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/: a JSON 404, never an HTML page.
     re_path(r"^[\s\S]*$", not_found),

@@ -484,6 +484,7 @@ class RequestXlsxExportView(RequestExportView):
 
 class ApiRootView(StrictQueryMixin, APIView):
     @extend_schema(
+        tags=["root"],
         summary="接口目录 / API root",
         description="各资源的地址。 / Links to every resource.",
         responses={200: OpenApiTypes.OBJECT, **errors()},

@@ -39,6 +39,17 @@ def test_bad_filter_values_are_a_400_naming_each_parameter(api):
     assert set(error["fields"]) == {"status", "year", "health", "updated_since"}
 
 
+@pytest.mark.parametrize(
+    "since",
+    ["0879-04-19T17:05:24+23:22", "0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00"],
+)
+def test_times_at_the_edges_of_the_calendar_are_answered_not_crashed(api, since):
+    factories.appeal()
+    for url in ["/api/v1/requests/", "/api/v1/projects/"]:
+        assert api.get(url, {"updated_since": since}).status_code == 200
+    assert api.get("/api/v1/requests/", {"submitted_before": since}).status_code == 200
+
+
 def test_a_repeated_or_empty_parameter_is_a_400(api):
     assert "year" in assert_error(api.get("/api/v1/projects/?year=2026&year=2025"), 400)["fields"]
     assert "area" in assert_error(api.get("/api/v1/projects/?area="), 400)["fields"]
@@ -205,6 +216,8 @@ def test_the_schema_is_valid_openapi_3_and_documents_every_endpoint(api):
         "ordering",
         "page_size",
     } <= list_params
+    assert "Api-Key" in schema["info"]["description"] and "429" in schema["info"]["description"]
+    assert {tag["name"] for tag in schema["tags"]} >= {"projects", "requests", "stats"}
     descriptions = paths["/api/v1/requests/"]["post"]["description"]
     assert "幂等" in descriptions and "Idempotent" in descriptions
 

@@ -8,6 +8,8 @@ right scope, so the authorised code paths are fuzzed too.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -25,7 +27,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_OPERATION = 10
+# API_FUZZ_EXAMPLES=100 for a deeper run by hand; 10 keeps `make test` quick.
+EXAMPLES_PER_OPERATION = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 
 
 @pytest.fixture
