@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -292,6 +292,14 @@ def programme_figures(*, year: int, today: date | None = None, code: str | None 
         )
         for p in rows
     ]
+
+
+def figures_year(today: date | None = None) -> int:
+    """The year the dashboard reports on: this year, or the latest earlier year with
+    published projects while this year's are not entered yet (one query)."""
+    today = today or timezone.localdate()
+    latest = public_projects().filter(year__lte=today.year).aggregate(latest=Max("year"))["latest"]
+    return latest or today.year
 
 
 def programme_projects(*, programme: Programme, page: int | str | None = 1) -> Page:

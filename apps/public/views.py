@@ -22,7 +22,7 @@ from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 @cached_page(vary_cookies=DISPLAY_COOKIES)
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year = today.year
+    year = selectors.figures_year(today)
     figures = selectors.programme_figures(year=year)
     # Whole-table aggregates over a million requests (seconds): shared by all readers, by time.
     rates = cached_aggregate(f"home:rates:{today}", selectors.rates_by_subdistrict)
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_page(vary_cookies=DISPLAY_COOKIES)
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = selectors.programme_or_404(code)
-    year = timezone.localdate().year
+    year = selectors.figures_year()
     figures = selectors.programme_figures(year=year, code=programme.code)
     context = {
         "programme": programme,

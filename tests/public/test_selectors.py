@@ -68,3 +68,16 @@ def test_programme_figures_count_public_top_level_projects_of_the_year():
 def test_a_programme_without_projects_has_empty_figures():
     (fumin,) = selectors.programme_figures(year=2026, code="fumin")
     assert fumin.total == 0 and fumin.average_progress is None and fumin.investment_ratio is None
+
+
+def test_the_dashboard_reports_on_the_latest_year_with_published_projects():
+    this_year = timezone.localdate().year
+    assert selectors.figures_year() == this_year  # nothing yet
+    old = f.project()
+    old.year = this_year - 1
+    old.save(update_fields=["year"])
+    assert selectors.figures_year() == this_year - 1
+    f.project(is_public=False)
+    assert selectors.figures_year() == this_year - 1
+    f.project()
+    assert selectors.figures_year() == this_year
