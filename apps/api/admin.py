@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scoping import scope_of
 from apps.api.models import ApiKey
 from apps.api.services import api_key_create, api_key_revoke
 
@@ -48,6 +49,23 @@ class ApiKeyAdmin(admin.ModelAdmin):
             request,
             _("接口密钥已创建，请立即复制保存，此后无法再次查看：%(key)s") % {"key": raw},
         )
+
+    # Keys can read personal data district-wide: only district-wide officials manage them, even
+    # if a scoped official were given the model permissions by mistake.
+    def _district_wide(self, request: HttpRequest) -> bool:
+        return scope_of(request.user).is_all
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._district_wide(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return self._district_wide(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._district_wide(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return self._district_wide(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
         # Revoke instead of delete, so the key's history (who created it, when it was last used) stays.

@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import ScopeKind
 from apps.api.models import ApiKey, ApiScope
 from apps.api.services import api_key_authenticate, api_key_create, api_key_revoke
 from tests import factories
@@ -98,3 +100,17 @@ def test_an_official_revokes_keys_with_the_admin_action(client, django_user_mode
     api_key.refresh_from_db()
     assert api_key.revoked_by == admin_user
     assert api_key_authenticate(raw) is None
+
+
+def test_only_district_wide_officials_manage_keys(client):
+    dept = factories.department()
+    scoped = factories.official(scope=ScopeKind.DEPARTMENT, department=dept)
+    district = factories.official(scope=ScopeKind.DISTRICT)
+    perms = Permission.objects.filter(content_type__app_label="api")
+    for user in (scoped, district):
+        user.user_permissions.add(*perms)
+    client.force_login(scoped)
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 403
+    assert client.get(reverse("admin:api_apikey_changelist")).status_code == 403
+    client.force_login(district)
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 200
