@@ -234,7 +234,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     def progress_display(self, obj: Project):
         return progress_bar(obj.progress, obj.programme.colour)
 
-    @admin.display(description=_("红黄绿灯"), ordering="red_from")
+    @admin.display(description=_("红黄绿灯"))
     def health_badge(self, obj: Project):
         health = obj.health_on(timezone.localdate())
         text, colour = HEALTH_BADGES[health]
