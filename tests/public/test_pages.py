@@ -135,3 +135,11 @@ def test_every_page_has_the_language_and_display_switch_and_main_navigation(clie
         assert 'name="lang"' in body and 'name="text"' in body and 'name="contrast"' in body
         for link in ('href="/requests/new/"', 'href="/requests/track/"', 'href="/stats/"'):
             assert link in body
+
+
+def test_a_district_wide_project_names_the_district_without_a_dead_link(client):
+    district = f.district()
+    project = f.project(areas=[district])
+    body = text(client.get(f"/projects/{project.pk}/"))
+    assert district.name in body
+    assert f'href="/areas/{district.pk}/"' not in body
