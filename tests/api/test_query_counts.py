@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url: str) -> int:
+    cache.clear()  # measure the computation, not a shared cached response
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, response.content
