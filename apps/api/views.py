@@ -42,6 +42,7 @@ from apps.api.serializers import (
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
+from apps.common.cache import cached_api_response
 from apps.projects.models import Project
 from apps.projects.services import project_post_update
 
@@ -170,6 +171,10 @@ class ProjectViewSet(StrictQueryMixin, TodayContextMixin, ListFilterMixin, views
 
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        # The same for every anonymous caller: rendered once and shared, rebuilt on any write.
+        return cached_api_response(self, request, super().list, *args, **kwargs)
 
 
 class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
@@ -350,7 +355,11 @@ class StatsView(StrictQueryMixin, APIView):
         parameters=[StatsQuerySerializer],
         responses={200: StatsSerializer, **errors(400)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
+        # 三率 over a million requests take seconds: one computation shared by all callers for 30 s.
+        return cached_api_response(self, request, self._stats, follow_writes=False)
+
+    def _stats(self, request: Request) -> Response:
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

@@ -282,3 +282,49 @@ def cached_page(
         return wrapper
 
     return decorator
+
+
+# --- Public REST API reads ------------------------------------------------------------------------
+
+
+def cached_api_response(
+    view: Any,
+    request: Any,
+    handler: Callable[..., Any],
+    *args: Any,
+    follow_writes: bool = True,
+    **kwargs: Any,
+) -> HttpResponse:
+    """Run a public DRF read once and share its rendered JSON, per host, path, query and language.
+
+    Call it from a DRF handler (`list`, `get`): authentication, throttles and content
+    negotiation have already run for this caller. Only anonymous JSON reads are shared: an API
+    key may see more, and the browsable API is HTML. `follow_writes=False` for whole-table
+    statistics (see `cached_value`).
+    """
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format != "json" or request.auth is not None:
+        return handler(request, *args, **kwargs)
+    uncached: list[HttpResponse] = []
+
+    def render() -> bytes | None:
+        response = handler(request, *args, **kwargs)
+        if response.status_code != 200 or not hasattr(response, "data"):
+            uncached.append(response)
+            return None
+        return renderer.render(response.data, request.accepted_media_type, view.get_renderer_context())
+
+    key = f"api:{request.accepted_media_type}:{page_cache_key(request)}"
+    content = cached_value(
+        key,
+        render,
+        fresh_for=PAGE_FRESH_FOR if follow_writes else AGGREGATE_FRESH_FOR,
+        follow_writes=follow_writes,
+        cache_if=lambda c: c is not None,
+    )
+    if content is None:
+        return uncached[0]
+    media_type = request.accepted_media_type
+    if renderer.charset and "charset" not in media_type:
+        media_type = f"{media_type}; charset={renderer.charset}"
+    return HttpResponse(content, content_type=media_type)
