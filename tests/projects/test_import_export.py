@@ -265,3 +265,53 @@ def test_a_department_official_may_export_but_only_its_projects(as_official, zhu
     body = response.content.decode("utf-8-sig")
     assert "奎园社区加装电梯" in body
     assert "奎山口袋公园" not in body
+
+
+def test_cells_that_excel_turned_into_numbers_and_dates_still_import(projects):
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    dataset = exported()
+    row = dict(zip(dataset.headers, dataset[1], strict=True))  # 奎山口袋公园, no milestones
+    project = Project.objects.get(pk=int(row["ID"]))
+    row["ID"] = int(row["ID"])
+    row["年度"] = float(row["年度"])
+    row["计划开工"] = datetime.combine(project.planned_start, datetime.min.time())
+    row["计划投资（万元）"] = 88.5
+    row["已公开"] = True
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(row.keys()))
+    sheet.append(list(row.values()))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = ProjectResource().import_data(tablib.Dataset().load(buffer.getvalue(), format="xlsx"))
+    assert not result.has_validation_errors(), import_errors(result)
+    project.refresh_from_db()
+    assert project.planned_investment == Decimal("88.5")
+    assert project.year == timezone.localdate().year
+
+
+def test_a_department_official_can_only_import_projects_it_leads_or_co_leads(projects, zhujian_official, zhujian):
+    today = timezone.localdate()
+    headers = project_columns()
+    row = {h: "" for h in headers}
+    row.update(
+        {
+            "项目名称": "新建社区食堂",
+            "六心板块": "颐养暖心",
+            "年度": str(today.year),
+            "牵头单位": "区民政局",
+            "计划开工": str(today),
+            "计划完工": str(today + timedelta(days=30)),
+            "状态": "规划中",
+        }
+    )
+    result = ProjectResource(user=zhujian_official).import_data(tablib.Dataset(list(row.values()), headers=headers))
+    assert any("“牵头单位”列：牵头单位或配合单位中须包含您所在的单位" in e for e in import_errors(result))
+    row["配合单位"] = zhujian.name
+    result = ProjectResource(user=zhujian_official).import_data(tablib.Dataset(list(row.values()), headers=headers))
+    assert not result.has_validation_errors(), import_errors(result)
+    assert Project.objects.get(title="新建社区食堂").co_departments.get() == zhujian
