@@ -45,6 +45,13 @@ def appeal_columns() -> list[str]:
     return [header for _attribute, header in APPEAL_COLUMNS]
 
 
+def defuse_formula(text: str) -> str:
+    """Residents write these texts: one starting like a spreadsheet formula is shown as text."""
+    if text[:1] in ("=", "@") or (text[:1] in ("+", "-") and not text[1:2].isdigit()):
+        return "'" + text
+    return text
+
+
 class _Display(Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -53,7 +60,7 @@ class _Display(Widget):
             return "是" if value else "否"
         if hasattr(value, "astimezone"):
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        return str(value)
+        return defuse_formula(str(value))
 
 
 class AppealExportResource(resources.ModelResource):

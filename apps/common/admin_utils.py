@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from import_export.formats.base_formats import CSV
 
 from apps.accounts.scoping import Scope, scope_of
 from apps.places.selectors import subdistricts
@@ -199,3 +200,26 @@ class CappedCountPaginator(Paginator):
     @property
     def estimate_display(self) -> str:
         return f"{self.estimate:,}" if self.estimate else ""
+
+
+class ChineseCSV(CSV):
+    """CSV import that also reads the GBK/GB18030 files Excel saves on Chinese Windows.
+
+    The file is read as bytes and decoded here: UTF-8 (with or without BOM) first, then GB18030.
+    """
+
+    def is_binary(self) -> bool:
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    in_stream = in_stream.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+        return super().create_dataset(in_stream, **kwargs)

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.scoping import Scope, scope_of
 from apps.common.admin_utils import (
+    ChineseCSV,
     ScopedAdminMixin,
     SubdistrictListFilter,
     badge,
@@ -150,6 +151,9 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
     formats = [XLSX, CSV]
+    import_formats = [XLSX, ChineseCSV]
+    export_formats = [XLSX, CSV]
+    to_encoding = "utf-8-sig"  # Excel opens a UTF-8 CSV correctly only with the BOM
     list_display = [
         "title",
         "programme_badge",

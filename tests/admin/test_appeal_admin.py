@@ -339,3 +339,10 @@ def test_publication_without_consent_is_refused_on_the_request_page(as_official,
     assert any("诉求人未同意公开" in m for m in messages_of(response))
     appeal.refresh_from_db()
     assert not appeal.publish_approved
+
+
+def test_the_export_shows_formula_like_texts_as_text(as_official, district_official):
+    f.appeal(title='=HYPERLINK("http://example.com")', content="-1+1 是什么")
+    body = export_file(as_official(district_official), "appeals_appeal", "csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "'-1+1" not in body

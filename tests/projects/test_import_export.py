@@ -315,3 +315,25 @@ def test_a_department_official_can_only_import_projects_it_leads_or_co_leads(pro
     result = ProjectResource(user=zhujian_official).import_data(tablib.Dataset(list(row.values()), headers=headers))
     assert not result.has_validation_errors(), import_errors(result)
     assert Project.objects.get(title="新建社区食堂").co_departments.get() == zhujian
+
+
+def test_a_csv_saved_by_excel_in_gbk_imports(as_official, district_official, projects):
+    client = as_official(district_official)
+    dataset = exported()
+    rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
+    next(r for r in rows if r["项目名称"] == "奎山口袋公园")["责任人"] = "张建国"
+    csv = tablib.Dataset(*[list(r.values()) for r in rows], headers=dataset.headers).export("csv")
+    page = client.post(
+        reverse("admin:projects_project_import"),
+        {"format": "1", "resource": "0", "import_file": upload(csv.encode("gb18030"), "projects.csv")},
+    )
+    assert page.status_code == 200
+    assert not page.context["result"].has_validation_errors(), page.context.get("import_error_lines")
+    response = client.post(reverse("admin:projects_project_process_import"), page.context["confirm_form"].initial)
+    assert response.status_code == 302
+    assert Project.objects.get(title="奎山口袋公园").official_name == "张建国"
+
+
+def test_the_csv_export_opens_in_excel_with_chinese(as_official, district_official, projects):
+    response = export_file(as_official(district_official), "projects_project", "csv")
+    assert response.content.startswith("\ufeff".encode())
