@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from apps.api import views
+from apps.api.docs import SwaggerView
 from apps.api.exceptions import not_found
 from apps.api.schema import DESCRIPTION, TAGS
 
@@ -36,7 +37,7 @@ urlpatterns = [
         SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}),
         name="api-schema",
     ),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/: a JSON 404, never an HTML page.
     re_path(r"^[\s\S]*$", not_found),
 ]

@@ -131,6 +131,7 @@ def test_hostile_bodies_and_keys_are_a_4xx_never_a_500(submit_client):
 
 
 def test_an_unsupported_method_is_a_405(api):
+    assert api.options("/api/docs/").status_code == 405
     assert_error(api.delete("/api/v1/projects/"), 405, "method_not_allowed")
     assert_error(api.put("/api/v1/stats/", {}, format="json"), 405)
 
@@ -232,3 +233,28 @@ def test_the_docs_page_uses_our_own_static_files(api):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_every_endpoint_answers_every_method_without_a_server_error(api, department_client, submit_client):
+    project, appeal = factories.project(), factories.appeal()
+    urls = [
+        "/api/v1/",
+        "/api/v1/programmes/bianmin/",
+        "/api/v1/areas/",
+        "/api/v1/departments/",
+        f"/api/v1/projects/{project.pk}/",
+        f"/api/v1/projects/{project.pk}/updates/",
+        "/api/v1/requests/",
+        f"/api/v1/requests/{appeal.pk}/",
+        f"/api/v1/requests/{appeal.pk}/transitions/",
+        "/api/v1/stats/",
+        "/api/v1/projects/export.csv",
+        "/api/v1/requests/export.xlsx",
+        "/api/schema/",
+        "/api/docs/",
+    ]
+    for client in (api, department_client, submit_client):
+        for url in urls:
+            for method in ("get", "head", "options", "post", "put", "patch", "delete"):
+                response = getattr(client, method)(url)
+                assert response.status_code < 500, (method, url, response.status_code)
