@@ -74,3 +74,10 @@ def test_the_request_export_is_public_even_with_a_private_key(private_client):
     factories.appeal(title="未公开的诉求")
     rows = csv_rows(private_client.get("/api/v1/requests/export.csv"))
     assert len(rows) == 1
+
+
+def test_resident_texts_that_look_like_formulas_are_defused(api):
+    appeal = factories.appeal(title='=HYPERLINK("http://evil")', content="@SUM(A1)")
+    appeal_set_publication(appeal=appeal, approved=True)
+    row = csv_rows(api.get("/api/v1/requests/export.csv"))[1]
+    assert '\'=HYPERLINK("http://evil")' in row and "'@SUM(A1)" in row
