@@ -346,3 +346,13 @@ def test_the_export_shows_formula_like_texts_as_text(as_official, district_offic
     body = export_file(as_official(district_official), "appeals_appeal", "csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert "'-1+1" not in body
+
+
+def test_the_request_history_shows_who_moved_it(as_official, district_official):
+    appeal = f.appeal()
+    client = as_official(district_official)
+    client.post(workflow_url(appeal, "accept"), {"note": ""})
+    page = client.get(reverse("admin:appeals_appeal_history", args=[appeal.pk])).content.decode()
+    assert "district" in page
+    assert "已受理" in page
+    assert "13912345678" not in page  # contact data is kept out of the history
