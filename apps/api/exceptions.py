@@ -70,6 +70,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = _fields(detail)
         non_field = fields.pop("non_field_errors", [])
         messages = non_field if isinstance(detail, dict) else _flatten(detail)
+        if not messages:
+            # Name the first few fields, so a log line alone says what was wrong.
+            messages = [f"{name}: {' '.join(texts)}" for name, texts in list(fields.items())[:3]]
         message = " ".join(messages) or _("请求参数有误，请检查各字段。 / Invalid input, see fields.")
         code = "invalid"
         if non_field:

@@ -17,7 +17,7 @@ ERROR_TEXT = {
 }
 
 EXAMPLE = {
-    400: {"code": "invalid", "message": "请求参数有误，请检查各字段。", "fields": {"status": ["“x” 不是合法选项。"]}},
+    400: {"code": "invalid", "message": "status: “x” 不是合法选项。", "fields": {"status": ["“x” 不是合法选项。"]}},
     401: {"code": "authentication_failed", "message": "接口密钥无效或已吊销。", "fields": {}},
     403: {"code": "permission_denied", "message": "此接口密钥的权限范围不能执行该操作。", "fields": {}},
     404: {"code": "not_found", "message": "未找到。", "fields": {}},
