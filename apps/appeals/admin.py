@@ -205,7 +205,6 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         "approve_publication",
         "withdraw_publication",
     ]
-    history_list_display = ["status", "department"]
     change_form_template = "admin/appeals/appeal/change_form.html"
 
     add_fieldsets = [

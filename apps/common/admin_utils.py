@@ -88,6 +88,8 @@ class ScopedAdminMixin:
     Subclasses implement `scope_queryset(scope, queryset)`.
     """
 
+    object_history_list_template = "admin/history_list.html"
+
     def scope_queryset(self, scope: Scope, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
 

@@ -179,7 +179,6 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     inlines = [MilestoneInline, SubprojectInline, ProgressUpdateInline, ProjectPhotoInline]
     actions = ["publish", "unpublish"]
     list_per_page = 50
-    history_list_display = ["status", "progress", "is_public"]
     object_history_template = "admin/projects/project/object_history.html"
     import_template_name = "admin/projects/project/import.html"
     fieldsets = [
