@@ -514,6 +514,8 @@ class _Generator:
     def _cut(self, steps: list[tuple]) -> list[tuple]:
         """Only what has happened before midnight of `today`."""
         anchor = self.anchor
+        if not steps or steps[-1][1] < anchor:  # steps are in time order
+            return steps
         for i, step in enumerate(steps):
             if step[1] >= anchor:
                 return steps[:i]
