@@ -177,6 +177,17 @@ class ProjectDetail:
     def health(self) -> Health:
         return self.project.health_on(self.today)
 
+    @property
+    def finish_delay_days(self) -> int | None:
+        """Days past the planned finish: of the actual finish once done, else of today while
+        unfinished (then only when already late). Negative means finished early."""
+        project = self.project
+        if project.actual_finish:
+            return (project.actual_finish - project.planned_finish).days
+        if self.today > project.planned_finish:
+            return (self.today - project.planned_finish).days
+        return None
+
 
 def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
     """A published project with everything its page shows (9 queries)."""

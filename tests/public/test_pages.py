@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from apps.projects.models import ProjectStatus
 from apps.projects.services import project_publish
 from tests import factories as f
+from tests.factories import days_ago
 from tests.public.site_data import neighbourhood
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +145,22 @@ def test_a_district_wide_project_names_the_district_without_a_dead_link(client):
     body = text(client.get(f"/projects/{project.pk}/"))
     assert district.name in body
     assert f'href="/areas/{district.pk}/"' not in body
+
+
+def test_a_project_page_says_how_late_or_early_it_finished(client):
+    late = f.project(
+        planned_start=days_ago(100),
+        planned_finish=days_ago(20),
+        status=ProjectStatus.COMPLETED,
+        actual_finish=days_ago(5),
+    )
+    early = f.project(
+        planned_start=days_ago(100),
+        planned_finish=days_ago(5),
+        status=ProjectStatus.COMPLETED,
+        actual_finish=days_ago(8),
+    )
+    overdue = f.project(planned_start=days_ago(100), planned_finish=days_ago(3), status=ProjectStatus.IN_PROGRESS)
+    assert "比计划晚 15 天完工" in text(client.get(f"/projects/{late.pk}/"))
+    assert "比计划提前 3 天完工" in text(client.get(f"/projects/{early.pk}/"))
+    assert "已超过计划完工日期 3 天" in text(client.get(f"/projects/{overdue.pk}/"))

@@ -101,3 +101,8 @@ def paren(value) -> str:
     """`value` in brackets of the page's language: （…） in Chinese, ( … ) in English."""
     text = conditional_escape(value)
     return mark_safe(f" ({text})" if _english() else f"（{text}）")
+
+
+@register.filter
+def abs_value(value: int) -> int:
+    return abs(value)
