@@ -17,6 +17,10 @@ from apps.demo.services import (
 )
 
 
+def _plain(text: str) -> str:
+    return text  # stderr is styled as errors by default; progress is not an error
+
+
 class ProgressBar:
     """A one-line progress bar on stderr, redrawn at most a few times a second."""
 
@@ -40,14 +44,14 @@ class ProgressBar:
             filled = int(share * self.WIDTH)
             bar = "█" * filled + "░" * (self.WIDTH - filled)
             line = f"\r{label} {bar} {done:>9,}/{total:,} {share:6.1%} {now - self.started:6.1f}s"
-            self.stream.write(line + ("\n" if finished else ""), ending="")
+            self.stream.write(line + ("\n" if finished else ""), style_func=_plain, ending="")
             self.stream.flush()
         else:
             tenth = int(share * 10)
             if tenth == self.last_tenth and label == self.last_label and not finished:
                 return
             self.last_tenth = tenth
-            self.stream.write(f"{label} {done:,}/{total:,} ({share:.0%}) {now - self.started:.1f}s")
+            self.stream.write(f"{label} {done:,}/{total:,} ({share:.0%}) {now - self.started:.1f}s", style_func=_plain)
         self.last_draw, self.last_label = now, label
 
 
