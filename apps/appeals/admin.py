@@ -334,6 +334,8 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         return self.add_fieldsets if obj is None else self.change_fieldsets
 
     def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "history_read_only", False):
+            return super().get_readonly_fields(request, obj)
         return [] if obj is None else self.change_readonly
 
     def get_form(self, request, obj=None, change=False, **kwargs):

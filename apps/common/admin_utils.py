@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -115,7 +116,13 @@ class ScopedAdminMixin:
         if request.method == "POST":
             # Reverting would bypass the services (and the request workflow): history is read-only.
             raise PermissionDenied
+        request.history_read_only = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "history_read_only", False):
+            return list(flatten_fieldsets(self.get_fieldsets(request, obj)))
+        return super().get_readonly_fields(request, obj)
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True

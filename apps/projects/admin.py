@@ -271,7 +271,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["progress_source_info", "health_info", "published_at"]
+        readonly = [*super().get_readonly_fields(request, obj), "progress_source_info", "health_info", "published_at"]
         if obj is not None and obj.progress_source != ProgressSource.MANUAL:
             readonly.append("progress")
         return readonly

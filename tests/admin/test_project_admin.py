@@ -327,3 +327,14 @@ def test_a_parent_project_shows_its_subprojects_and_derived_progress(as_official
     assert "一期" in page and "二期" in page
     assert "按子项目加权计算" in page
     assert 'name="progress"' not in page
+
+
+def test_a_past_version_is_shown_read_only(as_official, district_official):
+    project = f.project(title="旧名称")
+    client = as_official(district_official)
+    client.post(change_url(project), form_data(project, title="新名称"))
+    old = project.history.earliest()
+    page = client.get(reverse("admin:projects_project_simple_history", args=[project.pk, old.history_id]))
+    html = page.content.decode()
+    assert "旧名称" in html
+    assert 'name="title"' not in html
