@@ -90,3 +90,21 @@ def test_update_text_is_escaped_html_with_its_paragraphs(client):
     summary = root.find(f"{ATOM}entry/{ATOM}summary")
     assert summary.get("type") == "html"
     assert summary.text == "<p>第一段 &lt;b&gt;加粗?&lt;/b&gt;</p>\n\n<p>第二段</p>"
+
+
+def test_every_page_announces_a_working_feed_in_its_head(client):
+    hood = neighbourhood()
+    pages = {
+        "/": "/feeds/updates/",
+        "/projects/": "/feeds/updates/",
+        "/projects/?programme=bianmin": "/feeds/programmes/bianmin/",
+        f"/projects/?area={hood.community.pk}": f"/feeds/areas/{hood.community.pk}/",
+        "/programmes/bianmin/": "/feeds/programmes/bianmin/",
+        f"/projects/{hood.projects[0].pk}/": f"/feeds/projects/{hood.projects[0].pk}/",
+        f"/areas/{hood.subdistrict.pk}/": f"/feeds/areas/{hood.subdistrict.pk}/",
+    }
+    for page, feed in pages.items():
+        head = client.get(page).content.decode().split("</head>")[0]
+        assert 'type="application/atom+xml" title="' in head, page
+        assert f'href="{feed}"' in head, page
+        atom(client, feed)
