@@ -52,7 +52,8 @@
     var spec = JSON.parse(data.textContent);
     el.hidden = false;
     if (spec.horizontal) el.style.height = Math.max(240, spec.categories.length * 48 + 80) + "px";
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var locale = (document.documentElement.lang || "").indexOf("en") === 0 ? "EN" : "ZH";
+    var chart = window.echarts.init(el, null, { renderer: "svg", locale: locale });
     chart.setOption(build(spec));
     charts.push({ chart: chart, spec: spec });
     if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(el);
