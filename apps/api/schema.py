@@ -82,3 +82,19 @@ TAGS = [
     {"name": "requests", "description": "群众诉求：公开列表、提交、办理与导出 / Residents' requests"},
     {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
 ]
+
+
+def document_retry_after(result: dict, generator, request, public) -> dict:
+    """Spectacular post-processing hook: every 429 carries the Retry-After header."""
+    header = {
+        "Retry-After": {
+            "description": "可重试前的秒数 / Seconds to wait before retrying",
+            "schema": {"type": "integer"},
+        }
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            throttled = operation.get("responses", {}).get("429") if isinstance(operation, dict) else None
+            if throttled is not None:
+                throttled["headers"] = header
+    return result

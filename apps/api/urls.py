@@ -34,7 +34,16 @@ urlpatterns = [
     path("v1/", include((v1, "api"), namespace="api")),
     path(
         "schema/",
-        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}),
+        SpectacularAPIView.as_view(
+            custom_settings={
+                "DESCRIPTION": DESCRIPTION,
+                "TAGS": TAGS,
+                "POSTPROCESSING_HOOKS": [
+                    "drf_spectacular.hooks.postprocess_schema_enums",
+                    "apps.api.schema.document_retry_after",
+                ],
+            }
+        ),
         name="api-schema",
     ),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),

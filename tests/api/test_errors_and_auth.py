@@ -205,6 +205,7 @@ def test_the_schema_is_valid_openapi_3_and_documents_every_endpoint(api):
     assert {} not in paths["/api/v1/requests/"]["post"]["security"]
     assert {"400", "401", "403", "409", "429"} <= set(paths["/api/v1/requests/{id}/transitions/"]["post"]["responses"])
     assert schema["components"]["schemas"]["Error"]["required"] == ["error"]
+    assert "Retry-After" in paths["/api/v1/projects/"]["get"]["responses"]["429"]["headers"]
     list_params = {p["name"] for p in paths["/api/v1/projects/"]["get"]["parameters"]}
     assert {
         "programme",
