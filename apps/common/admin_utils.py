@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV
 
 from apps.accounts.scoping import Scope, scope_of
@@ -134,14 +135,10 @@ class ScopedAdminMixin:
         return self.get_queryset(request).filter(pk__in=posted).values_list("pk", flat=True)
 
 
-def message_refused(modeladmin: admin.ModelAdmin, request, label: str, exc: Exception) -> None:
-    modeladmin.message_user(request, f"{label}：{error_text(exc)}", messages.ERROR)
-
-
 class SubdistrictListFilter(admin.SimpleListFilter):
     """Filter by 街道. `subdistrict_lookup` names the queryset lookup to the 街道's id."""
 
-    title = "街道"
+    title = gettext_lazy("街道")
     parameter_name = "subdistrict"
     subdistrict_lookup = "subdistrict_id"
 
