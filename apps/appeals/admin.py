@@ -277,6 +277,11 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     # --- list ----------------------------------------------------------------------------------
 
+    def get_list_display(self, request):
+        # A 街道 official's requests are all in that 街道; a department's all handled by it.
+        hidden = {"subdistrict": "subdistrict", "department": "department_name"}.get(scope_of(request.user).kind)
+        return [column for column in super().get_list_display(request) if column != hidden]
+
     def get_list_filter(self, request):
         scope = scope_of(request.user)
         filters = list(super().get_list_filter(request))

@@ -356,3 +356,10 @@ def test_the_request_history_shows_who_moved_it(as_official, district_official):
     assert "district" in page
     assert "已受理" in page
     assert "13912345678" not in page  # contact data is kept out of the history
+
+
+def test_scoped_officials_do_not_see_columns_that_never_vary(as_official, kuishan_official, zhujian_official):
+    kuishan_columns = as_official(kuishan_official).get(reverse(CHANGELIST)).context["cl"].list_display
+    assert "subdistrict" not in kuishan_columns and "department_name" in kuishan_columns
+    zhujian_columns = as_official(zhujian_official).get(reverse(CHANGELIST)).context["cl"].list_display
+    assert "department_name" not in zhujian_columns and "subdistrict" in zhujian_columns
