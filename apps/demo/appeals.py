@@ -49,6 +49,27 @@ PARALLEL_FROM = 50_000
 WORKERS = min(4, os.cpu_count() or 1)
 WINDOW = 2 * WORKERS + 2  # days in flight
 
+# Plain strings: an enum member costs an attribute lookup each time, a million times over.
+SUBMITTED, ACCEPTED, ASSIGNED, IN_PROGRESS = (
+    Status.SUBMITTED.value,
+    Status.ACCEPTED.value,
+    Status.ASSIGNED.value,
+    Status.IN_PROGRESS.value,
+)
+RESOLVED, CLOSED, REJECTED, RETURNED = (
+    Status.RESOLVED.value,
+    Status.CLOSED.value,
+    Status.REJECTED.value,
+    Status.RETURNED.value,
+)
+HOTLINE, API, WEB, WECHAT, VISIT = (
+    Channel.HOTLINE.value,
+    Channel.API.value,
+    Channel.WEB.value,
+    Channel.WECHAT.value,
+    Channel.VISIT.value,
+)
+
 APPEAL_COLUMNS = (
     "id",
     "tracking_no",
@@ -98,13 +119,13 @@ EVENT_COLUMNS = (
 LINK_COLUMNS = ("appeal_id", "project_id")
 _TABLES = ((Appeal, APPEAL_COLUMNS), (AppealEvent, EVENT_COLUMNS), (Appeal.projects.through, LINK_COLUMNS))
 
-CHANNELS = [(Channel.HOTLINE, 35), (Channel.WEB, 25), (Channel.WECHAT, 22), (Channel.VISIT, 10), (Channel.API, 8)]
+CHANNELS = [(HOTLINE, 35), (WEB, 25), (WECHAT, 22), (VISIT, 10), (API, 8)]
 SUBMIT_LABELS = {
-    Channel.WEB: "诉求人",
-    Channel.WECHAT: "诉求人",
-    Channel.HOTLINE: "12345热线",
-    Channel.VISIT: "来访登记",
-    Channel.API: "12345热线平台",
+    WEB: "诉求人",
+    WECHAT: "诉求人",
+    HOTLINE: "12345热线",
+    VISIT: "来访登记",
+    API: "12345热线平台",
 }
 # Requests per hour of the day (local time): few at night, peaks in the morning and afternoon.
 HOURS = [1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 12, 8, 9, 13, 14, 13, 11, 9, 9, 8, 6, 4, 2]
@@ -113,16 +134,16 @@ RATINGS_LATE = [(Rating.SATISFIED, 40), (Rating.BASICALLY, 30), (Rating.UNSATISF
 SPOTS = ["党群服务中心附近", "菜市场旁", "主干道路口", "健身广场", "公交站台旁"]
 # The final states of the oldest requests, so that any run shows every state of the workflow.
 FORCED = (
-    Status.CLOSED,
-    Status.RESOLVED,
-    Status.REJECTED,
-    Status.RETURNED,
-    Status.IN_PROGRESS,
-    Status.ASSIGNED,
-    Status.ACCEPTED,
-    Status.SUBMITTED,
+    CLOSED,
+    RESOLVED,
+    REJECTED,
+    RETURNED,
+    IN_PROGRESS,
+    ASSIGNED,
+    ACCEPTED,
+    SUBMITTED,
 )
-STALLS = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+STALLS = (SUBMITTED, ACCEPTED, ASSIGNED, IN_PROGRESS, RETURNED)
 HOUR = 3600
 DAY = 86400
 UTC = dt_timezone.utc
@@ -323,15 +344,15 @@ class _Generator:
 
         phone = self._phone()
         contact = ""
-        if channel == Channel.HOTLINE and rng.random() < 0.03:
+        if channel == HOTLINE and rng.random() < 0.03:
             name = phone = ""  # anonymous caller
-        elif channel != Channel.HOTLINE and rng.random() < 0.06:
+        elif channel != HOTLINE and rng.random() < 0.06:
             phone = ""
             contact = corpus.CONTACT_ALTERNATIVES[int(rng.random() * 3)].format(
                 py="qs", n=10000 + int(rng.random() * 90000)
             )
         external_id = NULL
-        if channel in (Channel.HOTLINE, Channel.API):
+        if channel in (HOTLINE, API):
             external_id = f"GD{day.year}{self.numbers[day.year]:07d}"
 
         right_department = self.departments.resolve(template.department, place.subdistrict_id)
@@ -340,7 +361,7 @@ class _Generator:
         steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force)
 
         # Replay the steps exactly as appeal_transition applies them.
-        status = Status.SUBMITTED
+        status = SUBMITTED
         department_id = None
         responded_at = resolved_at = closed_at = rated_at = NULL
         public_reply = rating = rating_comment = ""
@@ -368,11 +389,11 @@ class _Generator:
                 rating, rating_comment, rated_at = value, reply[:500], at
                 label = "诉求人"
             status = target
-            if from_status == Status.SUBMITTED and responded_at is NULL:
+            if from_status == SUBMITTED and responded_at is NULL:
                 responded_at = at
-            if target == Status.RESOLVED:
+            if target == RESOLVED:
                 resolved_at = at
-            if target in (Status.CLOSED, Status.REJECTED):
+            if target in (CLOSED, REJECTED):
                 closed_at = at
             if reply and action != "rate":
                 public_reply = reply
@@ -395,7 +416,7 @@ class _Generator:
 
         self.status_counts[status] = self.status_counts.get(status, 0) + 1
         consent = rng.random() < 0.45
-        approved = consent and status in (Status.RESOLVED, Status.CLOSED) and rng.random() < 0.7
+        approved = consent and status in (RESOLVED, CLOSED) and rng.random() < 0.7
         programme = template.programme if template.programme in self.programmes else NULL
         if programme is not NULL and rng.random() < 0.03:
             candidates = self.project_index.get((programme, place.subdistrict_id))
@@ -442,73 +463,77 @@ class _Generator:
         cover all states, so even a tiny demo shows each one).
         """
         rng = self.rng
+        random = rng.random
         steps: list[tuple] = []
         notes = corpus
 
         def note(options: list[str]) -> str:
-            return options[int(rng.random() * len(options))]
+            return options[int(random() * len(options))]
 
-        r = rng.random()
+        def uniform(a: float, b: float) -> float:
+            return a + (b - a) * random()
+
+        r = random()
         if force is not None:
-            r = 0.0 if force == Status.REJECTED else 1.0
-        late_response = rng.random() < 0.08
-        t = t0 + (rng.uniform(25, 60) if late_response else rng.uniform(0.2, 20)) * HOUR
+            r = 0.0 if force == REJECTED else 1.0
+        late_response = random() < 0.08
+        t = t0 + (uniform(25, 60) if late_response else uniform(0.2, 20)) * HOUR
         if r < 0.035:
-            steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
             return self._cut(steps)
-        steps.append(("accept", t, Status.ACCEPTED, None, "", note(notes.ACCEPT_NOTES), "", ""))
+        steps.append(("accept", t, ACCEPTED, None, "", note(notes.ACCEPT_NOTES), "", ""))
         if r < 0.05:
-            t += rng.uniform(0.5, 30) * HOUR
-            steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            t += uniform(0.5, 30) * HOUR
+            steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
             return self._cut(steps)
         stall = None
-        s = rng.random()
+        s = random()
         if s < 0.01:
-            stall = Status.SUBMITTED
+            stall = SUBMITTED
         elif s < 0.04:
-            stall = (Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)[int(rng.random() * 4)]
+            stall = (ACCEPTED, ASSIGNED, IN_PROGRESS, RETURNED)[int(random() * 4)]
         if force is not None:
             stall = force if force in STALLS else None
-        if stall == Status.SUBMITTED:
+        if stall == SUBMITTED:
             return []
-        if rng.random() < 0.07 or stall == Status.RETURNED:
+        if random() < 0.07 or stall == RETURNED:
             wrong, reason = self._wrong_department(template, place, right)
-            t += rng.uniform(0.1, 18) * HOUR
-            steps.append(("assign", t, Status.ASSIGNED, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
-            if rng.random() < 0.5:
-                t += rng.uniform(0.1, 20) * HOUR
-                steps.append(("sign", t, Status.IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
-            t += rng.uniform(0.5, 30) * HOUR
-            steps.append(("return", t, Status.RETURNED, None, reason, notes.RETURN_NOTES[reason], "", ""))
-            if stall == Status.RETURNED:
+            t += uniform(0.1, 18) * HOUR
+            steps.append(("assign", t, ASSIGNED, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+            if random() < 0.5:
+                t += uniform(0.1, 20) * HOUR
+                steps.append(("sign", t, IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+            t += uniform(0.5, 30) * HOUR
+            steps.append(("return", t, RETURNED, None, reason, notes.RETURN_NOTES[reason], "", ""))
+            if stall == RETURNED:
                 return self._cut(steps)
-            if rng.random() < 0.1 and force is None:
-                t += rng.uniform(0.5, 20) * HOUR
-                steps.append(("reject", t, Status.REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            if random() < 0.1 and force is None:
+                t += uniform(0.5, 20) * HOUR
+                steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
                 return self._cut(steps)
-        if stall == Status.ACCEPTED:
+        if stall == ACCEPTED:
             return self._cut(steps)
-        t += rng.uniform(0.1, 18) * HOUR
-        steps.append(("assign", t, Status.ASSIGNED, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
-        if stall == Status.ASSIGNED:
+        t += uniform(0.1, 18) * HOUR
+        steps.append(("assign", t, ASSIGNED, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+        if stall == ASSIGNED:
             return self._cut(steps)
-        t += rng.uniform(0.1, 24) * HOUR
-        steps.append(("sign", t, Status.IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
-        if stall == Status.IN_PROGRESS:
+        t += uniform(0.1, 24) * HOUR
+        steps.append(("sign", t, IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+        if stall == IN_PROGRESS:
             return self._cut(steps)
-        late = rng.random() < 0.12
+        late = random() < 0.12
         if late or due <= t:
-            t = max(t, due) + rng.uniform(2, 8 * 24) * HOUR
+            t = max(t, due) + uniform(2, 8 * 24) * HOUR
         else:
-            t += max(600.0, (due - t) * rng.uniform(0.05, 0.95))
+            t += max(600.0, (due - t) * uniform(0.05, 0.95))
         reply = template.reply.format(**ctx)
-        steps.append(("resolve", t, Status.RESOLVED, None, "", note(notes.RESOLVE_NOTES), reply, ""))
-        rated = rng.random() < 0.78
-        if (rated and force != Status.RESOLVED) or force == Status.CLOSED:
+        steps.append(("resolve", t, RESOLVED, None, "", note(notes.RESOLVE_NOTES), reply, ""))
+        rated = random() < 0.78
+        if (rated and force != RESOLVED) or force == CLOSED:
             rating = (self.ratings_late if late else self.ratings).pick(rng)
             comments = notes.RATING_COMMENTS[rating]
-            t += rng.uniform(0.5, 7) * DAY
-            steps.append(("rate", t, Status.CLOSED, None, "", "", note(comments), rating))
+            t += uniform(0.5, 7) * DAY
+            steps.append(("rate", t, CLOSED, None, "", "", note(comments), rating))
         return self._cut(steps)
 
     def _cut(self, steps: list[tuple]) -> list[tuple]:

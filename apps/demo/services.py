@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
@@ -228,12 +229,13 @@ def demo_officials(places: Places, departments: Departments) -> dict[str, object
         ),
     }
     users = {}
+    password = make_password(DEMO_PASSWORD)  # one (slow, salted) hash serves the three accounts
     for account in DEMO_ACCOUNTS:
         spec = scopes[account.username]
         user = User.objects.filter(username=account.username).first() or User(username=account.username)
         user.is_staff = True
         user.is_active = True
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         user.groups.add(group)
         profile = OfficialProfile.objects.filter(user=user).first() or OfficialProfile(user=user)
