@@ -363,3 +363,10 @@ def test_scoped_officials_do_not_see_columns_that_never_vary(as_official, kuisha
     assert "subdistrict" not in kuishan_columns and "department_name" in kuishan_columns
     zhujian_columns = as_official(zhujian_official).get(reverse(CHANGELIST)).context["cl"].list_display
     assert "department_name" not in zhujian_columns and "subdistrict" in zhujian_columns
+
+
+def test_title_search_ignores_case_of_latin_letters(as_official, district_official):
+    wifi = f.appeal(title="社区WiFi信号差")
+    client = as_official(district_official)
+    assert result_pks(client, "?q=wifi") == {wifi.pk}
+    assert result_pks(client, "?q=信号") == {wifi.pk}
