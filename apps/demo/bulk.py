@@ -200,7 +200,7 @@ def indexes_deferred(*models: type[models.Model], using: str = "default") -> Ite
     row, and re-adding a foreign key checks all rows in one join instead of one trigger per
     row at commit. The definitions are read from the catalogue and restored verbatim, inside
     the caller's transaction: if anything fails, PostgreSQL rolls the DDL back with the data.
-    Elsewhere (SQLite) this does nothing.
+    The tables are analysed at the end. Elsewhere (SQLite) this does nothing.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -247,3 +247,6 @@ def indexes_deferred(*models: type[models.Model], using: str = "default") -> Ite
         cursor.execute("SET LOCAL work_mem = '256MB'")
         for _drop, add in [*indexes, *unique, *foreign]:
             cursor.execute(add)
+        # Fresh statistics, so the first queries after a big load are planned well.
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
