@@ -661,12 +661,12 @@ def _write(generator: _Generator, days: list[_Day], made: MadeAppeals, progress)
 _WORKER: _Generator | None = None  # set in the parent before the worker processes fork
 
 
-def _rows_as_text(day: _Day) -> tuple[str, str, str, dict[str, int], int]:
+def _rows_as_text(day: _Day) -> tuple[bytes, bytes, bytes, dict[str, int], int]:
     appeal_rows, event_rows, link_rows = _WORKER.rows_for_day(day)
     return (
-        copy_lines(appeal_rows),
-        copy_lines(event_rows),
-        copy_lines(link_rows),
+        copy_lines(appeal_rows).encode(),  # encoded here, in parallel, not in the COPY thread
+        copy_lines(event_rows).encode(),
+        copy_lines(link_rows).encode(),
         _WORKER.status_counts,
         len(event_rows),
     )

@@ -51,7 +51,7 @@ class CopyPipe:
             except BaseException as exc:  # handed to the caller by put() / close()
                 self._error = exc
 
-    def put(self, sql: str, data: str) -> None:
+    def put(self, sql: str, data: str | bytes) -> None:
         if self._error is not None:
             self.close()
         self._queue.put((sql, data))
@@ -65,10 +65,12 @@ class CopyPipe:
             raise error
 
 
-def _copy(raw_connection, sql: str, data: str) -> None:
+def _copy(raw_connection, sql: str, data: str | bytes) -> None:
+    """COPY `data` (text, or text already encoded as UTF-8) into the table named in `sql`."""
     with raw_connection.cursor() as cursor:
         if hasattr(cursor, "copy_expert"):  # psycopg2
-            cursor.copy_expert(sql, io.StringIO(data))
+            stream = io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data)
+            cursor.copy_expert(sql, stream, size=1 << 20)
         else:  # psycopg 3
             with cursor.copy(sql) as copy:
                 copy.write(data)
