@@ -23,8 +23,10 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    qcache.local_clear()
     yield
     cache.clear()
+    qcache.local_clear()
 
 
 class Clock:
@@ -115,6 +117,63 @@ def test_a_page_with_an_aggregate_inside_shows_a_change_within_sixty_seconds(rf,
         clock.advance(1)
     assert seen_at is not None and seen_at <= FRESHNESS
     assert len(view_calls) <= 4  # rebuilt now and then, not on every request
+
+
+@pytest.fixture
+def local_memory(monkeypatch):
+    """This process's memory in front of the shared cache, as with Redis in production."""
+    monkeypatch.setattr(qcache, "_local_enabled", lambda: True)
+    reads = []
+    real_read = qcache._read
+
+    def counting_read(full_key):
+        reads.append(full_key)
+        return real_read(full_key)
+
+    monkeypatch.setattr(qcache, "_read", counting_read)
+    return reads
+
+
+def test_a_process_reuses_what_it_just_read_without_asking_the_shared_cache(clock, local_memory):
+    compute = Counter()
+    assert cached_value("k", compute) == "v1"
+    assert cached_value("k", compute) == "v1"
+    assert len(local_memory) == 1
+    clock.advance(qcache.LOCAL_FOR)
+    assert cached_value("k", compute) == "v1"  # asks the shared cache again, still fresh there
+    assert len(local_memory) == 2
+    assert compute.calls == 1
+
+
+def test_a_write_in_this_process_is_seen_at_once_despite_its_memory(clock, local_memory):
+    compute = Counter()
+    cached_value("k", compute)
+    bump_data_version()
+    assert cached_value("k", compute) == "v2"
+
+
+def test_a_write_in_another_process_is_seen_within_the_local_seconds(clock, local_memory):
+    compute = Counter()
+    cached_value("k", compute)
+    cache.incr(qcache.VERSION_KEY)  # another worker's write: this process's memory is untouched
+    assert cached_value("k", compute) == "v1"
+    clock.advance(qcache.LOCAL_FOR)
+    assert cached_value("k", compute) == "v2"
+
+
+def test_the_local_memory_never_outlives_the_shared_freshness(clock, local_memory):
+    compute = Counter()
+    cached_value("k", compute, fresh_for=30)
+    clock.advance(29)
+    cached_value("k", compute, fresh_for=30)  # read from the shared cache 1 s before it goes stale
+    clock.advance(1)
+    assert cached_value("k", compute, fresh_for=30) == "v2"
+
+
+def test_the_local_memory_is_bounded(clock, local_memory):
+    for i in range(qcache.LOCAL_MAX_ENTRIES + 10):
+        cached_value(f"k{i}", Counter())
+    assert len(qcache._local) <= qcache.LOCAL_MAX_ENTRIES
 
 
 def test_the_data_version_grows_with_each_bump():
