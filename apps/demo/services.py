@@ -19,13 +19,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import OfficialProfile, ScopeKind
 from apps.appeals.models import Appeal, AppealEvent, AppealPhoto, TrackingCounter
 from apps.demo import corpus
+from apps.demo.appeals import seed_appeals
+from apps.demo.projects import seed_projects
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.services import area_create
 from apps.projects.models import Milestone, ProgressUpdate, Project, ProjectPhoto
@@ -316,18 +317,15 @@ def demo_seed(
 ) -> Summary:
     """Fill an empty database with demo data. Refuses (DemoRefused) when that would touch
     existing projects or requests, unless `reset` (DEBUG only)."""
-    from apps.demo.appeals import seed_appeals
-    from apps.demo.projects import seed_projects
-
     if projects < 0 or requests < 0:
         raise ValueError("projects and requests must not be negative")
     today = today or timezone.localdate()
     if today > timezone.localdate():
-        raise ImproperlyConfigured("today must not lie in the future")
+        raise ValueError("today must not lie in the future")
     started = time.monotonic()
-    demo_check_can_seed(reset=reset)
     summary = Summary()
     with transaction.atomic():
+        demo_check_can_seed(reset=reset)
         if reset:
             demo_reset()
         places = demo_places()
