@@ -135,7 +135,9 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis reuses its Redis client; Django's own backend builds one per operation,
+            # which doubles the cost of every cache read and rate-limit check (see bench/).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "quanshan"),
         }
