@@ -15,7 +15,10 @@ def _empty_cache():
     """Each test starts with an empty cache: cached pages and rate-limit counters don't leak."""
     from django.core.cache import cache
 
+    from apps.common.cache import local_clear
+
     cache.clear()
+    local_clear()
 
 
 @pytest.fixture

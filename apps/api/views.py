@@ -42,7 +42,7 @@ from apps.api.serializers import (
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
-from apps.common.cache import cached_api_response
+from apps.common.cache import cached_api_response, lean_api_reads
 from apps.projects.models import Project
 from apps.projects.services import project_post_update
 
@@ -175,6 +175,12 @@ class ProjectViewSet(StrictQueryMixin, TodayContextMixin, ListFilterMixin, views
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         # The same for every anonymous caller: rendered once and shared, rebuilt on any write.
         return cached_api_response(self, request, super().list, *args, **kwargs)
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        # A shared list is served before the framework runs (throttles still apply).
+        return lean_api_reads(view) if actions and actions.get("get") == "list" else view
 
 
 class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
@@ -358,6 +364,11 @@ class StatsView(StrictQueryMixin, APIView):
     def get(self, request: Request) -> HttpResponse:
         # 三率 over a million requests take seconds: one computation shared by all callers for 30 s.
         return cached_api_response(self, request, self._stats, follow_writes=False)
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The shared answer is served before the framework runs (throttles still apply).
+        return lean_api_reads(super().as_view(**initkwargs), follow_writes=False)
 
     def _stats(self, request: Request) -> Response:
         query = StatsQuerySerializer(data=request.query_params)

@@ -210,6 +210,33 @@ def cached_value(
             return compute() if _is_uncacheable(entry[0]) else entry[0]
 
 
+def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, follow_writes: bool = True) -> Any | None:
+    """The value `cached_value(key, ...)` would return without computing, or None if it would compute."""
+    full_key = f"cv:{key}"
+    local = _local_enabled()
+    if local:
+        hit = _local.get(full_key)
+        if hit is not None and _now() < hit[0]:
+            return hit[1]
+    try:
+        entry, version = _read(full_key)
+    except Exception:
+        return None
+    if entry is _MISSING:
+        return None
+    value, computed_at, entry_version = entry
+    now = _now()
+    if (
+        _is_uncacheable(value)
+        or not (entry_version == version or not follow_writes)
+        or not 0 <= now - computed_at < fresh_for
+    ):
+        return None
+    if local:
+        _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
+    return value
+
+
 def _read(full_key: str) -> tuple[Any, int]:
     found = cache.get_many([full_key, VERSION_KEY])
     version = found.get(VERSION_KEY)
@@ -329,6 +356,10 @@ def cached_page(
 # --- Public REST API reads ------------------------------------------------------------------------
 
 
+def _api_key(request: Any, media_type: str) -> str:
+    return f"api:{media_type}:{page_cache_key(request)}"
+
+
 def cached_api_response(
     view: Any,
     request: Any,
@@ -342,31 +373,81 @@ def cached_api_response(
     Call it from a DRF handler (`list`, `get`): authentication, throttles and content
     negotiation have already run for this caller. Only anonymous JSON reads are shared: an API
     key may see more, and the browsable API is HTML. `follow_writes=False` for whole-table
-    statistics (see `cached_value`).
+    statistics (see `cached_value`). Wrap the view in `lean_api_reads` too, so that later
+    callers get the shared answer without going through the framework.
     """
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None or renderer.format != "json" or request.auth is not None:
         return handler(request, *args, **kwargs)
     uncached: list[HttpResponse] = []
+    media_type = request.accepted_media_type
+    if renderer.charset and "charset" not in media_type:
+        media_type = f"{media_type}; charset={renderer.charset}"
 
-    def render() -> bytes | None:
+    def render() -> tuple[bytes, dict[str, str]] | None:
         response = handler(request, *args, **kwargs)
         if response.status_code != 200 or not hasattr(response, "data"):
             uncached.append(response)
             return None
-        return renderer.render(response.data, request.accepted_media_type, view.get_renderer_context())
+        content = renderer.render(response.data, request.accepted_media_type, view.get_renderer_context())
+        return content, {"Content-Type": media_type, **view.default_response_headers}
 
-    key = f"api:{request.accepted_media_type}:{page_cache_key(request)}"
-    content = cached_value(
-        key,
+    answer = cached_value(
+        _api_key(request, request.accepted_media_type),
         render,
         fresh_for=PAGE_FRESH_FOR if follow_writes else AGGREGATE_FRESH_FOR,
         follow_writes=follow_writes,
-        cache_if=lambda c: c is not None,
+        cache_if=lambda a: a is not None,
     )
-    if content is None:
+    if answer is None:
         return uncached[0]
-    media_type = request.accepted_media_type
-    if renderer.charset and "charset" not in media_type:
-        media_type = f"{media_type}; charset={renderer.charset}"
-    return HttpResponse(content, content_type=media_type)
+    return _api_answer(answer)
+
+
+def _api_answer(answer: tuple[bytes, dict[str, str]]) -> HttpResponse:
+    content, headers = answer
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _plain_json_reader(request: HttpRequest) -> bool:
+    """An anonymous GET that DRF would answer with plain `application/json`."""
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META or "HTTP_X_API_KEY" in request.META:
+        return False
+    accept = request.META.get("HTTP_ACCEPT", "")
+    ranges = [part.strip() for part in accept.split(",") if part.strip()]
+    return all(r in ("*/*", "application/*", "application/json") for r in ranges)
+
+
+def lean_api_reads(view_func: Callable[..., Any], *, follow_writes: bool = True) -> Callable[..., Any]:
+    """Serve an anonymous JSON read that `cached_api_response` already shares without running DRF.
+
+    The view's throttles still run for every caller (same counters, same limits); anything
+    else — an API key, another media type, a throttled caller, an answer not in the cache —
+    goes through the framework as usual.
+    """
+    throttle_classes = view_func.cls.throttle_classes
+
+    @wraps(view_func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if _plain_json_reader(request):
+            answer = peek_value(
+                _api_key(request, "application/json"),
+                fresh_for=PAGE_FRESH_FOR if follow_writes else AGGREGATE_FRESH_FOR,
+                follow_writes=follow_writes,
+            )
+            if answer is not None and _throttles_allow(request, throttle_classes):
+                return _api_answer(answer)
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _throttles_allow(request: HttpRequest, throttle_classes: Iterable[type]) -> bool:
+    request.auth = None  # what the throttles read: no API key
+    try:
+        return all(throttle().allow_request(request, None) for throttle in throttle_classes)
+    finally:
+        del request.auth

@@ -91,3 +91,44 @@ def test_a_new_request_shows_in_the_stats_within_sixty_seconds(api, clock):
             break
         clock(5)
     assert shown_after is not None, "the new request was not counted within 60 s"
+
+
+@pytest.fixture
+def dispatches(monkeypatch):
+    """Counts the requests that went through the REST framework."""
+    from apps.api.views import StatsView
+
+    calls = []
+    real = StatsView.dispatch
+
+    def counting(self, request, *args, **kwargs):
+        calls.append(request.path)
+        return real(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(StatsView, "dispatch", counting)
+    return calls
+
+
+def test_a_shared_answer_skips_the_framework_with_the_same_body_and_headers(api, dispatches):
+    f.appeal(area=f.subdistrict("泰山街道"))
+    first = api.get("/api/v1/stats/")
+    second = api.get("/api/v1/stats/")
+    assert len(dispatches) == 1
+    assert second.content == first.content
+    for header in ("Content-Type", "Allow"):
+        assert second[header] == first[header]
+
+
+def test_the_shared_answer_still_counts_against_the_per_ip_limit(api, settings, dispatches):
+    settings.API_THROTTLE_RATES = {"api_key": "100/min", "ip": "3/min"}
+    statuses = [api.get("/api/v1/stats/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert api.get("/api/v1/stats/", REMOTE_ADDR="10.9.8.7").status_code == 200
+    assert len(dispatches) == 2  # the first answer and the refusal: the error comes in the API's shape
+
+
+def test_a_caller_with_a_key_or_another_media_type_goes_through_the_framework(api, private_client, dispatches):
+    api.get("/api/v1/stats/")
+    private_client.get("/api/v1/stats/")
+    assert api.get("/api/v1/stats/", HTTP_ACCEPT="text/html").status_code == 406
+    assert len(dispatches) == 3
