@@ -2,15 +2,52 @@
 
 Counters live in the Django cache (Redis when several app servers share the load). Rates come
 from settings.API_THROTTLE_RATES and are read on every request, so tests can override them.
+
+On Redis (django-redis) each check is one atomic script call instead of DRF's read-then-write of
+a pickled list: half the round trips on every anonymous read (the largest cost of a cached
+answer, see bench/), and concurrent requests can no longer overwrite each other's entries.
+The window is the same sliding log of request times as DRF's.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.api.models import ApiKey
+
+# KEYS[1]: the log; ARGV: now, window seconds, limit, a unique member. Returns
+# {allowed, requests in the window before this one, time of the oldest of them}.
+SLIDING_LOG = """
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or tostring(now)
+if count >= limit then
+  return {0, count, oldest}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('EXPIRE', KEYS[1], window)
+return {1, count, oldest}
+"""
+_scripts: dict[int, object] = {}
+
+
+def _sliding_log_script():
+    """The registered script on django-redis's client, or None on any other cache."""
+    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
+        return None
+    from django_redis import get_redis_connection
+
+    client = get_redis_connection("default")
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(SLIDING_LOG)
+    return script
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -24,7 +61,28 @@ class _SettingsRateThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view) -> bool:
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        self._logged = None
+        script = _sliding_log_script() if self.rate is not None else None
+        if script is None:
+            return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        allowed, count, oldest = script(
+            keys=[cache.make_key(f"{self.key}:log")],
+            args=[repr(self.now), self.duration, self.num_requests, uuid.uuid4().hex],
+        )
+        self._logged = (int(count), float(oldest))
+        return bool(allowed)
+
+    def wait(self) -> float | None:
+        if self._logged is None:
+            return super().wait()
+        count, oldest = self._logged  # as DRF's: from the requests already in the window
+        remaining = self.duration - (self.now - oldest) if count else self.duration
+        available = self.num_requests - count + 1
+        return remaining / float(available) if available > 0 else None
 
 
 class ApiKeyRateThrottle(_SettingsRateThrottle):
