@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -189,6 +190,10 @@ def ensure_tools() -> None:
         subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True)
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0:
         sys.exit("PostgreSQL is not answering on 127.0.0.1:5432")
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        sys.exit("Redis is not answering on 127.0.0.1:6379")
 
 
 def fingerprint() -> str:
