@@ -274,7 +274,7 @@ def appeal_transition(
         department=department,
         reason=reason,
         note=note,
-        reply=reply or comment,
+        reply=reply,
         at=now,
     )
     return locked

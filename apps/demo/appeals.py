@@ -408,7 +408,7 @@ class _Generator:
                     NULL if event_department is None else str(event_department),
                     reason,
                     note,
-                    reply,
+                    "" if action == "rate" else reply,  # a rating comment stays on the request, never a reply
                     at,
                 )
             )

@@ -162,3 +162,11 @@ def test_internal_notes_stay_on_the_event_and_replies_become_public():
     assert event.note == "内部：费用由物业承担"
     assert resolved.public_reply == "已修复。"
     assert "内部" not in resolved.public_reply
+
+
+def test_a_residents_rating_comment_stays_off_the_public_reply_of_the_timeline():
+    appeal = f.appeal_in("resolved")
+    rated = appeal_transition(appeal=appeal, action="rate", rating="unsatisfied", comment="我家住3号楼201，还是没修好")
+    assert rated.rating_comment == "我家住3号楼201，还是没修好"
+    assert rated.public_reply == "已处理。"
+    assert rated.events.get(action="rate").reply == ""
