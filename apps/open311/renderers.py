@@ -64,7 +64,7 @@ def to_xml(root: str, document) -> bytes:
 
 
 def to_json(document) -> bytes:
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def render(fmt: str, root: str, document, *, status: int = 200) -> HttpResponse:

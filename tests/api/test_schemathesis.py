@@ -67,6 +67,11 @@ def api_schema(settings):
         signals.request_finished.connect(close_old_connections)
 
 
+# Schemathesis's WSGI transport asks for gzip as `requests` does but, unlike an HTTP client,
+# never decodes it: shared answers would reach the checks still compressed.
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
+
+
 def _excluded(operation, key: str | None) -> list:
     # Valid-looking input that only the database can refuse (an area id that does not exist, a
     # stats period whose end is before its start) is rightly a 400; OpenAPI cannot express it.
@@ -87,7 +92,7 @@ def _run(operation, mode: GenerationMode, headers: dict[str, str]) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def check(case) -> None:
-        case.call_and_validate(headers=headers, excluded_checks=excluded)
+        case.call_and_validate(headers={**UNCOMPRESSED, **headers}, excluded_checks=excluded)
 
     check()
 
@@ -170,5 +175,5 @@ def test_real_objects_and_valid_writes_match_the_schema(api_schema, data):
     statuses = []
     for label, fields, headers in cases:
         case = operations[label].Case(media_type="application/json" if "body" in fields else None, **fields)
-        statuses.append(case.call_and_validate(headers=headers).status_code)
+        statuses.append(case.call_and_validate(headers={**UNCOMPRESSED, **headers}).status_code)
     assert statuses == [200, 200, 200, 200, 200, 201, 200, 200, 200, 201, 200, 200, 409, 200, 200]

@@ -20,6 +20,11 @@ from apps.common.cache import (
 from tests import factories
 
 
+def cached_lock_key(key: str) -> str:
+    """The lock `cached_value(key, ...)` takes while it recomputes."""
+    return f"cv{qcache.ENTRY_FORMAT}:{key}:lock"
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
@@ -195,7 +200,7 @@ def test_while_one_caller_refreshes_a_stale_value_the_others_get_the_stale_copy(
     compute = Counter()
     cached_value("k", compute)
     bump_data_version()
-    cache.add("cv:k:lock", 1)  # somebody else is recomputing right now
+    cache.add(cached_lock_key("k"), 1)  # somebody else is recomputing right now
     assert cached_value("k", compute) == "v1"
     assert compute.calls == 1
 
@@ -204,7 +209,7 @@ def test_a_stale_copy_older_than_the_promise_is_never_served(clock):
     compute = Counter()
     cached_value("k", compute)
     clock.advance(FRESHNESS + 1)
-    cache.add("cv:k:lock", 1)  # a recomputation that never finishes
+    cache.add(cached_lock_key("k"), 1)  # a recomputation that never finishes
     assert cached_value("k", compute, wait=0) == "v2"
 
 
@@ -214,7 +219,7 @@ def test_a_failed_computation_releases_the_lock_and_raises():
 
     with pytest.raises(RuntimeError):
         cached_value("k", boom)
-    assert cache.get("cv:k:lock") is None
+    assert cache.get(cached_lock_key("k")) is None
     assert cached_value("k", Counter()) == "v1"
 
 
@@ -322,7 +327,8 @@ class View:
 
     def __call__(self, request, **kwargs):
         self.calls += 1
-        response = HttpResponse(f"page {self.calls}".encode(), content_type="text/html; charset=utf-8")
+        body = f"page {self.calls}" + (" 泉山六心" * int(request.GET.get("repeat", "0")))
+        response = HttpResponse(body.encode(), content_type="text/html; charset=utf-8")
         if request.GET.get("cookie"):
             response.set_cookie("x", "1")
         if request.GET.get("status"):
@@ -407,3 +413,48 @@ def test_posts_are_never_cached(rf):
     page(rf.post("/"))
     page(rf.post("/"))
     assert view.calls == 2
+
+
+# --- Compression ----------------------------------------------------------------------------------
+
+
+def test_a_large_shared_page_is_sent_gzipped_to_clients_that_accept_it(rf):
+    import gzip
+
+    view = View()
+    page = cached_page()(view)
+    plain = page(rf.get("/", {"repeat": "500"}))
+    packed = page(rf.get("/", {"repeat": "500"}, HTTP_ACCEPT_ENCODING="gzip, deflate, br"))
+    assert view.calls == 1  # compressed once, when rendered
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 10
+    assert plain["Vary"] == packed["Vary"] == "Accept-Encoding"
+
+
+def test_a_small_page_is_never_compressed(rf):
+    page = cached_page()(View())
+    response = page(rf.get("/", HTTP_ACCEPT_ENCODING="gzip"))
+    assert response.content == b"page 1"
+    assert "Content-Encoding" not in response and "Vary" not in response
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip", True),
+        ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+        ("*", True),
+        ("GZIP", True),
+        ("", False),
+        ("identity", False),
+        ("br", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0, *", False),
+        ("gzip;q=abc", False),
+        ("x-gzip-not", False),
+    ],
+)
+def test_accept_encoding_is_read_as_http_defines_it(rf, accept_encoding, gzipped):
+    assert qcache.accepts_gzip(rf.get("/", HTTP_ACCEPT_ENCODING=accept_encoding)) is gzipped
