@@ -38,6 +38,8 @@ from apps.projects.resources import ProjectResource, import_errors
 from apps.projects.services import (
     milestone_delete,
     milestone_save,
+    progress_update_delete,
+    progress_update_edit,
     project_photo_add,
     project_post_update,
     project_publish,
@@ -310,14 +312,13 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
                 milestone_save(milestone=milestone)
         elif formset.model is ProgressUpdate:
             for update in formset.deleted_objects:
-                update.delete()
+                progress_update_delete(update=update)
+            for update, _fields in formset.changed_objects:
+                progress_update_edit(update=update)
             for update in formset.new_objects:
                 project_post_update(
                     project=project, text=update.text, by=request.user, progress=update.progress, on=update.date
                 )
-            for update, _fields in formset.changed_objects:
-                update.full_clean()
-                update.save()
         elif formset.model is ProjectPhoto:
             for photo in formset.deleted_objects:
                 photo.delete()

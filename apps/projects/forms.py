@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.scoping import Scope
 from apps.common.images import strip_exif
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
+from apps.projects.services import progress_update_check
 
 
 class ProjectAdminForm(forms.ModelForm):
@@ -74,6 +75,15 @@ class ProgressUpdateInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["progress"].required = False
         self.fields["progress"].help_text = _("留空则记录项目当前进度；进度由节点计算的项目填写无效。")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk and not self.errors:
+            # A correction to an earlier entry: say now what progress_update_edit would refuse.
+            try:
+                progress_update_check(update=self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
 
 
 class ProjectPhotoInlineForm(forms.ModelForm):

@@ -186,6 +186,59 @@ def project_post_update(
     return update
 
 
+def _latest_update(project: Project) -> ProgressUpdate | None:
+    return project.updates.order_by("-date", "-id").first()
+
+
+def _set_hand_progress_from(*, project: Project, update: ProgressUpdate | None) -> None:
+    # A hand-set project's progress is that of its latest 进展; derived progress is left alone.
+    source, _derived = derived_progress(project=project)
+    if source == ProgressSource.MANUAL and update is not None and update.progress != project.progress:
+        project_set_progress(project=project, progress=update.progress)
+
+
+@transaction.atomic
+def progress_update_edit(*, update: ProgressUpdate) -> ProgressUpdate:
+    """Save a corrected 进展. On a hand-set project, correcting the latest entry's progress
+    corrects the project's; where progress is derived, an entry's recorded progress stays."""
+    project = Project.objects.select_for_update().get(pk=update.project_id)
+    recorded = ProgressUpdate.objects.filter(pk=update.pk).values_list("progress", flat=True).first()
+    progress_update_check(update=update)
+    update.full_clean()
+    update.save()
+    if update.progress != recorded and _latest_update(project) == update:
+        _set_hand_progress_from(project=project, update=update)
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    return update
+
+
+def progress_update_check(*, update: ProgressUpdate) -> None:
+    """Refuse a correction that `progress_update_edit` would refuse (forms call it to show why).
+    A blank progress keeps the recorded one."""
+    update.text = (update.text or "").strip()
+    if not update.text:
+        raise ValidationError({"text": "请填写进展情况。"})
+    recorded = ProgressUpdate.objects.filter(pk=update.pk).values_list("progress", flat=True).first()
+    if update.progress is None:
+        update.progress = recorded
+        return
+    source, _derived = derived_progress(project=update.project)
+    if source != ProgressSource.MANUAL and update.progress != recorded:
+        raise ValidationError({"progress": f"该项目的进度由{ProgressSource(source).label}，进展中记录的进度不能修改。"})
+
+
+@transaction.atomic
+def progress_update_delete(*, update: ProgressUpdate) -> None:
+    """Remove a 进展. Removing the latest one takes a hand-set project's progress back to the
+    entry now latest (an entry posted by mistake is undone)."""
+    project = Project.objects.select_for_update().get(pk=update.project_id)
+    was_latest = _latest_update(project) == update
+    update.delete()
+    if was_latest:
+        _set_hand_progress_from(project=project, update=_latest_update(project))
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def milestone_save(*, milestone: Milestone) -> Milestone:
     milestone.full_clean()

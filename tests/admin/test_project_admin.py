@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
-from apps.projects.services import milestone_save
+from apps.projects.services import milestone_save, project_post_update
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -338,3 +338,39 @@ def test_a_past_version_is_shown_read_only(as_official, district_official):
     html = page.content.decode()
     assert "旧名称" in html
     assert 'name="title"' not in html
+
+
+def update_rows(project: Project, changes: dict[int, dict]) -> dict:
+    """The 进展 inline as posted back, with `changes` applied to the row of that id."""
+    rows = [
+        {"id": u.pk, "project": project.pk, "date": str(u.date), "text": u.text, "progress": str(u.progress)}
+        | changes.get(u.pk, {})
+        for u in project.updates.all()
+    ]
+    return inline("updates", rows, initial=len(rows))
+
+
+def test_correcting_the_latest_progress_update_inline_corrects_the_project(as_official, district_official):
+    project = f.project(status=ProjectStatus.IN_PROGRESS)
+    project_post_update(project=project, text="基础施工", progress=Decimal("30"), on=f.days_ago(10))
+    latest = project_post_update(project=project, text="主体完工", progress=Decimal("65"), on=f.days_ago(1))
+    project.refresh_from_db()
+    data = form_data(project)
+    data.update(update_rows(project, {latest.pk: {"progress": "56"}}))
+    response = as_official(district_official).post(change_url(project), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.progress == Decimal("56.0")
+
+
+def test_a_derived_projects_update_progress_cannot_be_rewritten_inline(as_official, district_official):
+    project = f.project(status=ProjectStatus.IN_PROGRESS)
+    milestone_save(milestone=Milestone(project=project, title="验收", planned_date=timezone.localdate(), weight=1))
+    update = project_post_update(project=project, text="开工")
+    data = form_data(project)
+    data.update(update_rows(project, {update.pk: {"progress": "90"}}))
+    response = as_official(district_official).post(change_url(project), data)
+    assert response.status_code == 200
+    assert "进展中记录的进度不能修改" in response.content.decode()
+    update.refresh_from_db()
+    assert update.progress == Decimal("0.0")

@@ -10,6 +10,8 @@ from apps.projects.services import (
     milestone_complete,
     milestone_delete,
     milestone_save,
+    progress_update_delete,
+    progress_update_edit,
     project_post_update,
     project_save,
     project_set_progress,
@@ -155,3 +157,68 @@ def test_a_subproject_cannot_have_subprojects():
     with pytest.raises(ValidationError) as error:
         f.project(parent=parent)
     assert "parent" in error.value.message_dict
+
+
+def post(project, text, progress, days_ago):
+    return project_post_update(project=project, text=text, progress=Decimal(progress), on=f.days_ago(days_ago))
+
+
+def test_correcting_the_latest_entrys_progress_corrects_a_hand_set_project():
+    project = f.project()
+    post(project, "基础施工", "30", 10)
+    latest = post(project, "主体完工", "65", 1)
+    latest.progress = Decimal("56")
+    progress_update_edit(update=latest)
+    project.refresh_from_db()
+    assert project.progress == Decimal("56.0")
+
+
+def test_correcting_an_earlier_entry_leaves_the_projects_progress():
+    project = f.project()
+    earlier = post(project, "基础施工", "30", 10)
+    post(project, "主体完工", "65", 1)
+    earlier.progress = Decimal("35")
+    earlier.text = "基础施工完成"
+    progress_update_edit(update=earlier)
+    project.refresh_from_db()
+    earlier.refresh_from_db()
+    assert (earlier.text, earlier.progress) == ("基础施工完成", Decimal("35.0"))
+    assert project.progress == Decimal("65.0")
+
+
+def test_removing_the_latest_entry_takes_a_hand_set_project_back_to_the_one_before():
+    project = f.project()
+    post(project, "基础施工", "30", 10)
+    mistake = post(project, "误录", "90", 1)
+    progress_update_delete(update=mistake)
+    project.refresh_from_db()
+    assert project.progress == Decimal("30.0")
+    assert [u.text for u in project.updates.all()] == ["基础施工"]
+
+
+def test_a_derived_projects_entries_keep_their_recorded_progress():
+    project = f.project()
+    add_milestone(project, 1, done=True)
+    add_milestone(project, 1)
+    update = project_post_update(project=project, text="第一节点完成")
+    update.progress = Decimal("90")
+    with pytest.raises(ValidationError) as refused:
+        progress_update_edit(update=update)
+    assert "节点" in refused.value.message_dict["progress"][0]
+    update.refresh_from_db()
+    assert update.progress == Decimal("50.0")
+    update.text = "第一节点（设计）完成"
+    update.progress = None  # left blank: the recorded progress stays
+    progress_update_edit(update=update)
+    update.refresh_from_db()
+    assert (update.text, update.progress) == ("第一节点（设计）完成", Decimal("50.0"))
+
+
+def test_an_entry_cannot_be_emptied():
+    project = f.project()
+    update = post(project, "基础施工", "30", 1)
+    update.text = "  "
+    with pytest.raises(ValidationError):
+        progress_update_edit(update=update)
+    update.refresh_from_db()
+    assert update.text == "基础施工"
