@@ -180,29 +180,19 @@ def cached_value(
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
     full_key = _full_key(key)
     lock_key = f"{full_key}:lock"
-    local = _local_enabled()
-    if local:
-        hit = _local.get(full_key)
-        if hit is not None and _now() < hit[0]:
-            return hit[1]
     try:
-        entry, version = _read(full_key)
+        fresh, entry, version = _read_fresh(full_key, fresh_for=fresh_for, follow_writes=follow_writes)
     except Exception:
         logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
         return compute()
+    if fresh is not _MISSING:
+        # A key whose last value was refused by `cache_if` is computed by each caller.
+        return compute() if _is_uncacheable(fresh) else fresh
 
     now = _now()
     if entry is not _MISSING:
-        value, computed_at, entry_version = entry
-        age = now - computed_at
-        if (entry_version == version or not follow_writes) and 0 <= age < fresh_for:
-            # A key whose last value was refused by `cache_if` is computed by each caller.
-            if _is_uncacheable(value):
-                return compute()
-            if local:
-                _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
-            return value
-        if age < FRESHNESS and not _is_uncacheable(value):
+        value, computed_at, _version = entry
+        if now - computed_at < FRESHNESS and not _is_uncacheable(value):
             # Stale but within the promise: one caller refreshes, the others serve this copy.
             if _try_lock(lock_key):
                 return _compute_and_store(full_key, lock_key, compute, version, cache_if)
@@ -226,29 +216,34 @@ def cached_value(
 
 def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, follow_writes: bool = True) -> Any | None:
     """The value `cached_value(key, ...)` would return without computing, or None if it would compute."""
-    full_key = _full_key(key)
+    try:
+        fresh, _entry, _version = _read_fresh(_full_key(key), fresh_for=fresh_for, follow_writes=follow_writes)
+    except Exception:
+        return None
+    return None if fresh is _MISSING or _is_uncacheable(fresh) else fresh
+
+
+def _read_fresh(full_key: str, *, fresh_for: int, follow_writes: bool) -> tuple[Any, Any, int | None]:
+    """(fresh value or _MISSING, the shared entry or _MISSING, the data version) for `full_key`.
+
+    A fresh value comes from this process's memory when it has one (no round trip; the entry
+    and version are then not read), else from the shared cache, and is remembered locally.
+    """
     local = _local_enabled()
     if local:
         hit = _local.get(full_key)
         if hit is not None and _now() < hit[0]:
-            return hit[1]
-    try:
-        entry, version = _read(full_key)
-    except Exception:
-        return None
+            return hit[1], _MISSING, None
+    entry, version = _read(full_key)
     if entry is _MISSING:
-        return None
+        return _MISSING, entry, version
     value, computed_at, entry_version = entry
     now = _now()
-    if (
-        _is_uncacheable(value)
-        or not (entry_version == version or not follow_writes)
-        or not 0 <= now - computed_at < fresh_for
-    ):
-        return None
-    if local:
-        _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
-    return value
+    if (entry_version == version or not follow_writes) and 0 <= now - computed_at < fresh_for:
+        if local and not _is_uncacheable(value):
+            _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
+        return value, entry, version
+    return _MISSING, entry, version
 
 
 def _full_key(key: str) -> str:
