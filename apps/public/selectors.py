@@ -27,6 +27,7 @@ from apps.appeals.selectors import Rates, appeal_rates
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
+from apps.public.selectors_requests import PublicAppeal, public_appeal, published_appeals
 
 PAGE_SIZE = 20
 LATEST_UPDATES = 6
@@ -68,11 +69,11 @@ def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
     raise ValueError(f"unknown health {health!r}")
 
 
-def _appeals_in_area(area: Area) -> QuerySet[Appeal]:
+def _in_area(area: Area) -> Q:
     """Requests located in `area` or below it (a 街道's 社区, a 社区's 小区)."""
     if area.level == AreaLevel.SUBDISTRICT:
-        return Appeal.objects.filter(subdistrict=area)
-    return Appeal.objects.filter(Q(area=area) | Q(area__parent=area))
+        return Q(subdistrict=area)
+    return Q(area=area) | Q(area__parent=area)
 
 
 def _projects_in_area(area: Area) -> QuerySet[Project]:
@@ -160,7 +161,7 @@ class ProjectDetail:
     updates: list[ProgressUpdate]
     photos_by_stage: dict[str, list[ProjectPhoto]]
     subprojects: list[Project]
-    requests: list[Appeal]
+    requests: list[PublicAppeal]
     today: date
 
     @property
@@ -203,23 +204,9 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
     photos_by_stage: dict[str, list[ProjectPhoto]] = {}
     for photo in project.photos.order_by("-is_cover", "taken_on", "id"):
         photos_by_stage.setdefault(photo.stage, []).append(photo)
-    requests = list(
-        Appeal.objects.published()
-        .filter(projects=project)
-        .select_related("area", "subdistrict")
-        .only(
-            "tracking_no",
-            "kind",
-            "status",
-            "title",
-            "submitted_at",
-            "submitter_name",
-            "area__name",
-            "area__level",
-            "subdistrict__name",
-        )
-        .order_by("-submitted_at", "-id")[:PROJECT_REQUESTS]
-    )
+    requests = [
+        public_appeal(a) for a in published_appeals(linked_projects=False).filter(projects=project)[:PROJECT_REQUESTS]
+    ]
     return ProjectDetail(
         project=project,
         areas=list(project.areas.select_related("parent").order_by("level", "order", "id")),
@@ -355,7 +342,7 @@ def requests_per_month(*, months: int = 12, now: datetime | None = None, area: A
     Counts include every request, published or not: a count shows nobody's data."""
     starts = month_starts(months=months, now=now)
     since = _aware(starts[0])
-    qs = _appeals_in_area(area) if area is not None else Appeal.objects.all()
+    qs = Appeal.objects.filter(_in_area(area)) if area is not None else Appeal.objects.all()
 
     def per_month(field_name: str) -> dict[date, int]:
         rows = (
@@ -405,7 +392,7 @@ class AreaDetail:
     children: list[Area]
     projects: list[Project]
     project_count: int
-    requests: list[Appeal]
+    requests: list[PublicAppeal]
     rates: Rates | None
     period: tuple[datetime, datetime]
     project_points: list[Project] = field(default_factory=list)
@@ -429,26 +416,13 @@ def area_detail(*, pk: int, now: datetime | None = None, project_limit: int = PA
     projects_qs = area_projects(area).select_related("programme", "lead_department").order_by("-updated_at", "-id")
     projects = list(projects_qs[:project_limit])
     project_count = area_projects(area).count()
-    appeals = _appeals_in_area(area)
-    requests = list(
-        appeals.published()
-        .select_related("area", "subdistrict")
-        .only(
-            "tracking_no",
-            "kind",
-            "status",
-            "title",
-            "submitted_at",
-            "submitter_name",
-            "public_reply",
-            "area__name",
-            "area__level",
-            "subdistrict__name",
-        )
-        .order_by("-submitted_at", "-id")[:AREA_REQUESTS]
-    )
+    requests = [
+        public_appeal(a) for a in published_appeals(linked_projects=False).filter(_in_area(area))[:AREA_REQUESTS]
+    ]
     start, end = rates_period(now=now)
-    rows = appeal_rates(start=start, end=end, group_by="subdistrict", now=now, queryset=appeals)
+    rows = appeal_rates(
+        start=start, end=end, group_by="subdistrict", now=now, queryset=Appeal.objects.filter(_in_area(area))
+    )
     rates = rows[0] if rows else None
     return AreaDetail(
         area=area,

@@ -74,13 +74,16 @@ def public_appeal(appeal: Appeal) -> PublicAppeal:
         submitted_at=appeal.submitted_at,
         resolved_at=appeal.resolved_at,
         rating_label=str(appeal.get_rating_display()) if appeal.rating else "",
-        projects=tuple(PublicProjectLink(p.pk, p.title) for p in appeal.public_projects),
+        projects=tuple(PublicProjectLink(p.pk, p.title) for p in getattr(appeal, "public_projects", ())),
     )
 
 
-def published_appeals() -> QuerySet[Appeal]:
-    """Published requests with everything a public row needs, in a fixed number of queries."""
-    return (
+def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
+    """Published requests with everything a public row needs, in a fixed number of queries.
+
+    Without `linked_projects` the rows carry no project links (one query less, for short
+    lists on a project's or an area's page)."""
+    appeals = (
         Appeal.objects.published()
         .select_related("area", "subdistrict", "programme")
         .only(
@@ -104,14 +107,16 @@ def published_appeals() -> QuerySet[Appeal]:
             "programme__name_en",
             "programme__colour",
         )
-        .prefetch_related(
-            Prefetch(
-                "projects",
-                queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
-                to_attr="public_projects",
-            )
-        )
         .order_by("-submitted_at", "-id")
+    )
+    if not linked_projects:
+        return appeals
+    return appeals.prefetch_related(
+        Prefetch(
+            "projects",
+            queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
+            to_attr="public_projects",
+        )
     )
 
 
