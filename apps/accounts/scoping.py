@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import OfficialProfile, ScopeKind
@@ -50,6 +51,27 @@ class Scope:
 
     def filter_appeals(self, queryset: QuerySet) -> QuerySet:
         return queryset.filter(self.appeal_q())
+
+    def project_errors(self, *, areas, lead_department_id, co_department_ids, parent=None) -> dict[str, str]:
+        """Why a project with these places, departments and parent would be outside this scope,
+        by field ({} when it is inside). The admin form and the import both ask here."""
+        if self.is_all:
+            return {}
+        if self.kind == "none":
+            return {NON_FIELD_ERRORS: "您没有管理项目的权限范围。"}
+        errors = {}
+        if self.kind == "subdistrict" and not any(area.subdistrict_id == self.subdistrict_id for area in areas):
+            errors["areas"] = "涉及区域中至少要有一处属于您所在的街道。"
+        if (
+            self.kind == "department"
+            and lead_department_id != self.department_id
+            and self.department_id not in set(co_department_ids)
+        ):
+            errors["lead_department"] = "牵头单位或配合单位中须包含您所在的单位。"
+        if parent is not None and not self.filter_projects(type(parent).objects.filter(pk=parent.pk)).exists():
+            # Its progress would be rolled up into a project the official may not change.
+            errors["parent"] = "上级项目不在您的管理范围内。"
+        return errors
 
 
 NO_SCOPE = Scope("none")

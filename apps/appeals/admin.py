@@ -31,6 +31,7 @@ from apps.appeals.resources import AppealExportResource
 from apps.appeals.services import (
     TRANSITIONS,
     IllegalTransition,
+    appeal_correct,
     appeal_link_projects,
     appeal_set_publication,
     appeal_submit,
@@ -354,7 +355,9 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             form.scope = scope_of(request.user)
             return form
         kwargs["form"] = AppealChangeForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.scope = scope_of(request.user)
+        return form
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
@@ -369,8 +372,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj._history_user = request.user
-            obj.save()
+            appeal_correct(appeal=obj, by=request.user)
             return
         data = form.cleaned_data
         created = appeal_submit(

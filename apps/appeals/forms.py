@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import Scope
 from apps.appeals.models import Appeal, Channel, ReturnReason
-from apps.appeals.services import MAX_PHOTOS
+from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
 from apps.common.images import strip_exif
 from apps.places.selectors import active_departments
 
@@ -77,9 +77,20 @@ class AppealSubmitForm(forms.ModelForm):
 class AppealChangeForm(forms.ModelForm):
     """What an official may correct on a request; status and replies change only by workflow steps."""
 
+    scope: Scope | None = None
+
     class Meta:
         model = Appeal
         fields = ["programme", "location_text", "latitude", "longitude", "projects"]
+
+    def clean_projects(self):
+        projects = self.cleaned_data["projects"]
+        if self.scope is not None:
+            try:
+                appeal_link_projects_check(appeal=self.instance, projects=projects, scope=self.scope)
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["projects"]) from exc
+        return projects
 
 
 class NoteForm(forms.Form):

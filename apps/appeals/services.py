@@ -33,6 +33,7 @@ from apps.common.images import strip_exif
 from apps.common.workdays import add_working_days
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
+from apps.projects.models import Project
 
 MAX_PHOTOS = 3
 
@@ -331,7 +332,37 @@ def appeal_set_publication(*, appeal: Appeal, approved: bool, by=None) -> Appeal
 @transaction.atomic
 def appeal_link_projects(*, appeal: Appeal, projects: Iterable, by=None) -> Appeal:
     _check_actor_scope(appeal, by)
+    projects = list(projects)
+    if by is not None:
+        appeal_link_projects_check(appeal=appeal, projects=projects, scope=scope_of(by))
     appeal.projects.set(projects)
+    return appeal
+
+
+def appeal_link_projects_check(*, appeal: Appeal, projects: Iterable, scope) -> None:
+    """Refuse newly linked projects outside the official's scope (links already there stay:
+    a district official may have made them). Forms call it to show why."""
+    added = {p.pk: p for p in projects}
+    if appeal.pk:
+        for pk in appeal.projects.values_list("pk", flat=True):
+            added.pop(pk, None)
+    if not added or scope.is_all:
+        return
+    allowed = set(scope.filter_projects(Project.objects.filter(pk__in=added)).values_list("pk", flat=True))
+    outside = [project.title for pk, project in added.items() if pk not in allowed]
+    if outside:
+        raise ValidationError({"projects": f"项目“{'”“'.join(outside)}”不在您的管理范围内，不能关联。"})
+
+
+@transaction.atomic
+def appeal_correct(*, appeal: Appeal, by=None) -> Appeal:
+    """Save an official's correction of a request's programme or location (status, replies and
+    the resident's own data change only through the workflow)."""
+    _check_actor_scope(appeal, by)
+    if by is not None:
+        appeal._history_user = by
+    appeal.full_clean()
+    appeal.save()
     return appeal
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scoping import scope_of
 from apps.common.admin_utils import colour_badge
 from apps.programmes.models import Programme
 
@@ -25,6 +26,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The six programmes are the whole district's: a 街道 or department official reads them.
+        return scope_of(request.user).is_all and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

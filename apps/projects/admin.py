@@ -278,6 +278,10 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
             readonly.append("progress")
         return readonly
 
+    def has_add_permission(self, request) -> bool:
+        # A staff account without an official's scope could create a project it cannot see.
+        return super().has_add_permission(request) and scope_of(request.user).kind != "none"
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.scope = scope_of(request.user)

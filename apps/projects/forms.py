@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import Scope
@@ -47,18 +47,18 @@ class ProjectAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        scope = self.scope
-        if scope is None or scope.is_all:
+        if self.scope is None:
             return cleaned
-        if scope.kind == "subdistrict":
-            areas = cleaned.get("areas")
-            if areas is not None and not any(area.subdistrict_id == scope.subdistrict_id for area in areas):
-                self.add_error("areas", _("涉及区域中至少要有一处属于您所在的街道。"))
-        elif scope.kind == "department":
-            lead = cleaned.get("lead_department")
-            co = cleaned.get("co_departments") or []
-            if lead is not None and lead.pk != scope.department_id and all(d.pk != scope.department_id for d in co):
-                self.add_error("lead_department", _("牵头单位或配合单位中须包含您所在的单位。"))
+        areas = cleaned.get("areas")
+        errors = self.scope.project_errors(
+            areas=areas if areas is not None else [],
+            lead_department_id=getattr(cleaned.get("lead_department"), "pk", None),
+            co_department_ids=[d.pk for d in cleaned.get("co_departments") or []],
+            parent=cleaned.get("parent"),
+        )
+        for field, message in errors.items():
+            if field == NON_FIELD_ERRORS or field not in self.errors:
+                self.add_error(None if field == NON_FIELD_ERRORS else field, message)
         return cleaned
 
 

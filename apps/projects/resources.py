@@ -537,24 +537,20 @@ class ProjectResource(resources.ModelResource):
             errors["progress"] = ["该项目有子项目，进度按子项目加权计算，不能直接修改。"]
 
     def _check_scope(self, instance: Project, errors: dict) -> None:
-        scope = self.scope
-        if scope.is_all:
-            return
-        if scope.kind == "subdistrict" and "areas" not in errors:
-            areas = instance._import_m2m.get("areas")
-            if areas is None:
-                areas = list(instance.areas.all()) if instance.pk else []
-            if not any(area.subdistrict_id == scope.subdistrict_id for area in areas):
-                errors["areas"] = ["涉及区域中至少要有一处属于您所在的街道。"]
-        elif scope.kind == "department" and "lead_department" not in errors:
-            co = instance._import_m2m.get("co_departments")
-            if co is None:
-                co = list(instance.co_departments.all()) if instance.pk else []
-            lead_id = instance.lead_department_id
-            if lead_id != scope.department_id and all(d.pk != scope.department_id for d in co):
-                errors["lead_department"] = ["牵头单位或配合单位中须包含您所在的单位。"]
-        elif scope.kind == "none":
-            errors[NON_FIELD_ERRORS] = ["您没有导入项目的权限范围。"]
+        areas = instance._import_m2m.get("areas")
+        if areas is None:
+            areas = list(instance.areas.all()) if instance.pk else []
+        co = instance._import_m2m.get("co_departments")
+        if co is None:
+            co = list(instance.co_departments.all()) if instance.pk else []
+        found = self.scope.project_errors(
+            areas=areas,
+            lead_department_id=instance.lead_department_id,
+            co_department_ids=[d.pk for d in co],
+            parent=None,  # ProjectRefWidget already refuses a parent outside the scope
+        )
+        for field, message in found.items():
+            errors.setdefault(field, [message])
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, Status
+from apps.appeals.services import appeal_link_projects
 from tests import factories as f
 from tests.admin.conftest import export_file
 
@@ -370,3 +372,43 @@ def test_title_search_ignores_case_of_latin_letters(as_official, district_offici
     client = as_official(district_official)
     assert result_pks(client, "?q=wifi") == {wifi.pk}
     assert result_pks(client, "?q=信号") == {wifi.pk}
+
+
+def change_form(appeal: Appeal, **fields) -> dict:
+    return {
+        "programme": appeal.programme_id or "",
+        "location_text": appeal.location_text,
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_a_subdistrict_official_links_only_projects_in_scope(as_official, kuishan_official, kuishan, taishan):
+    appeal = f.appeal(area=f.community(parent=kuishan))
+    ours = f.project(title="奎园社区加装电梯", areas=[f.community(parent=kuishan)])
+    theirs = f.project(title="泰山社区口袋公园", areas=[f.community(parent=taishan)])
+    url = reverse("admin:appeals_appeal_change", args=[appeal.pk])
+    client = as_official(kuishan_official)
+    response = client.post(url, change_form(appeal, projects=[ours.pk, theirs.pk]))
+    assert response.status_code == 200
+    assert "泰山社区口袋公园”不在您的管理范围内" in response.content.decode()
+    assert not appeal.projects.exists()
+    assert client.post(url, change_form(appeal, projects=[ours.pk])).status_code == 302
+    assert list(appeal.projects.all()) == [ours]
+
+
+def test_links_a_district_official_made_survive_a_subdistrict_officials_save(
+    as_official, district_official, kuishan_official, kuishan, taishan
+):
+    appeal = f.appeal(area=f.community(parent=kuishan))
+    theirs = f.project(areas=[f.community(parent=taishan)])
+    appeal_link_projects(appeal=appeal, projects=[theirs], by=district_official)
+    url = reverse("admin:appeals_appeal_change", args=[appeal.pk])
+    response = as_official(kuishan_official).post(url, change_form(appeal, projects=[theirs.pk], location_text="北门"))
+    assert response.status_code == 302
+    assert list(appeal.projects.all()) == [theirs]
+    with pytest.raises(ValidationError):
+        appeal_link_projects(
+            appeal=appeal, projects=[theirs, f.project(areas=[f.community(parent=taishan)])], by=kuishan_official
+        )

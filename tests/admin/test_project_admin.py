@@ -374,3 +374,58 @@ def test_a_derived_projects_update_progress_cannot_be_rewritten_inline(as_offici
     assert "进展中记录的进度不能修改" in response.content.decode()
     update.refresh_from_db()
     assert update.progress == Decimal("0.0")
+
+
+def test_a_subdistrict_official_cannot_hang_a_project_under_another_subdistricts(
+    as_official, kuishan_official, kuishan, taishan
+):
+    theirs = f.project(title="泰山社区口袋公园", areas=[f.community(parent=taishan)])
+    ours = f.project(areas=[f.community(parent=kuishan)])
+    data = form_data(ours, parent=str(theirs.pk), areas=[a.pk for a in ours.areas.all()])
+    response = as_official(kuishan_official).post(change_url(ours), data)
+    assert response.status_code == 200
+    assert "上级项目不在您的管理范围内" in response.content.decode()
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.parent_id is None
+    assert theirs.progress_source == ProgressSource.MANUAL  # nothing rolled up into it
+
+
+def test_a_department_official_must_stay_lead_or_co_department(as_official, zhujian_official, zhujian):
+    project = f.project(lead_department=zhujian)
+    other = f.department("区民政局")
+    data = form_data(project, lead_department=str(other.pk), co_departments=[])
+    response = as_official(zhujian_official).post(change_url(project), data)
+    assert response.status_code == 200
+    assert "须包含您所在的单位" in response.content.decode()
+    project.refresh_from_db()
+    assert project.lead_department == zhujian
+    data["co_departments"] = [zhujian.pk]
+    response = as_official(zhujian_official).post(change_url(project), data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.lead_department == other
+
+
+def test_a_staff_account_without_a_scope_cannot_add_projects(as_official):
+    from django.contrib.auth import get_user_model
+
+    from tests.admin.conftest import staff
+
+    nobody = staff(get_user_model().objects.create_user("nobody", password="pw-quanshan-123", is_staff=True))
+    client = as_official(nobody)
+    assert client.get(reverse("admin:projects_project_add")).status_code == 403
+    response = client.post(reverse("admin:projects_project_add"), {**form_data(), "is_public": "on"})
+    assert response.status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_only_district_officials_change_the_six_programmes(as_official, kuishan_official):
+    from apps.programmes.models import Programme
+
+    url = reverse("admin:programmes_programme_change", args=["lvse"])
+    client = as_official(kuishan_official)
+    assert client.get(url).status_code == 200  # read-only view
+    response = client.post(url, {"name": "改名", "name_en": "x", "scope": "", "scope_en": "", "colour": "#000000"})
+    assert response.status_code == 403
+    assert Programme.objects.get(pk="lvse").name != "改名"
