@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.scoping import scope_of
@@ -32,6 +33,7 @@ from apps.appeals.models import (
 from apps.common.images import strip_exif
 from apps.common.workdays import add_working_days
 from apps.places.models import Area, AreaLevel, Department
+from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
 from apps.projects.models import Project
 
@@ -286,7 +288,7 @@ def _actor_label(user) -> str:
     if profile is not None and profile.department_id:
         return profile.department.name
     if profile is not None and profile.subdistrict_id:
-        return f"{profile.subdistrict.name}街道"
+        return subdistrict_label(profile.subdistrict.name)
     return "区级工作人员"
 
 
@@ -368,10 +370,18 @@ def appeal_correct(*, appeal: Appeal, by=None) -> Appeal:
 
 @transaction.atomic
 def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime | None = None) -> int:
-    """Erase residents' contact data of requests closed longer ago than the retention period."""
+    """Erase residents' personal data (name, phone, contact, the exact place they gave, also
+    from the change history) of requests finished longer ago than the retention period:
+    closed or rejected, or resolved and never rated."""
     days = settings.APPEAL_CONTACT_RETENTION_DAYS if older_than_days is None else older_than_days
     now = now or timezone.now()
-    return Appeal.objects.filter(
-        closed_at__lt=now - timedelta(days=days),
-        contact_purged_at__isnull=True,
-    ).update(submitter_name="", submitter_phone="", submitter_contact="", contact_purged_at=now)
+    due = (
+        Appeal.objects.annotate(finished_at=Coalesce("closed_at", "resolved_at"))
+        .filter(finished_at__lt=now - timedelta(days=days), contact_purged_at__isnull=True)
+        .values("pk")
+    )
+    place = {"location_text": "", "latitude": None, "longitude": None}
+    Appeal.history.filter(id__in=due).update(**place)  # first: `due` no longer matches afterwards
+    return Appeal.objects.filter(pk__in=due).update(
+        submitter_name="", submitter_phone="", submitter_contact="", contact_purged_at=now, **place
+    )

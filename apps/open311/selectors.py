@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.appeals.models import Appeal, AppealType, Status
 from apps.places.models import Area, AreaLevel
+from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
 
 GENERAL = "general"
@@ -216,13 +217,6 @@ class PublicPlace:
     longitude: Decimal | None
 
 
-SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡", "办事处")
-
-
-def subdistrict_label(name: str) -> str:
-    """泰山 → 泰山街道; a name that already says what it is stays as it is. Addresses are data:
-    always Chinese, whatever the language of the response."""
-    return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}街道"
 
 
 def public_places(area_ids) -> dict[int, PublicPlace]:

@@ -23,9 +23,9 @@ from apps.open311.selectors import (
     general_name,
     service_code,
     service_notice,
-    subdistrict_label,
 )
 from apps.places.models import Area, AreaLevel
+from apps.places.selectors import subdistrict_label
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The date this endpoint's behaviour last changed, as discovery's `changeset` asks.

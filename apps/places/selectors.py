@@ -15,3 +15,12 @@ def communities_of(subdistrict: Area) -> QuerySet[Area]:
 
 def active_departments() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).order_by("order", "id")
+
+
+SUBDISTRICT_SUFFIXES = ("街道", "镇", "乡", "办事处")
+
+
+def subdistrict_label(name: str) -> str:
+    """泰山 → 泰山街道; a name that already says what it is stays as it is. Addresses are data:
+    always Chinese, whatever the language of the page."""
+    return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}街道"

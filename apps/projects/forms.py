@@ -78,8 +78,8 @@ class ProgressUpdateInlineForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
-        if self.instance.pk and not self.errors:
-            # A correction to an earlier entry: say now what progress_update_edit would refuse.
+        if self.instance.pk and "progress" in self.changed_data and not self.errors:
+            # A corrected progress on an earlier entry: say now what progress_update_edit would refuse.
             try:
                 progress_update_check(update=self.instance)
             except ValidationError as exc:

@@ -166,6 +166,8 @@ class Project(models.Model):
             errors["parent"] = _("项目不能是自己的子项目。")
         elif self.parent_id and self.parent.parent_id:
             errors["parent"] = _("子项目只能有一级。")
+        elif self.parent_id and self.pk and Project.objects.filter(parent_id=self.pk).exists():
+            errors["parent"] = _("该项目已有子项目，不能再作为其他项目的子项目（子项目只能有一级）。")
         if errors:
             raise ValidationError(errors)
 

@@ -429,3 +429,30 @@ def test_only_district_officials_change_the_six_programmes(as_official, kuishan_
     response = client.post(url, {"name": "改名", "name_en": "x", "scope": "", "scope_en": "", "colour": "#000000"})
     assert response.status_code == 403
     assert Programme.objects.get(pk="lvse").name != "改名"
+
+
+def test_officials_cannot_delete_progress_updates(as_official, district_official):
+    project = f.project(status=ProjectStatus.IN_PROGRESS)
+    update = project_post_update(project=project, text="基础施工", progress=Decimal("30"))
+    project.refresh_from_db()
+    data = form_data(project)
+    data.update(update_rows(project, {update.pk: {"DELETE": "on"}}))
+    assert as_official(district_official).post(change_url(project), data).status_code == 302
+    assert project.updates.get() == update  # the public timeline keeps what was published
+
+
+def test_deleting_the_latest_progress_update_inline_takes_the_project_back(as_official):
+    from django.contrib.auth import get_user_model
+
+    administrator = get_user_model().objects.create_superuser("admin", password="pw-quanshan-123")
+    project = f.project(status=ProjectStatus.IN_PROGRESS)
+    project_post_update(project=project, text="基础施工", progress=Decimal("30"), on=f.days_ago(10))
+    mistake = project_post_update(project=project, text="误录", progress=Decimal("90"), on=f.days_ago(1))
+    project.refresh_from_db()
+    data = form_data(project)
+    data.update(update_rows(project, {mistake.pk: {"DELETE": "on"}}))
+    response = as_official(administrator).post(change_url(project), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.progress == Decimal("30.0")
+    assert [u.text for u in project.updates.all()] == ["基础施工"]

@@ -161,3 +161,20 @@ def test_submission_through_the_service_starts_the_event_log():
     )
     event = appeal.events.get()
     assert (event.action, event.from_status, event.to_status) == ("submit", "", "submitted")
+
+
+def test_a_resolved_request_never_rated_is_purged_too_with_the_place_the_resident_gave():
+    old = f.appeal_in("resolved", location_text="纺织厂新村9号楼3单元", latitude=34.25, longitude=117.18)
+    old.title = "楼道灯坏了（已核实）"
+    old.save()  # a history row that also holds the place
+    Appeal.objects.filter(pk=old.pk).update(resolved_at=timezone.now() - timezone.timedelta(days=800))
+    open_one = f.appeal(location_text="和平路12号")
+
+    assert appeal_purge_contacts(older_than_days=730) == 1
+
+    old.refresh_from_db()
+    assert (old.submitter_phone, old.location_text, old.latitude, old.longitude) == ("", "", None, None)
+    assert not old.history.exclude(location_text="").exists()
+    assert not old.history.filter(latitude__isnull=False).exists()
+    open_one.refresh_from_db()
+    assert open_one.location_text == "和平路12号"

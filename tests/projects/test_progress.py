@@ -222,3 +222,34 @@ def test_an_entry_cannot_be_emptied():
         progress_update_edit(update=update)
     update.refresh_from_db()
     assert update.text == "基础施工"
+
+
+def test_removing_the_latest_entry_of_a_derived_project_leaves_its_progress():
+    project = f.project()
+    first = add_milestone(project, 1, done=True)
+    add_milestone(project, 1)
+    project_post_update(project=project, text="开工", on=f.days_ago(5))
+    first.completed_on = None
+    milestone_save(milestone=first)
+    latest = project_post_update(project=project, text="第一节点返工", on=f.days_ago(1))
+    project.refresh_from_db()
+    assert project.progress == Decimal("0.0")
+    progress_update_delete(update=latest)
+    project.refresh_from_db()
+    assert project.progress == Decimal("0.0")
+    assert [u.text for u in project.updates.all()] == ["开工"]
+
+
+def test_sub_projects_have_one_level_only_whichever_side_is_saved_last():
+    top, middle = f.project(), f.project()
+    child = f.project()
+    child.parent = middle
+    project_save(project=child)
+    middle.parent = top  # middle already has a sub-project
+    with pytest.raises(ValidationError) as refused:
+        project_save(project=middle)
+    assert "parent" in refused.value.message_dict
+    grandchild = f.project()
+    grandchild.parent = child  # child already has a parent
+    with pytest.raises(ValidationError):
+        project_save(project=grandchild)
