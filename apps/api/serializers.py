@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 
 from apps.appeals.models import AppealType, Rating, ReturnReason, Status
 from apps.appeals.services import TRANSITIONS
-from apps.common.privacy import mask_name
+from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressSource, ProjectStatus
@@ -252,6 +252,13 @@ class ProjectRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class PublicTextField(serializers.CharField):
+    """A request's text as the public may read it: phone and ID numbers starred."""
+
+    def to_representation(self, value) -> str:
+        return hide_numbers(super().to_representation(value))
+
+
 class AppealPublicSerializer(serializers.Serializer):
     """A published request as residents see it: the submitter's name masked (张*), the place only
     down to 社区/小区, no phone, contact, address text or coordinates."""
@@ -263,13 +270,13 @@ class AppealPublicSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = LabelField(Status.choices, source="status")
     programme = serializers.CharField(source="programme_id", allow_null=True)
-    title = serializers.CharField()
-    content = serializers.CharField()
+    title = PublicTextField()
+    content = PublicTextField()
     submitter = serializers.SerializerMethodField(help_text="脱敏姓名，如 张* / Masked name")
     area = AreaRefSerializer()
     subdistrict = SubdistrictRefSerializer()
     department = DepartmentRefSerializer(allow_null=True)
-    public_reply = serializers.CharField()
+    public_reply = PublicTextField()
     rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True)
     submitted_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
@@ -291,7 +298,7 @@ class PublicEventSerializer(serializers.Serializer):
     status = serializers.ChoiceField(source="to_status", choices=Status.choices)
     status_label = LabelField(Status.choices, source="to_status")
     actor = serializers.CharField(source="actor_label")
-    reply = serializers.CharField()
+    reply = PublicTextField()
 
 
 class AppealPublicDetailSerializer(AppealPublicSerializer):
@@ -299,6 +306,7 @@ class AppealPublicDetailSerializer(AppealPublicSerializer):
 
 
 class PrivateEventSerializer(PublicEventSerializer):
+    reply = serializers.CharField()  # officials read the reply as written
     from_status = serializers.CharField()
     department = DepartmentRefSerializer(allow_null=True)
     reason = serializers.CharField()
@@ -317,6 +325,10 @@ def _private(field_class: type[serializers.Field], label: str, **kwargs) -> seri
 class AppealPrivateSerializer(AppealPublicSerializer):
     """Officials' view, for API keys whose scope covers the request: personal data included."""
 
+    # The text as the resident and the officials wrote it (the public reads it with numbers starred).
+    title = serializers.CharField()
+    content = serializers.CharField()
+    public_reply = serializers.CharField()
     tracking_no = _private(serializers.CharField, "受理编号 / Tracking number")
     channel = _private(serializers.CharField, "来源渠道 / Channel")
     external_id = _private(serializers.CharField, "外部编号 / External id", allow_null=True)

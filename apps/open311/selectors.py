@@ -217,8 +217,6 @@ class PublicPlace:
     longitude: Decimal | None
 
 
-
-
 def public_places(area_ids) -> dict[int, PublicPlace]:
     """The public place of requests filed under these areas: 区 + 街道 + 社区 (a 小区 counts as
     its 社区), that 社区's 12-digit code (else our id), and its centre, else the 街道's. One query.

@@ -7,7 +7,6 @@ the point or text the resident gave: a resident's exact point is often their fro
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.appeals.models import AppealType
+from apps.common.privacy import hide_numbers
 from apps.open311.selectors import (
     CLOSED_STATUSES,
     PublicPlace,
@@ -31,15 +31,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The date this endpoint's behaviour last changed, as discovery's `changeset` asks.
 CHANGESET = "2026-11-26T00:00:00+08:00"
 FORMATS = ["text/xml", "application/json"]
-
-# Phone and ID numbers typed into a request's text are hidden: runs of 7 or more digits, and
-# mobile (139 1234 5678) or landline (0516-83801234) numbers written with separators. The
-# official who approves publication reads the text; this is the second net. Dates survive.
-_PHONE_OR_ID = re.compile(r"\d{7,}|1\d{2}[- ]?\d{4}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}")
-
-
-def scrub(text: str) -> str:
-    return _PHONE_OR_ID.sub(lambda m: "".join("*" if c.isdigit() else c for c in m.group()), text or "")
 
 
 def discovery(*, endpoint_url: str) -> dict:
@@ -161,10 +152,10 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
             {
                 "service_request_id": row["tracking_no"],
                 "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
-                "status_notes": scrub(row["public_reply"]) or None,
+                "status_notes": hide_numbers(row["public_reply"]) or None,
                 "service_name": f"{row['programme__name'] or general}·{kind_label}",
                 "service_code": service_code(row["programme_id"], row["kind"]),
-                "description": scrub(row["content"]),
+                "description": hide_numbers(row["content"]),
                 "agency_responsible": row["department__name"],
                 "service_notice": notice,
                 "requested_datetime": iso_local(row["submitted_at"]),
