@@ -68,3 +68,25 @@ def test_a_subdistrict_profile_needs_a_subdistrict():
     with pytest.raises(ValidationError) as error:
         profile.clean()
     assert "subdistrict" in error.value.message_dict
+
+
+@pytest.mark.parametrize("kind", [ScopeKind.DISTRICT, ScopeKind.SUBDISTRICT, ScopeKind.DEPARTMENT, "superuser"])
+def test_a_deactivated_official_has_no_scope(world, kind):
+    from apps.accounts.scoping import NO_SCOPE
+
+    fields = {
+        ScopeKind.SUBDISTRICT: {"scope": ScopeKind.SUBDISTRICT, "subdistrict": world["kuishan"]},
+        ScopeKind.DEPARTMENT: {"scope": ScopeKind.DEPARTMENT, "department": world["zhujian"]},
+    }.get(kind, {"scope": ScopeKind.DISTRICT})
+    user = f.official(**fields)
+    if kind == "superuser":
+        user.is_superuser = True
+    assert scope_of(user) != NO_SCOPE  # while active, the official sees something
+    user.is_active = False
+    user.save()
+    user.refresh_from_db()
+
+    scope = scope_of(user)
+    assert scope == NO_SCOPE
+    assert not scope.filter_projects(Project.objects.all()).exists()
+    assert not scope.filter_appeals(Appeal.objects.all()).exists()

@@ -98,3 +98,41 @@ def test_bad_stats_parameters_are_a_400(api, params, field):
     response = api.get("/api/v1/stats/", params)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+def test_stats_count_open_rejected_overdue_and_published_requests_exactly(api):
+    from apps.appeals.models import Appeal
+    from apps.appeals.services import appeal_set_publication
+
+    now = timezone.now()
+    past = now - timedelta(minutes=1)
+    kuishan = factories.community(parent=factories.subdistrict("奎山街道"))
+
+    def request(status: str, **fields):
+        item = factories.appeal_in(status, area=kuishan, submitted_at=now - timedelta(minutes=30))
+        if fields:
+            Appeal.objects.filter(pk=item.pk).update(**fields)
+        return item
+
+    request("submitted")  # open, in time
+    request("submitted", response_due=past)  # open, not responded to in time: overdue
+    request("in_progress")  # open, in time
+    request("in_progress", resolve_due=past)  # open, past its resolve deadline: overdue
+    request("closed", resolve_due=past)  # done: never overdue, whatever its deadline
+    request("closed")
+    request("rejected", resolve_due=past)  # rejected: neither open nor overdue
+    published = request("resolved")
+    appeal_set_publication(appeal=published, approved=True)  # consented (factory default) and approved
+    request("resolved", consent_to_publish=False)
+    # Every request but the last consented to publication; only one was approved.
+    assert Appeal.objects.filter(consent_to_publish=True).count() == 8
+
+    figures = api.get("/api/v1/stats/").json()["requests"]
+    assert {name: figures[name] for name in ("received", "open", "resolved", "rejected", "overdue", "published")} == {
+        "received": 9,
+        "open": 4,
+        "resolved": 4,
+        "rejected": 1,
+        "overdue": 2,
+        "published": 1,
+    }

@@ -108,3 +108,32 @@ def test_query_count_does_not_grow_with_the_requests(hand_built, django_assert_m
         f.appeal()
     with django_assert_max_num_queries(2):
         appeal_rates(start=START, end=timezone.now() + timedelta(days=1), now=NOW)
+
+
+def test_a_response_exactly_at_the_deadline_is_on_time():
+    jiuli = f.subdistrict("九里")
+    on_the_dot = f.appeal_in("accepted", area=f.community(parent=jiuli))
+    stamp(on_the_dot, submitted=at(2026, 2, 1), responded_after_hours=24)  # response_due is +24 h
+    a_second_late = f.appeal_in("accepted", area=f.community(parent=jiuli))
+    stamp(a_second_late, submitted=at(2026, 2, 2), responded_after_hours=24)
+    Appeal.objects.filter(pk=a_second_late.pk).update(responded_at=at(2026, 2, 3) + timedelta(seconds=1))
+
+    (row,) = appeal_rates(start=START, end=END, now=NOW)
+    assert (row.received, row.responded_in_time) == (2, 1)
+    assert row.response_rate == Decimal("50.0")
+
+
+def test_a_request_resolved_early_counts_as_due_and_resolved_before_its_deadline():
+    # The period ends (and it is now) before the resolve deadline: still, what was resolved counts.
+    jiuli = f.subdistrict("九里")
+    early = f.appeal_in("closed", area=f.community(parent=jiuli))
+    stamp(
+        early, submitted=at(2026, 6, 25), responded_after_hours=1, resolve_due=at(2026, 7, 10), resolved=at(2026, 6, 27)
+    )
+    not_yet_due = f.appeal_in("in_progress", area=f.community(parent=jiuli))
+    stamp(not_yet_due, submitted=at(2026, 6, 26), responded_after_hours=1, resolve_due=at(2026, 7, 11))
+
+    for now in (NOW, at(2026, 6, 30)):
+        (row,) = appeal_rates(start=START, end=END, now=now)
+        assert (row.received, row.due, row.resolved) == (2, 1, 1)
+        assert row.resolution_rate == Decimal("100.0")

@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.models import ScopeKind
 from apps.appeals.models import AppealEvent, Status
-from apps.appeals.services import TRANSITIONS, IllegalTransition, appeal_transition
+from apps.appeals.services import (
+    TRANSITIONS,
+    IllegalTransition,
+    appeal_link_projects,
+    appeal_set_publication,
+    appeal_transition,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +176,52 @@ def test_a_residents_rating_comment_stays_off_the_public_reply_of_the_timeline()
     assert rated.rating_comment == "我家住3号楼201，还是没修好"
     assert rated.public_reply == "已处理。"
     assert rated.events.get(action="rate").reply == ""
+
+
+def test_an_official_outside_the_scope_cannot_publish_or_link_the_request():
+    kuishan, taishan = f.subdistrict("奎山"), f.subdistrict("泰山")
+    appeal = f.appeal(area=f.community(parent=kuishan), consent_to_publish=True)
+    project = f.project(areas=[taishan])
+    outsider = f.official(scope=ScopeKind.SUBDISTRICT, subdistrict=taishan)
+
+    with pytest.raises(PermissionDenied):
+        appeal_set_publication(appeal=appeal, approved=True, by=outsider)
+    with pytest.raises(PermissionDenied):
+        appeal_link_projects(appeal=appeal, projects=[project], by=outsider)
+
+    appeal.refresh_from_db()
+    assert appeal.publish_approved is False
+    assert not appeal.projects.exists()
+
+
+def test_an_official_outside_the_scope_cannot_withdraw_a_publication_or_unlink_projects():
+    kuishan, taishan = f.subdistrict("奎山"), f.subdistrict("泰山")
+    appeal = f.appeal(area=f.community(parent=kuishan), consent_to_publish=True)
+    project = f.project(areas=[kuishan])
+    appeal_set_publication(appeal=appeal, approved=True)
+    appeal_link_projects(appeal=appeal, projects=[project])
+    outsider = f.official(scope=ScopeKind.SUBDISTRICT, subdistrict=taishan)
+
+    with pytest.raises(PermissionDenied):
+        appeal_set_publication(appeal=appeal, approved=False, by=outsider)
+    with pytest.raises(PermissionDenied):
+        appeal_link_projects(appeal=appeal, projects=[], by=outsider)
+
+    appeal.refresh_from_db()
+    assert appeal.publish_approved is True
+    assert list(appeal.projects.all()) == [project]
+
+
+def test_a_request_cannot_be_assigned_to_a_deactivated_department():
+    appeal = f.appeal_in("accepted")
+    closed_down = f.department("已撤并的单位", is_active=False)
+    events_before = appeal.events.count()
+
+    with pytest.raises(ValidationError) as error:
+        appeal_transition(appeal=appeal, action="assign", department=closed_down)
+
+    assert "department" in error.value.message_dict
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ACCEPTED
+    assert appeal.department is None
+    assert appeal.events.count() == events_before

@@ -168,6 +168,23 @@ def test_a_bad_row_changes_nothing_and_names_each_row_and_column(projects):
     assert snapshot() == before
 
 
+def test_a_bad_row_rolls_back_the_valid_rows_too(projects):
+    before = snapshot()
+    dataset = exported()
+    rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
+    lift = next(r for r in rows if r["项目名称"] == "奎园社区加装电梯")
+    park = next(r for r in rows if r["项目名称"] == "奎山口袋公园")
+    lift["已完成投资（万元）"] = "很多"
+    park["项目名称"] = "奎山口袋公园（二期）"  # a valid change, which a partial import would keep
+    park["已完成投资（万元）"] = "5"
+    data = tablib.Dataset(*[list(r.values()) for r in rows], headers=dataset.headers)
+    result = ProjectResource().import_data(data)
+    assert result.has_validation_errors()
+    assert [e for e in import_errors(result) if "“已完成投资（万元）”列" in e], import_errors(result)
+    assert not Project.objects.filter(title="奎山口袋公园（二期）").exists()
+    assert snapshot() == before
+
+
 def test_model_rules_are_reported_by_column(projects):
     dataset = exported()
     rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.appeals.services import appeal_set_publication
 from apps.common import cache as qcache
 from apps.projects.services import project_publish, project_save
 from tests import factories as f
@@ -95,3 +96,27 @@ def test_each_display_choice_gets_its_own_cached_page(client):
     client.cookies["django_language"] = "en"
     english = queries_for(client, "/")[1]
     assert '<html lang="zh-CN"' in large and '<html lang="en"' in english
+
+
+def test_a_request_withdrawn_from_publication_leaves_every_cached_page_at_once(client):
+    """Requests are listed on cached pages (area pages, Open311): a change to one shows on the next GET."""
+    community = f.community("奎园社区", parent=f.subdistrict("奎山街道"))
+    appeal = f.appeal(area=community, title="奎园社区路灯不亮", submitted_at=timezone.now() - timedelta(minutes=5))
+    appeal_set_publication(appeal=appeal, approved=True)
+    # What shows the request on each page: its title, or in Open311 its tracking number.
+    shown_by = {
+        f"/areas/{community.pk}/": appeal.title,
+        f"/areas/{community.subdistrict_id}/": appeal.title,
+        "/open311/v2/requests.json": appeal.tracking_no,
+        "/requests/": appeal.title,
+        "/api/v1/requests/": appeal.title,
+    }
+    for url, marker in shown_by.items():
+        assert marker in queries_for(client, url)[1], url
+    for url, marker in shown_by.items():  # now served from the cache
+        assert marker in queries_for(client, url)[1], url
+
+    appeal_set_publication(appeal=appeal, approved=False)
+
+    for url, marker in shown_by.items():
+        assert marker not in queries_for(client, url)[1], url
