@@ -20,6 +20,7 @@ from apps.appeals.selectors import Rates, appeal_rates
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
+from apps.projects.selectors import public_projects
 from apps.public.selectors import ProgrammeFigures, programme_figures
 
 
@@ -53,11 +54,6 @@ def area_tree_q(area_id: int, prefix: str = "") -> Q:
 # --- Projects ----------------------------------------------------------------------------------
 
 
-def public_projects() -> QuerySet[Project]:
-    """Published projects; a sub-project only while its parent is published too."""
-    return Project.objects.filter(is_public=True).filter(Q(parent__isnull=True) | Q(parent__is_public=True))
-
-
 def projects_in_area(queryset: QuerySet[Project], area_id: int) -> QuerySet[Project]:
     area_ids = Area.objects.filter(area_tree_q(area_id)).values("pk")
     through = Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id")
@@ -89,7 +85,7 @@ def project_detail() -> QuerySet[Project]:
         Prefetch("co_departments", queryset=Department.objects.order_by("order", "id")),
         Prefetch("milestones"),
         Prefetch("photos", queryset=ProjectPhoto.objects.order_by("-is_cover", "stage", "id")),
-        Prefetch("subprojects", queryset=Project.objects.filter(is_public=True).order_by("id")),
+        Prefetch("subprojects", queryset=public_projects().order_by("id")),
         Prefetch(
             "updates",
             queryset=ProgressUpdate.objects.order_by("-date", "-id").prefetch_related(
@@ -114,7 +110,7 @@ def project_updates(project: Project) -> QuerySet[ProgressUpdate]:
 def _public_projects_prefetch() -> Prefetch:
     return Prefetch(
         "projects",
-        queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
+        queryset=public_projects().only("id", "title").order_by("id"),
         to_attr="public_projects",
     )
 

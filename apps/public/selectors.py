@@ -27,6 +27,7 @@ from apps.appeals.selectors import Rates, appeal_rates
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
+from apps.projects.selectors import public_project_q, public_projects
 from apps.public.selectors_requests import PublicAppeal, public_appeal, published_appeals
 
 PAGE_SIZE = 20
@@ -48,10 +49,6 @@ DEFAULT_ORDERING = "-updated_at"
 
 
 # --- Projects ----------------------------------------------------------------------------------
-
-
-def public_projects() -> QuerySet[Project]:
-    return Project.objects.filter(is_public=True)
 
 
 def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
@@ -194,7 +191,7 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
     """A published project with everything its page shows (9 queries)."""
     today = today or timezone.localdate()
     project = public_projects().select_related("programme", "lead_department", "parent").filter(pk=pk).first()
-    if project is None or (project.parent_id and not project.parent.is_public):
+    if project is None:
         raise Http404
     updates = list(
         project.updates.order_by("-date", "-id").prefetch_related(
@@ -307,7 +304,7 @@ def programme_projects(*, programme: Programme, page: int | str | None = 1) -> P
 def latest_updates(*, limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:
     """The newest progress updates of published projects, with their photos (2 queries)."""
     return list(
-        ProgressUpdate.objects.filter(project__is_public=True)
+        ProgressUpdate.objects.filter(public_project_q("project__"))
         .select_related("project", "project__programme")
         .prefetch_related(Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id")))
         .order_by("-date", "-id")[:limit]
@@ -443,7 +440,7 @@ def feed_updates(
     *, programme: Programme | None = None, project: Project | None = None, area: Area | None = None
 ) -> list[ProgressUpdate]:
     """The newest progress updates of published projects for a feed (1 query)."""
-    qs = ProgressUpdate.objects.filter(project__is_public=True).select_related("project", "project__programme")
+    qs = ProgressUpdate.objects.filter(public_project_q("project__")).select_related("project", "project__programme")
     if programme is not None:
         qs = qs.filter(project__programme=programme)
     if project is not None:

@@ -19,7 +19,7 @@ from apps.appeals.selectors import appeal_public_timeline
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
-from apps.projects.models import Project
+from apps.projects.selectors import public_projects
 from apps.public.templatetags.public_tags import localized
 
 PAGE_SIZE = 20
@@ -114,7 +114,7 @@ def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
     return appeals.prefetch_related(
         Prefetch(
             "projects",
-            queryset=Project.objects.filter(is_public=True).only("id", "title").order_by("id"),
+            queryset=public_projects().only("id", "title").order_by("id"),
             to_attr="public_projects",
         )
     )
