@@ -345,7 +345,9 @@ class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
             raise PermissionDenied(
                 _("责任单位的密钥只能签收、退单或办结。 / A department key may only sign, return or resolve.")
             )
-        appeal_transition(appeal=appeal.pk, actor_label=api_key.department.name, **data)
+        # The department is checked again on the locked row: the request may be returned and
+        # re-assigned between the read above and this step.
+        appeal_transition(appeal=appeal.pk, scope=api_key.appeal_scope, actor_label=api_key.department.name, **data)
         # Read back without the scope: after a return the request no longer belongs to the
         # department, but the caller still gets the result of its own step.
         appeal = selectors.scoped_appeal_detail(ALL).get(pk=appeal.pk)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.scoping import scope_of
+from apps.accounts.scoping import Scope, scope_of
 from apps.appeals.models import (
     Appeal,
     AppealEvent,
@@ -191,11 +191,11 @@ def appeal_submit_idempotent(*, channel: str, external_id: str, **fields) -> tup
         return Appeal.objects.get(channel=channel, external_id=external_id), False
 
 
-def _check_actor_scope(appeal: Appeal, by) -> None:
-    if by is None:
-        return
-    if not Appeal.objects.filter(scope_of(by).appeal_q(), pk=appeal.pk).exists():
-        raise PermissionDenied("您无权办理该诉求。")
+def _check_actor_scope(appeal: Appeal, by, scope: Scope | None = None) -> None:
+    """Refuse an official (`by`) or an API key (its `scope`) outside the request's scope."""
+    for allowed in (scope_of(by) if by is not None else None, scope):
+        if allowed is not None and not Appeal.objects.filter(allowed.appeal_q(), pk=appeal.pk).exists():
+            raise PermissionDenied("您无权办理该诉求。")
 
 
 @transaction.atomic
@@ -204,6 +204,7 @@ def appeal_transition(
     appeal: Appeal | int,
     action: str,
     by=None,
+    scope: Scope | None = None,
     actor_label: str = "",
     note: str = "",
     reply: str = "",
@@ -216,7 +217,8 @@ def appeal_transition(
     """Move a request one step through the workflow, or refuse with IllegalTransition.
 
     The row is locked (SELECT ... FOR UPDATE) and its status re-read inside the transaction,
-    so of two concurrent steps from the same status only one can win.
+    so of two concurrent steps from the same status only one can win. The actor's scope
+    (an official's, `by`, or an API key's, `scope`) is checked on that locked row too.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -230,7 +232,7 @@ def appeal_transition(
             action=action,
         )
     if action != "rate":
-        _check_actor_scope(locked, by)
+        _check_actor_scope(locked, by, scope)
     now = at or timezone.now()
     note, reply, comment = (note or "").strip(), (reply or "").strip(), (comment or "").strip()
 

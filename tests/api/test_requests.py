@@ -20,6 +20,7 @@ from apps.appeals.services import (
     appeal_resolve,
     appeal_set_publication,
     appeal_sign,
+    appeal_transition,
 )
 from apps.places.services import area_create
 from tests import factories
@@ -274,6 +275,18 @@ class TestTransitions:
         assert assigned.status == Status.RESOLVED and assigned.public_reply == "已更换楼道灯。"
         event = assigned.events.get(action="sign")
         assert event.actor_label == department.name and event.note == "已联系物业"
+
+    def test_a_request_reassigned_meanwhile_is_refused_on_the_locked_row(self, department_key, assigned):
+        # The view's first read saw our department; by the time the step runs, the request was
+        # returned and given to another one. The service re-checks the key's scope on the row.
+        from django.core.exceptions import PermissionDenied
+
+        appeal_transition(appeal=assigned, action="return", reason="wrong_function")
+        appeal_transition(appeal=assigned, action="assign", department=factories.department(name="区民政局"))
+        with pytest.raises(PermissionDenied):
+            appeal_transition(appeal=assigned.pk, action="sign", scope=department_key[0].appeal_scope)
+        assigned.refresh_from_db()
+        assert assigned.status == Status.ASSIGNED
 
     def test_a_step_the_status_does_not_allow_is_a_409_with_a_message(self, department_client, assigned):
         response = department_client.post(self.url(assigned), {"action": "resolve", "reply": "x"}, format="json")
