@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -19,17 +19,11 @@ from apps.demo import corpus
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
-from apps.projects.services import health_dates
+from apps.projects.services import percent, project_refresh_schedule
 
-ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 # Checked by clean() but too costly to look up row by row; they come from rows made above.
 _FK_FIELDS = ["programme", "lead_department", "parent", "project", "author"]
-
-
-def percent(value: Decimal) -> Decimal:
-    """The same rounding as the projects' services: one decimal, half up, within 0–100."""
-    return min(Decimal("100"), max(Decimal("0"), value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -334,12 +328,7 @@ class _Builder:
 
 
 def _finish(project: Project) -> None:
-    project.yellow_from, project.red_from = health_dates(
-        planned_start=project.planned_start,
-        planned_finish=project.planned_finish,
-        progress=project.progress,
-        completed=project.status == ProjectStatus.COMPLETED,
-    )
+    project_refresh_schedule(project=project)
     project.clean_fields(exclude=_FK_FIELDS)
     project.clean()
 

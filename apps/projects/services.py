@@ -27,7 +27,8 @@ from apps.projects.models import (
 ONE_DECIMAL = Decimal("0.1")
 
 
-def _percent(value: Decimal) -> Decimal:
+def percent(value: Decimal) -> Decimal:
+    """A progress figure: one decimal, half up, within 0–100 (the seeder uses it too)."""
     return min(Decimal("100"), max(Decimal("0"), value)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
@@ -81,11 +82,11 @@ def derived_progress(*, project: Project) -> tuple[str, Decimal | None]:
     )
     if milestones["total"]:
         done = Decimal(milestones["done"] or 0)
-        return ProgressSource.MILESTONES, _percent(done * 100 / Decimal(milestones["total"]))
+        return ProgressSource.MILESTONES, percent(done * 100 / Decimal(milestones["total"]))
     subprojects = list(Project.objects.filter(parent=project).values_list("progress", "weight"))
     if subprojects:
         weight = sum(w for _, w in subprojects)
-        return ProgressSource.SUBPROJECTS, _percent(sum(p * w for p, w in subprojects) / Decimal(weight))
+        return ProgressSource.SUBPROJECTS, percent(sum(p * w for p, w in subprojects) / Decimal(weight))
     return ProgressSource.MANUAL, None
 
 
