@@ -67,6 +67,7 @@ ENTRY_FORMAT = 2
 COMPRESS_MIN_BYTES = 1024
 # Apps whose saved or deleted rows can change a public page; see apps.common.apps.
 INVALIDATING_APPS = frozenset({"places", "programmes", "projects", "appeals"})
+SILENT_MODELS = frozenset({"appeals.trackingcounter"})
 
 _MISSING = object()
 # This process's recent reads: key -> (valid until, value). See LOCAL_FOR.
@@ -140,8 +141,14 @@ def cached_aggregate(key: str, compute: Callable[[], T]) -> T:
 
 
 def bump_on_change(sender: type, **kwargs: Any) -> None:
-    """Receiver for post_save, post_delete and m2m_changed: a domain row changed."""
-    if sender._meta.app_label in INVALIDATING_APPS:
+    """Receiver for post_save, post_delete and m2m_changed: a domain row changed.
+
+    Change-history rows and tracking-number counters are written beside a row that already
+    bumps (or show on no public page): they would only add round trips to every save."""
+    meta = sender._meta
+    if meta.app_label in INVALIDATING_APPS and not (
+        meta.model_name.startswith("historical") or meta.label_lower in SILENT_MODELS
+    ):
         bump_data_version()
 
 

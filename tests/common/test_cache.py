@@ -304,6 +304,20 @@ def test_saving_a_session_does_not_bump_the_data_version():
     assert data_version() == before
 
 
+@pytest.mark.django_db
+def test_history_rows_and_counters_do_not_bump_again():
+    from apps.appeals.models import Appeal, TrackingCounter
+
+    appeal = factories.appeal()
+    before = data_version()
+    appeal.title = "改了标题"
+    appeal.save()  # the row and its history row: one bump for the row only
+    assert data_version() == before + 1
+    TrackingCounter.objects.update_or_create(year=1999, defaults={"last": 1})
+    assert data_version() == before + 1
+    assert Appeal.history.filter(id=appeal.pk).count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_write_bumps_the_version_again_when_its_transaction_commits():
     from django.db import connection, transaction
