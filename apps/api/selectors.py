@@ -15,8 +15,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.scoping import Scope
-from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q
-from apps.appeals.selectors import Rates, appeal_rates
+from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q, published_q
+from apps.appeals.selectors import Rates, appeal_rates, public_events
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
@@ -163,9 +163,7 @@ def published_appeal_detail() -> QuerySet[Appeal]:
     return published_appeals().prefetch_related(
         Prefetch(
             "events",
-            queryset=AppealEvent.objects.only(
-                "action", "to_status", "actor_label", "reply", "at", "appeal_id"
-            ).order_by("at", "id"),
+            queryset=public_events(),
             to_attr="timeline",
         )
     )
@@ -224,7 +222,7 @@ def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = 
         resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
         rejected=Count("id", filter=Q(status="rejected")),
         overdue=Count("id", filter=overdue_q(now)),
-        published=Count("id", filter=Q(consent_to_publish=True, publish_approved=True)),
+        published=Count("id", filter=published_q()),
     )
     return Stats(
         year=year,

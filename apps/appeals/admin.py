@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.scoping import Scope, scope_of
 from apps.appeals.forms import AppealChangeForm, AppealSubmitForm, AssignForm, NoteForm, ReplyForm, ReturnForm
-from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q
+from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q, published_q
 from apps.appeals.resources import AppealExportResource
 from apps.appeals.services import (
     TRANSITIONS,
@@ -131,11 +130,11 @@ class PublishedListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(consent_to_publish=True, publish_approved=True)
+            return queryset.published()
         if self.value() == "pending":
             return queryset.filter(consent_to_publish=True, publish_approved=False)
         if self.value() == "no":
-            return queryset.filter(Q(consent_to_publish=False) | Q(publish_approved=False))
+            return queryset.exclude(published_q())
         return queryset
 
 

@@ -65,10 +65,15 @@ PHONE_VALIDATOR = RegexValidator(r"^\+?[0-9][0-9\- ]{5,19}$", _("请填写正确
 class AppealQuerySet(models.QuerySet):
     def published(self) -> AppealQuerySet:
         """What residents may see: the submitter consented and an official approved."""
-        return self.filter(consent_to_publish=True, publish_approved=True)
+        return self.filter(published_q())
 
     def overdue(self, now=None) -> AppealQuerySet:
         return self.filter(overdue_q(now))
+
+
+def published_q() -> Q:
+    """Requests residents may see: the submitter consented and an official approved."""
+    return Q(consent_to_publish=True, publish_approved=True)
 
 
 def overdue_q(now=None) -> Q:

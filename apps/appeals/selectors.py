@@ -124,9 +124,18 @@ def appeal_rates(
     return result
 
 
+# What a resident may see of a step: statuses and the public reply, never the internal note.
+PUBLIC_EVENT_FIELDS = ("action", "from_status", "to_status", "actor_label", "reply", "at", "appeal_id")
+
+
+def public_events() -> QuerySet[AppealEvent]:
+    """Steps with their public columns only, in order."""
+    return AppealEvent.objects.only(*PUBLIC_EVENT_FIELDS).order_by("at", "id")
+
+
 def appeal_public_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
     """The steps a resident may see: statuses and public replies, never internal notes."""
-    return appeal.events.only("action", "from_status", "to_status", "actor_label", "reply", "at", "appeal_id")
+    return appeal.events.only(*PUBLIC_EVENT_FIELDS)
 
 
 def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
