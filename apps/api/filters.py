@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from apps.api.selectors import projects_in_area
 from apps.appeals.models import Appeal, AppealType, Status
+from apps.appeals.selectors import in_area_q
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.models import Health, Project, ProjectStatus
 from apps.public.selectors import health_q
@@ -226,9 +227,8 @@ class AppealFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        return queryset.filter(
-            Q(area_id=value) | Q(subdistrict_id=value) | Q(area__parent_id=value) | Q(subdistrict__parent_id=value)
-        )
+        level = Area.objects.filter(pk=value).values_list("level", flat=True).first()
+        return queryset.filter(in_area_q(value, level))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))

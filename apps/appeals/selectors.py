@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, Rating, Status
-from apps.places.models import Area, Department
+from apps.places.models import Area, AreaLevel, Department
 
 RATE_DEFINITIONS = {
     "response": "响应率 = 在时限内响应（受理或答复不予受理）的诉求数 ÷ 收到的诉求数",
@@ -152,3 +152,16 @@ def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
     if appeal is None or not appeal.submitter_phone or appeal.phone_last4 != phone_last4:
         return None
     return appeal
+
+
+def in_area_q(area_id: int, level: int | None) -> Q:
+    """Requests filed in an area or below it, as one indexed condition where possible: a 街道
+    through the denormalised `subdistrict`, a 社区 with its 小区, the whole district as no
+    condition. `level` is the area's (None: the area does not exist, so nothing matches)."""
+    if level is None:
+        return Q(pk__in=[])
+    if level == AreaLevel.DISTRICT:
+        return Q()
+    if level == AreaLevel.SUBDISTRICT:
+        return Q(subdistrict_id=area_id)
+    return Q(area_id=area_id) | Q(area__parent_id=area_id)

@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.appeals.models import Appeal
-from apps.appeals.selectors import Rates, appeal_rates
+from apps.appeals.selectors import Rates, appeal_rates, in_area_q
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
@@ -67,10 +67,7 @@ def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
 
 
 def _in_area(area: Area) -> Q:
-    """Requests located in `area` or below it (a 街道's 社区, a 社区's 小区)."""
-    if area.level == AreaLevel.SUBDISTRICT:
-        return Q(subdistrict=area)
-    return Q(area=area) | Q(area__parent=area)
+    return in_area_q(area.pk, area.level)
 
 
 def _projects_in_area(area: Area) -> QuerySet[Project]:

@@ -11,11 +11,11 @@ from datetime import datetime
 
 import django_filters
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealType, Status
-from apps.appeals.selectors import appeal_public_timeline
+from apps.appeals.selectors import appeal_public_timeline, in_area_q
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
@@ -158,9 +158,7 @@ class PublishedAppealFilter(django_filters.FilterSet):
     def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         if not value:
             return queryset
-        if self._area_levels.get(value) == AreaLevel.SUBDISTRICT:
-            return queryset.filter(subdistrict_id=value)
-        return queryset.filter(Q(area_id=value) | Q(area__parent_id=value))
+        return queryset.filter(in_area_q(value, self._area_levels.get(value)))
 
 
 def published_appeals_page(params, page_number: str | int | None) -> tuple[PublishedAppealFilter, Page]:
