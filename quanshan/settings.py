@@ -250,6 +250,8 @@ for _name, _rate in API_THROTTLE_RATES.items():
     if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"API rate {_name} must look like 120/min, got {_rate!r}")
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
+# Rows in one CSV/Excel export; a larger one is refused with a 400 asking for a narrower period.
+API_EXPORT_MAX_ROWS = envint("API_EXPORT_MAX_ROWS", 50000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,9 +8,12 @@ texts residents wrote that start like a spreadsheet formula are defused.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from tablib import Dataset
 
 from apps.appeals.models import Appeal, AppealType, Rating, Status
@@ -43,6 +46,22 @@ PUBLIC_APPEAL_COLUMNS: list[str] = [
 
 def project_table(queryset: QuerySet[Project]) -> Dataset:
     return ProjectResource().export(queryset=queryset.order_by("id"))
+
+
+def check_size(queryset: QuerySet) -> None:
+    """Refuse an export larger than API_EXPORT_MAX_ROWS with a 400 that says how to narrow it:
+    a whole district's published requests would hold a worker for minutes and hundreds of MB."""
+    limit = settings.API_EXPORT_MAX_ROWS
+    count = queryset.count()
+    if count > limit:
+        raise ValidationError(
+            _(
+                "导出结果有 %(count)s 行，超过单次上限 %(limit)s 行；请用 year、submitted_since / submitted_before "
+                "等条件分段导出。 / %(count)s rows exceed the export limit of %(limit)s: narrow the period "
+                "(year, submitted_since / submitted_before) and export in parts."
+            )
+            % {"count": count, "limit": limit}
+        )
 
 
 def _time(value) -> str:

@@ -419,7 +419,9 @@ class _ExportView(StrictQueryMixin, generics.GenericAPIView):
         raise NotImplementedError
 
     def get(self, request: Request) -> HttpResponse:
-        table = self.rows(self.filter_queryset(self.get_queryset()))
+        queryset = self.filter_queryset(self.get_queryset())
+        exports.check_size(queryset)
+        table = self.rows(queryset)
         return exports.response(table, fmt=self.fmt, filename=self.filename())
 
 
@@ -484,8 +486,10 @@ class RequestCsvExportView(RequestExportView):
 
     @extend_schema(
         summary="导出已公开诉求（CSV） / Export published requests as CSV",
-        description="只含已公开诉求的公开字段（姓名脱敏），与列表相同的筛选。 / "
-        "Published requests, public columns only.",
+        description="只含已公开诉求的公开字段（姓名脱敏），与列表相同的筛选。单次最多 API_EXPORT_MAX_ROWS"
+        "（默认 50000）行，超出时返回 400，请按 year 或 submitted_since / submitted_before 分段导出。 / "
+        "Published requests, public columns only. At most API_EXPORT_MAX_ROWS (default 50,000) rows per "
+        "export: a larger one is a 400; export by period.",
         responses={**_CSV, **errors(400)},
     )
     def get(self, request: Request) -> HttpResponse:

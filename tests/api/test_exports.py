@@ -81,3 +81,18 @@ def test_resident_texts_that_look_like_formulas_are_defused(api):
     appeal_set_publication(appeal=appeal, approved=True)
     row = csv_rows(api.get("/api/v1/requests/export.csv"))[1]
     assert '\'=HYPERLINK("http://evil")' in row and "'@SUM(A1)" in row
+
+
+def test_an_export_over_the_row_limit_is_a_400_that_says_how_to_narrow_it(api, settings):
+    settings.API_EXPORT_MAX_ROWS = 2
+    official = factories.official()
+    for _ in range(3):
+        appeal_set_publication(appeal=factories.appeal(consent_to_publish=True), approved=True, by=official)
+    for fmt in ("csv", "xlsx"):
+        response = api.get(f"/api/v1/requests/export.{fmt}")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and "3 行" in error["message"] and "submitted_since" in error["message"]
+    year = factories.appeal().submitted_at.year
+    settings.API_EXPORT_MAX_ROWS = 3
+    assert len(csv_rows(api.get("/api/v1/requests/export.csv", {"year": year}))) == 4  # header + 3
