@@ -68,8 +68,8 @@ class AppealSubmitForm(forms.ModelForm):
         area = self.cleaned_data.get("area")
         scope = self.scope
         if area is not None and scope is not None and scope.kind == "subdistrict":
-            own = area.subdistrict_id or (area.pk if area.level == 2 else None)
-            if own != scope.subdistrict_id:
+            own = area.subdistrict or area.derive_subdistrict()  # as appeal_submit reads it
+            if own is None or own.pk != scope.subdistrict_id:
                 raise ValidationError(_("只能登记本街道范围内的诉求。"))
         return area
 
