@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.appeals.selectors import appeal_for_tracking
 from apps.appeals.services import IllegalTransition, appeal_rate, appeal_submit
+from apps.common.cache import cached_page
 from apps.public import ratelimit
+from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import AppealSubmitForm, RatingForm, TrackForm
 from apps.public.selectors_requests import is_awaiting_rating, published_appeals_page, tracking_timeline
 
@@ -134,6 +136,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(vary_cookies=DISPLAY_COOKIES)  # a GET form: no CSRF token, nothing personal
 def request_list(request: HttpRequest) -> HttpResponse:
     filterset, page = published_appeals_page(request.GET, request.GET.get("page"))
     return render(request, "public/requests/list.html", {"filter": filterset, "page": page})

@@ -26,6 +26,9 @@ MAX_QUERIES = {
     "feed_programme": 2,
     "feed_project": 2,
     "feed_area": 2,
+    "requests": 5,
+    "requests_filtered": 5,
+    "stats": 4,
 }
 
 
@@ -43,6 +46,9 @@ def urls(hood) -> dict[str, str]:
         "feed_programme": "/feeds/programmes/bianmin/",
         "feed_project": f"/feeds/projects/{project.pk}/",
         "feed_area": f"/feeds/areas/{hood.subdistrict.pk}/",
+        "requests": "/requests/",
+        "requests_filtered": f"/requests/?area={hood.subdistrict.pk}&programme=bianmin&status=resolved",
+        "stats": "/stats/",
     }
 
 
