@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,7 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/v2/", include("apps.open311.urls")),
     path("api/", include("apps.api.urls")),
+    path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", common_views.project_media, name="project_media"),
     path("", include("apps.public.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

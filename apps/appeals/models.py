@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -256,7 +259,9 @@ class AppealEvent(models.Model):
 
 
 def appeal_photo_path(instance: AppealPhoto, filename: str) -> str:
-    return f"appeals/{instance.appeal.submitted_at:%Y/%m}/{filename}"
+    # A random name: a phone's IMG_20260301_101512.jpg would be guessable. Residents' photos
+    # are never served from /media/; officials open them through the admin (AppealAdmin.photo_view).
+    return f"appeals/{instance.appeal.submitted_at:%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class AppealPhoto(models.Model):
