@@ -68,6 +68,15 @@ class Limit:
             cache.set(self._key(request, "lock"), 1, timeout=self.lockout)
         return count
 
+    def forgive(self, request: HttpRequest) -> None:
+        """Take back one counted event: an attempt counted in advance that turned out right."""
+        try:
+            count = cache.decr(self._key(request))
+        except ValueError:  # the window has expired meanwhile: nothing to take back
+            return
+        if self.lockout and count < self.limit:
+            cache.delete(self._key(request, "lock"))
+
     @property
     def retry_after_minutes(self) -> int:
         return max(1, math.ceil((self.lockout or self.window) / 60))

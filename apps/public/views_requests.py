@@ -91,14 +91,19 @@ def request_track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, "public/requests/track.html", {"form": form})
+    # Counted before the look-up and taken back if the pair is right: guesses sent in parallel
+    # cannot all pass the check above before any of them is counted.
+    attempts = limit.record(request)
+    if attempts > limit.limit:
+        return _locked_out(request, limit)
     appeal = appeal_for_tracking(
         tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
     )
     if appeal is None:
-        limit.record(request)
-        if limit.is_blocked(request):
+        if attempts >= limit.limit:
             return _locked_out(request, limit)
         return render(request, "public/requests/track.html", {"form": form, "not_found": _not_found_message()})
+    limit.forgive(request)
 
     rating_form = RatingForm()
     just_rated = False

@@ -189,3 +189,19 @@ def test_the_status_page_needs_a_fixed_number_of_queries(client, django_assert_m
     # Ten times the events of another request change nothing; neither does its own length.
     with django_assert_max_num_queries(4):
         track(client, big.tracking_no, "5678")
+
+
+def test_guesses_in_flight_count_before_their_look_up(client, settings, rf, monkeypatch):
+    # Six guesses sent at once all pass the lockout check before any of them is answered; each
+    # is counted as it arrives, before its look-up, so the sixth is refused even with the right
+    # pair (it could be a guess that happens to be right).
+    from apps.public import ratelimit
+
+    settings.PUBLIC_TRACK_FAILURE_LIMIT = 5
+    appeal = f.appeal()
+    limit = ratelimit.track_failure_limit()
+    for _ in range(5):
+        limit.record(rf.post(URL))  # the other five, counted, not yet answered
+    monkeypatch.setattr(ratelimit.Limit, "is_blocked", lambda self, request: False)  # checked before
+    assert track(client, appeal.tracking_no, "5678").status_code == 429
+    assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
