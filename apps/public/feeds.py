@@ -19,6 +19,7 @@ from apps.places.models import Area
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project
 from apps.public import selectors
+from apps.public.templatetags.public_tags import localized
 
 
 class UpdatesFeed(Feed):
@@ -59,7 +60,7 @@ class UpdatesFeed(Feed):
         return item.created_at
 
     def item_categories(self, item: ProgressUpdate) -> list[str]:
-        return [item.project.programme.name]
+        return [localized(item.project.programme, "name")]
 
 
 class AllUpdatesFeed(UpdatesFeed):
@@ -71,7 +72,7 @@ class ProgrammeUpdatesFeed(UpdatesFeed):
         return selectors.programme_or_404(code)
 
     def title(self, obj: Programme) -> str:
-        return _("泉山六心 · %(name)s · 项目进展") % {"name": obj.name}
+        return _("泉山六心 · %(name)s · 项目进展") % {"name": localized(obj, "name")}
 
     def link(self, obj: Programme) -> str:
         return reverse("public:programme_detail", args=[obj.code])

@@ -9,6 +9,7 @@ from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProjectStatus
 from apps.public.selectors import DEFAULT_ORDERING, PROJECT_ORDERINGS, ProjectFilters
+from apps.public.templatetags.public_tags import localized
 
 ORDERING_LABELS = {
     "-updated_at": _("最近更新"),
@@ -40,7 +41,7 @@ class ProjectFilterForm(forms.Form):
         self.programmes = programmes
         self.areas = areas
         self.years = years
-        self.fields["programme"].choices = [("", _("全部板块"))] + [(p.code, p.name) for p in programmes]
+        self.fields["programme"].choices = [("", _("全部板块"))] + [(p.code, localized(p, "name")) for p in programmes]
         self._areas_by_id = {a.pk: a for a in areas}
         for subdistrict in areas:
             for community in getattr(subdistrict, "communities", []):
@@ -75,7 +76,7 @@ class ProjectFilterForm(forms.Form):
         chosen = self.filters()
         labels = []
         if chosen.programme:
-            labels.append(chosen.programme.name)
+            labels.append(localized(chosen.programme, "name"))
         if chosen.area:
             labels.append(chosen.area.name)
         if chosen.status:
