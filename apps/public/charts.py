@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.appeals.selectors import Rates
-from apps.programmes.models import Programme
 from apps.projects.models import Health, ProjectStatus
 from apps.public.selectors import MonthlyRequests, ProgrammeFigures
+from apps.public.templatetags.public_tags import localized
 
 Number = int | float | Decimal | None
 
@@ -81,12 +80,6 @@ class Chart:
         }
 
 
-def _localized_name(programme: Programme) -> str:
-    if (get_language() or "").startswith("en") and programme.name_en:
-        return programme.name_en
-    return programme.name
-
-
 def programme_status_chart(figures: list[ProgrammeFigures], *, chart_id: str = "chart-status") -> Chart:
     """Projects by status, one stacked bar per programme."""
     return Chart(
@@ -98,7 +91,7 @@ def programme_status_chart(figures: list[ProgrammeFigures], *, chart_id: str = "
         unit=_("个"),
         category_label=_("板块"),
         description=_("每个六心板块的项目数，按规划中、进行中、已完成、暂停分段。"),
-        categories=[_localized_name(f.programme) for f in figures],
+        categories=[localized(f.programme, "name") for f in figures],
         series=[
             Series(str(ProjectStatus.COMPLETED.label), [f.completed for f in figures], "#0f6b3a"),
             Series(str(ProjectStatus.IN_PROGRESS.label), [f.in_progress for f in figures], "#0b4f8a"),

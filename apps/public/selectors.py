@@ -376,10 +376,6 @@ def rates_by_subdistrict(*, months: int = 12, now: datetime | None = None) -> li
 # --- Areas ---------------------------------------------------------------------------------------
 
 
-def subdistrict_list() -> list[Area]:
-    return list(Area.objects.filter(level=AreaLevel.SUBDISTRICT).order_by("order", "id"))
-
-
 @dataclass
 class AreaDetail:
     area: Area

@@ -14,6 +14,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
 from apps.common.cache import cached_aggregate, cached_page
+from apps.places.selectors import subdistricts
 from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "rates_chart": charts.rates_chart(rates),
         "rates": rates,
         "updates": selectors.latest_updates(),
-        "subdistricts": selectors.subdistrict_list(),
+        "subdistricts": list(subdistricts()),
     }
     return render(request, "public/home.html", context)
 
