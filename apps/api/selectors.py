@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.scoping import Scope
 from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q, published_q
-from apps.appeals.selectors import Rates, appeal_rates, public_events
+from apps.appeals.selectors import Rates, appeal_rates, linked_public_projects, public_events, published_appeals
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
@@ -107,53 +107,12 @@ def project_updates(project: Project) -> QuerySet[ProgressUpdate]:
 # --- Requests ----------------------------------------------------------------------------------
 
 
-def _public_projects_prefetch() -> Prefetch:
-    return Prefetch(
-        "projects",
-        queryset=public_projects().only("id", "title").order_by("id"),
-        to_attr="public_projects",
-    )
-
-
-def published_appeals() -> QuerySet[Appeal]:
-    """Published requests, with only the columns a public row may use (plus the name, masked later)."""
-    return (
-        Appeal.objects.published()
-        .select_related("area", "subdistrict", "programme", "department")
-        .only(
-            "id",
-            "kind",
-            "status",
-            "title",
-            "content",
-            "public_reply",
-            "submitter_name",  # leaves the API only masked
-            "submitted_at",
-            "responded_at",
-            "resolved_at",
-            "rating",
-            "updated_at",
-            "consent_to_publish",
-            "publish_approved",
-            "area__name",
-            "area__level",
-            "subdistrict__name",
-            "programme__code",
-            "programme__name",
-            "department__code",
-            "department__name",
-        )
-        .prefetch_related(_public_projects_prefetch())
-        .order_by("-submitted_at", "-id")
-    )
-
-
 def scoped_appeals(scope: Scope) -> QuerySet[Appeal]:
     """All requests within an API key's scope, published or not, with their personal data."""
     return (
         scope.filter_appeals(Appeal.objects.all())
         .select_related("area", "subdistrict", "programme", "department")
-        .prefetch_related(_public_projects_prefetch())
+        .prefetch_related(linked_public_projects())
         .order_by("-submitted_at", "-id")
     )
 

@@ -23,12 +23,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.appeals.models import Appeal
-from apps.appeals.selectors import Rates, appeal_rates, in_area_q
+from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_appeals
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
 from apps.projects.selectors import public_project_q, public_projects
-from apps.public.selectors_requests import PublicAppeal, public_appeal, published_appeals
+from apps.public.selectors_requests import PublicAppeal, public_appeal
 
 PAGE_SIZE = 20
 LATEST_UPDATES = 6

@@ -11,15 +11,14 @@ from datetime import datetime
 
 import django_filters
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealType, Status
-from apps.appeals.selectors import appeal_public_timeline, in_area_q
+from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
-from apps.projects.selectors import public_projects
 from apps.public.templatetags.public_tags import localized
 
 PAGE_SIZE = 20
@@ -75,48 +74,6 @@ def public_appeal(appeal: Appeal) -> PublicAppeal:
         resolved_at=appeal.resolved_at,
         rating_label=str(appeal.get_rating_display()) if appeal.rating else "",
         projects=tuple(PublicProjectLink(p.pk, p.title) for p in getattr(appeal, "public_projects", ())),
-    )
-
-
-def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
-    """Published requests with everything a public row needs, in a fixed number of queries.
-
-    Without `linked_projects` the rows carry no project links (one query less, for short
-    lists on a project's or an area's page)."""
-    appeals = (
-        Appeal.objects.published()
-        .select_related("area", "subdistrict", "programme")
-        .only(
-            "id",
-            "kind",
-            "status",
-            "title",
-            "content",
-            "public_reply",
-            "submitter_name",  # only its masked form leaves this module
-            "submitted_at",
-            "resolved_at",
-            "rating",
-            "consent_to_publish",
-            "publish_approved",
-            "area__name",
-            "area__level",
-            "subdistrict__name",
-            "programme__code",
-            "programme__name",
-            "programme__name_en",
-            "programme__colour",
-        )
-        .order_by("-submitted_at", "-id")
-    )
-    if not linked_projects:
-        return appeals
-    return appeals.prefetch_related(
-        Prefetch(
-            "projects",
-            queryset=public_projects().only("id", "title").order_by("id"),
-            to_attr="public_projects",
-        )
     )
 
 
