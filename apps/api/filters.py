@@ -17,7 +17,7 @@ from apps.appeals.models import Appeal, AppealType, Status
 from apps.appeals.selectors import in_area_q
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.models import Health, Project, ProjectStatus
-from apps.public.selectors import health_q
+from apps.projects.selectors import health_q
 
 MAX_ID = 2**63 - 1
 

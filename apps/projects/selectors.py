@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
 
-from apps.projects.models import Project
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.projects.models import Health, Project
 
 
 def public_project_q(prefix: str = "") -> Q:
@@ -17,3 +20,18 @@ def public_project_q(prefix: str = "") -> Q:
 
 def public_projects() -> QuerySet[Project]:
     return Project.objects.filter(public_project_q())
+
+
+def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
+    """Projects of one schedule colour today, computed in the database from the stored
+    `yellow_from` / `red_from` dates (see `Project`)."""
+    today = today or timezone.localdate()
+    red_from, yellow_from = f"{prefix}red_from", f"{prefix}yellow_from"
+    not_red = Q(**{f"{red_from}__isnull": True}) | Q(**{f"{red_from}__gt": today})
+    if health == Health.RED:
+        return Q(**{f"{red_from}__lte": today})
+    if health == Health.YELLOW:
+        return Q(**{f"{yellow_from}__lte": today}) & not_red
+    if health == Health.GREEN:
+        return (Q(**{f"{yellow_from}__isnull": True}) | Q(**{f"{yellow_from}__gt": today})) & not_red
+    raise ValueError(f"unknown health {health!r}")

@@ -27,7 +27,7 @@ from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_app
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
-from apps.projects.selectors import public_project_q, public_projects
+from apps.projects.selectors import health_q, public_project_q, public_projects
 from apps.public.selectors_requests import PublicAppeal, public_appeal
 
 PAGE_SIZE = 20
@@ -49,21 +49,6 @@ DEFAULT_ORDERING = "-updated_at"
 
 
 # --- Projects ----------------------------------------------------------------------------------
-
-
-def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
-    """Projects of one schedule colour today, computed in the database from the stored
-    `yellow_from` / `red_from` dates (see `Project`)."""
-    today = today or timezone.localdate()
-    red_from, yellow_from = f"{prefix}red_from", f"{prefix}yellow_from"
-    not_red = Q(**{f"{red_from}__isnull": True}) | Q(**{f"{red_from}__gt": today})
-    if health == Health.RED:
-        return Q(**{f"{red_from}__lte": today})
-    if health == Health.YELLOW:
-        return Q(**{f"{yellow_from}__lte": today}) & not_red
-    if health == Health.GREEN:
-        return (Q(**{f"{yellow_from}__isnull": True}) | Q(**{f"{yellow_from}__gt": today})) & not_red
-    raise ValueError(f"unknown health {health!r}")
 
 
 def _in_area(area: Area) -> Q:
