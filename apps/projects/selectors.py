@@ -1,4 +1,5 @@
-"""What the public may see of projects: the one rule every public read uses."""
+"""Reads of projects shared by the public site and the API: what the public may see, and the
+schedule colours (红黄绿灯) computed in the database."""
 
 from __future__ import annotations
 
