@@ -18,11 +18,11 @@ def test_two_concurrent_transitions_of_one_request_cannot_both_win(monkeypatch):
     appeal = f.appeal()
     real_check = services._check_actor_scope
 
-    def slow_check(appeal, by):
+    def slow_check(appeal, by, scope=None):
         # Widen the window between reading the status and writing the new one: without the
         # row lock both threads would read "submitted" here and both would win.
         time.sleep(0.3)
-        real_check(appeal, by)
+        real_check(appeal, by, scope)
 
     monkeypatch.setattr(services, "_check_actor_scope", slow_check)
     barrier = threading.Barrier(2)
