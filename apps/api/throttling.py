@@ -11,6 +11,8 @@ The window is the same sliding log of request times as DRF's.
 
 from __future__ import annotations
 
+import os
+import threading
 import uuid
 
 from django.conf import settings
@@ -34,20 +36,41 @@ redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('EXPIRE', KEYS[1], window)
 return {1, count, oldest}
 """
-_scripts: dict[int, object] = {}
+# This thread's own connection for the script: (client, pid, connection, sha). A connection
+# taken from redis-py's pool and a Script object cost about as much Python per check as the
+# round trip itself (210 µs against 120 µs measured here); the check runs on every API request.
+_own = threading.local()
 
 
-def _sliding_log_script():
-    """The registered script on django-redis's client, or None on any other cache."""
-    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
-        return None
+def _uses_redis() -> bool:
+    return settings.CACHES["default"]["BACKEND"].startswith("django_redis.")
+
+
+def _sliding_log(keys: list[str], args: list) -> list:
+    """Run SLIDING_LOG on the cache's Redis over this thread's connection (made after any fork)."""
     from django_redis import get_redis_connection
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import NoScriptError
 
     client = get_redis_connection("default")
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(SLIDING_LOG)
-    return script
+    state = getattr(_own, "state", None)
+    if state is None or state[0] is not client or state[1] != os.getpid():
+        state = _own.state = (client, os.getpid(), client.connection_pool.make_connection(), None)
+    _client, pid, connection, sha = state
+    for attempt in range(3):
+        if sha is None:  # first use, or Redis forgot its scripts (restart, SCRIPT FLUSH)
+            sha = client.script_load(SLIDING_LOG)
+            _own.state = (client, pid, connection, sha)
+        try:
+            connection.send_command("EVALSHA", sha, len(keys), *keys, *args)
+            return connection.read_response()
+        except NoScriptError:
+            sha = None
+        except RedisConnectionError:
+            connection.disconnect()  # reconnects on the next send; a second failure is raised
+            if attempt:
+                raise
+    raise RuntimeError("the rate-limit script could not be run")
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -62,16 +85,15 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self._logged = None
-        script = _sliding_log_script() if self.rate is not None else None
-        if script is None:
+        if self.rate is None or not _uses_redis():
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         self.now = self.timer()
-        allowed, count, oldest = script(
-            keys=[cache.make_key(f"{self.key}:log")],
-            args=[repr(self.now), self.duration, self.num_requests, uuid.uuid4().hex],
+        allowed, count, oldest = _sliding_log(
+            [cache.make_key(f"{self.key}:log")],
+            [repr(self.now), self.duration, self.num_requests, uuid.uuid4().hex],
         )
         self._logged = (int(count), float(oldest))
         return bool(allowed)

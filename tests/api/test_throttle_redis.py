@@ -102,3 +102,17 @@ def test_the_api_answers_429_with_retry_after_on_redis(settings):
     api = APIClient()
     assert [api.get("/api/v1/programmes/").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert int(api.get("/api/v1/programmes/")["Retry-After"]) > 0
+
+
+def test_the_check_survives_redis_forgetting_its_scripts_and_a_dropped_connection(settings):
+    from django_redis import get_redis_connection
+
+    from apps.api import throttling
+
+    settings.API_THROTTLE_RATES = {"api_key": "100/min", "ip": "3/min"}
+    assert check()[0]
+    get_redis_connection("default").script_flush()  # as after a Redis restart
+    assert check()[0]
+    throttling._own.state[2].disconnect()  # the connection went away
+    assert check()[0]
+    assert not check()[0]  # and the count went on across both: 3 allowed, the 4th refused
