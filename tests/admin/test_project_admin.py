@@ -350,16 +350,28 @@ def update_rows(project: Project, changes: dict[int, dict]) -> dict:
     return inline("updates", rows, initial=len(rows))
 
 
-def test_correcting_the_latest_progress_update_inline_corrects_the_project(as_official, district_official):
+def hand_set_with_two_updates(latest_text: str, latest_progress: str):
+    """A hand-set project with a 进展 at 30 ten days ago and a later one; returns both."""
     project = f.project(status=ProjectStatus.IN_PROGRESS)
     project_post_update(project=project, text="基础施工", progress=Decimal("30"), on=f.days_ago(10))
-    latest = project_post_update(project=project, text="主体完工", progress=Decimal("65"), on=f.days_ago(1))
+    latest = project_post_update(project=project, text=latest_text, progress=Decimal(latest_progress), on=f.days_ago(1))
+    return project, latest
+
+
+def post_update_changes(client, project, changes: dict[int, dict]):
+    """Save the change form with the 进展 inline as it stands, `changes` applied by entry id."""
     project.refresh_from_db()
     data = form_data(project)
-    data.update(update_rows(project, {latest.pk: {"progress": "56"}}))
-    response = as_official(district_official).post(change_url(project), data)
+    data.update(update_rows(project, changes))
+    response = client.post(change_url(project), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     project.refresh_from_db()
+    return project
+
+
+def test_correcting_the_latest_progress_update_inline_corrects_the_project(as_official, district_official):
+    project, latest = hand_set_with_two_updates("主体完工", "65")
+    project = post_update_changes(as_official(district_official), project, {latest.pk: {"progress": "56"}})
     assert project.progress == Decimal("56.0")
 
 
@@ -445,14 +457,7 @@ def test_deleting_the_latest_progress_update_inline_takes_the_project_back(as_of
     from django.contrib.auth import get_user_model
 
     administrator = get_user_model().objects.create_superuser("admin", password="pw-quanshan-123")
-    project = f.project(status=ProjectStatus.IN_PROGRESS)
-    project_post_update(project=project, text="基础施工", progress=Decimal("30"), on=f.days_ago(10))
-    mistake = project_post_update(project=project, text="误录", progress=Decimal("90"), on=f.days_ago(1))
-    project.refresh_from_db()
-    data = form_data(project)
-    data.update(update_rows(project, {mistake.pk: {"DELETE": "on"}}))
-    response = as_official(administrator).post(change_url(project), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    project.refresh_from_db()
+    project, mistake = hand_set_with_two_updates("误录", "90")
+    project = post_update_changes(as_official(administrator), project, {mistake.pk: {"DELETE": "on"}})
     assert project.progress == Decimal("30.0")
     assert [u.text for u in project.updates.all()] == ["基础施工"]
