@@ -184,6 +184,11 @@ class _Place:
     level: str
 
 
+def _actor(user) -> str:
+    """An event's actor as COPY text: the demo official's id, or NULL when seeded without accounts."""
+    return NULL if user is None else str(user.pk)
+
+
 class _Generator:
     def __init__(self, *, seed, today, places, departments, users, project_index, first_id):
         self.seed = seed
@@ -224,11 +229,11 @@ class _Generator:
         self.ratings = _Weighted(RATINGS)
         self.ratings_late = _Weighted(RATINGS_LATE)
         self.hours = list(accumulate(HOURS))
-        self.district_id = str(users["district"].pk)
+        self.district_id = _actor(users["district"])
         zhujian = departments.by_code["zhujian"].pk
         kuishan = next(d.pk for d in departments.offices.values() if d.name.startswith("奎山"))
         # Who signs, resolves or returns for a department: its demo official if it has one.
-        self.department_actor = {zhujian: str(users["zhujian"].pk), kuishan: str(users["kuishan"].pk)}
+        self.department_actor = {zhujian: _actor(users["zhujian"]), kuishan: _actor(users["kuishan"])}
         self.programmes = set(Programme.objects.values_list("code", flat=True))
 
     def rows_for_day(self, day: _Day) -> tuple[list[tuple], list[tuple], list[tuple]]:

@@ -97,6 +97,7 @@ class Summary:
     updates: int = 0
     requests: int = 0
     events: int = 0
+    accounts: bool = False
     seconds: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
 
@@ -312,11 +313,15 @@ def demo_seed(
     requests: int = DEFAULT_REQUESTS,
     seed: int = 1,
     reset: bool = False,
+    accounts: bool = False,
     today: date | None = None,
     progress: ProgressCallback | None = None,
 ) -> Summary:
     """Fill an empty database with demo data. Refuses (DemoRefused) when that would touch
-    existing projects or requests, unless `reset` (DEBUG only)."""
+    existing projects or requests, unless `reset` (DEBUG only).
+
+    The demo officials (published password) are made only with `accounts`; without them the
+    demo's progress updates and request steps have no author, as rows imported from elsewhere."""
     if projects < 0 or requests < 0:
         raise ValueError("projects and requests must not be negative")
     today = today or timezone.localdate()
@@ -330,7 +335,8 @@ def demo_seed(
             demo_reset()
         places = demo_places()
         departments = demo_departments(places)
-        users = demo_officials(places, departments)
+        users = demo_officials(places, departments) if accounts else dict.fromkeys(a.username for a in DEMO_ACCOUNTS)
+        summary.accounts = bool(accounts)
         summary.areas = Area.objects.count()
         summary.departments = len(departments.by_code)
         built = seed_projects(

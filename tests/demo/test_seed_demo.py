@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import io
+import shlex
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -92,7 +95,7 @@ def test_the_default_places_are_the_fourteen_subdistricts_with_their_communities
 
 
 def test_the_three_demo_officials_log_in_and_see_their_scope(client, today):
-    demo_seed(seed=2, today=today, projects=40, requests=300)
+    demo_seed(seed=2, today=today, projects=40, requests=300, accounts=True)
     User = get_user_model()
     for username in ("district", "kuishan", "zhujian"):
         user = User.objects.get(username=username)
@@ -156,7 +159,8 @@ def test_if_empty_leaves_a_database_with_data_alone():
     assert not get_user_model().objects.filter(username="district").exists()
 
 
-def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts():
+def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts(settings):
+    settings.DEBUG = True
     out, err = io.StringIO(), io.StringIO()
     call_command("seed_demo", "--if-empty", "--projects", "6", "--requests", "40", stdout=out, stderr=err)
     text = out.getvalue()
@@ -165,6 +169,45 @@ def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts():
         assert username in text
     assert "诉求 40/40" in err.getvalue()
     assert Appeal.objects.count() == 40 and Project.objects.count() == 6
+
+
+DEMO_USERNAMES = ("district", "kuishan", "zhujian")
+
+
+def test_with_debug_off_it_creates_no_account_with_the_published_password(settings):
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("seed_demo", "--projects", "6", "--requests", "40", stdout=out, stderr=io.StringIO())
+    assert Appeal.objects.count() == 40 and Project.objects.count() == 6
+    assert not get_user_model().objects.filter(username__in=DEMO_USERNAMES).exists()
+    assert not get_user_model().objects.exists()
+    assert DEMO_PASSWORD not in out.getvalue()
+    assert "--demo-accounts" in out.getvalue()
+    # The data still follows the rules, its steps simply have no official as author.
+    assert_requests_follow_the_workflow_rules()
+    assert_projects_follow_the_progress_rules()
+
+
+def test_demo_accounts_are_created_with_debug_off_when_asked_for(settings, client):
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("seed_demo", "--demo-accounts", "--projects", "6", "--requests", "40", stdout=out, stderr=io.StringIO())
+    assert set(get_user_model().objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
+    assert client.login(username="district", password=DEMO_PASSWORD)
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_make_run_seeds_the_demo_accounts_although_debug_is_set_only_for_the_server(settings):
+    settings.DEBUG = False  # the seed step runs before `make run` sets DEBUG for runserver
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "-B", "run", "STAMP=/dev/null"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    (seed_line,) = [line for line in plan.splitlines() if "manage.py seed_demo" in line]
+    assert not seed_line.lstrip().startswith("DEBUG=")
+    args = shlex.split(seed_line.split("manage.py", 1)[1])
+    call_command(*args, "--projects", "4", "--requests", "10", stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(get_user_model().objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
 
 
 def test_negative_sizes_are_refused():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.demo.services import (
@@ -59,6 +60,7 @@ class Command(BaseCommand):
     help = (
         "生成演示数据：14 个街道及其社区、责任单位、三个演示账号、民生项目和群众诉求。同一 --seed 生成相同的数据。"
         "数据库中已有项目或诉求时拒绝执行，除非加 --reset（仅 DEBUG=true）。"
+        "DEBUG 未开启时不创建演示账号，除非加 --demo-accounts。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,6 +68,11 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help="群众诉求数，默认 3000")
         parser.add_argument("--seed", type=int, default=1, help="随机种子，默认 1")
         parser.add_argument("--reset", action="store_true", help="先删除全部项目和诉求（仅 DEBUG=true 时允许）")
+        parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help=f"DEBUG 未开启时也创建三个演示账号（公开密码 {DEMO_PASSWORD}，勿在生产库使用）；DEBUG=true 时总是创建",
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库中已有项目或诉求时跳过（不报错），供 make run 使用"
         )
@@ -83,6 +90,8 @@ class Command(BaseCommand):
                 requests=options["requests"],
                 seed=options["seed"],
                 reset=options["reset"],
+                # The demo officials' password is published: a production database gets them only on request.
+                accounts=options["demo_accounts"] or settings.DEBUG,
                 progress=ProgressBar(self.stderr, interactive=interactive),
             )
         except DemoRefused as exc:
@@ -97,6 +106,9 @@ class Command(BaseCommand):
         )
         if states:
             self.stdout.write(f"诉求状态：{states}")
+        if not summary.accounts:
+            self.stdout.write("未创建演示账号（DEBUG 未开启；需要时加 --demo-accounts）。")
+            return
         self.stdout.write(f"演示账号（密码 {DEMO_PASSWORD}）：")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<9} {account.label}")
