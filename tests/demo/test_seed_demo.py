@@ -191,7 +191,9 @@ def test_with_debug_off_it_creates_no_account_with_the_published_password(settin
 def test_demo_accounts_are_created_with_debug_off_when_asked_for(settings, client):
     settings.DEBUG = False
     out = io.StringIO()
-    call_command("seed_demo", "--demo-accounts", "--projects", "6", "--requests", "40", stdout=out, stderr=io.StringIO())
+    call_command(
+        "seed_demo", "--demo-accounts", "--projects", "6", "--requests", "40", stdout=out, stderr=io.StringIO()
+    )
     assert set(get_user_model().objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
     assert client.login(username="district", password=DEMO_PASSWORD)
     assert DEMO_PASSWORD in out.getvalue()
