@@ -10,15 +10,48 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: cached pages and rate-limit counters don't leak."""
+def _clear_caches() -> None:
     from django.core.cache import cache
 
     from apps.common.cache import local_clear
 
     cache.clear()
     local_clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts and ends with an empty cache: cached pages, API answers and rate-limit
+    counters never leak from one test into another."""
+    _clear_caches()
+    yield
+    _clear_caches()
+
+
+class Clock:
+    """Stands in for the wall clock of the shared cache (apps.common.cache) and of the API's
+    throttles, so a test moves time forward without waiting."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from apps.common import cache as shared_cache
+
+    clock = Clock(1_800_000_000.0)
+    monkeypatch.setattr(shared_cache, "_now", clock)
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda throttle: clock.now)
+    return clock
 
 
 @pytest.fixture

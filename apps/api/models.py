@@ -96,7 +96,3 @@ class ApiKey(models.Model):
     @property
     def can_submit(self) -> bool:
         return self.scope == ApiScope.SUBMIT
-
-    @property
-    def can_transition(self) -> bool:
-        return self.scope == ApiScope.DEPARTMENT

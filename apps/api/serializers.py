@@ -313,7 +313,6 @@ class PrivateEventSerializer(PublicEventSerializer):
     note = serializers.CharField(help_text="内部备注 / Internal note")
 
 
-COORDINATE = {"max_digits": 9, "decimal_places": 6, "allow_null": True, "coerce_to_string": False}
 PRIVATE = "（仅对范围内的密钥返回 / only for API keys whose scope covers the request）"
 
 

@@ -18,13 +18,6 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
-def mask_phone(phone: str) -> str:
-    digits = (phone or "").strip()
-    if len(digits) < 7:
-        return "****"
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
 def hide_numbers(text: str) -> str:
     """A request's published text with phone and ID numbers starred: 13912345678 → ***********.
     Every public output of a request's title, content and replies goes through it."""

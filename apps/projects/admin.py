@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -35,6 +34,7 @@ from apps.projects.models import (
     ProjectStatus,
 )
 from apps.projects.resources import ProjectResource, import_errors
+from apps.projects.selectors import health_q
 from apps.projects.services import (
     milestone_delete,
     milestone_save,
@@ -79,15 +79,8 @@ class HealthListFilter(admin.SimpleListFilter):
         return Health.choices
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        not_yellow = Q(yellow_from__isnull=True) | Q(yellow_from__gt=today)
-        not_red = Q(red_from__isnull=True) | Q(red_from__gt=today)
-        if self.value() == Health.RED:
-            return queryset.filter(red_from__lte=today)
-        if self.value() == Health.YELLOW:
-            return queryset.filter(Q(yellow_from__lte=today) & not_red)
-        if self.value() == Health.GREEN:
-            return queryset.filter(not_yellow & not_red)
+        if self.value() in Health.values:
+            return queryset.filter(health_q(self.value()))
         return queryset
 
 

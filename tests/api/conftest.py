@@ -1,20 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.api.models import ApiScope
 from apps.api.services import api_key_create
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 
 from apps.api.throttling import IpRateThrottle
 
@@ -41,17 +40,6 @@ def on_redis(settings):
         cache.clear()
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: now[0])
-
-    def advance(seconds: float) -> None:
-        now[0] += seconds
-
-    return advance
-
-
 def request_from(ip: str) -> Request:
     request = Request(RequestFactory().get("/api/v1/stats/", REMOTE_ADDR=ip))
     request.auth = None
@@ -68,12 +56,12 @@ def test_an_address_gets_its_limit_then_waits_for_the_oldest_request_to_leave_th
     settings.API_THROTTLE_RATES = {"api_key": "100/min", "ip": "3/min"}
     for _ in range(3):
         assert check()[0]
-        clock(10)
+        clock.advance(10)
     allowed, wait = check()
     assert not allowed
     assert wait == pytest.approx(30)  # the first request, made 30 s ago, leaves the window in 30 s
     assert check("10.0.0.2")[0]  # another address has its own budget
-    clock(31)
+    clock.advance(31)
     assert check()[0]
 
 

@@ -25,35 +25,6 @@ def cached_lock_key(key: str) -> str:
     return f"cv{qcache.ENTRY_FORMAT}:{key}:lock"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    qcache.local_clear()
-    yield
-    cache.clear()
-    qcache.local_clear()
-
-
-class Clock:
-    """Stands in for the wall clock of apps.common.cache, so tests can move time forward."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(qcache, "_now", clock)
-    return clock
-
-
 class Counter:
     def __init__(self, value: object = "v") -> None:
         self.calls = 0

@@ -3,21 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from apps.api.models import ApiScope
 from apps.api.services import api_key_create
 from apps.places.models import AreaLevel
 from apps.places.services import area_create
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """The throttles count in the cache; each test starts with empty counters."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

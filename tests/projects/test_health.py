@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.projects.models import Health, ProjectStatus
+from apps.projects.models import Health, Project, ProjectStatus
 from apps.projects.services import health_dates, project_set_progress
 from tests import factories as f
 
@@ -15,16 +15,14 @@ START = date(2026, 1, 1)
 FINISH = START + timedelta(days=100)  # one percentage point per day
 
 
-def colour(progress: str, day: int, **kw) -> str:
-    yellow, red = health_dates(
-        planned_start=START, planned_finish=FINISH, progress=Decimal(progress), completed=False, **kw
+def colour(progress: str, day: int) -> str:
+    """The colour `day` days after the start of a project at `progress`, as the model tells it
+    from the dates the service computes."""
+    yellow_from, red_from = health_dates(
+        planned_start=START, planned_finish=FINISH, progress=Decimal(progress), completed=False
     )
-    today = START + timedelta(days=day)
-    if red and today >= red:
-        return "red"
-    if yellow and today >= yellow:
-        return "yellow"
-    return "green"
+    project = Project(planned_start=START, planned_finish=FINISH, yellow_from=yellow_from, red_from=red_from)
+    return project.health_on(START + timedelta(days=day)).value
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_shared_pages():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def publish(title: str, area, projects=()):
     official = f.official()
     appeal = f.appeal(title=title, area=area)

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.appeals.services import appeal_set_publication
-from apps.common import cache as qcache
 from apps.projects.services import project_publish, project_save
 from tests import factories as f
 from tests.public.test_stats import rows
@@ -23,18 +22,6 @@ def queries_for(client, url: str, **extra) -> tuple[int, str]:
         response = client.get(url, **extra)
     assert response.status_code == 200
     return len(ctx.captured_queries), response.content.decode()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Moves apps.common.cache's clock forward without waiting."""
-    now = [timezone.now().timestamp()]
-    monkeypatch.setattr(qcache, "_now", lambda: now[0])
-
-    def advance(seconds: float) -> None:
-        now[0] += seconds
-
-    return advance
 
 
 @pytest.mark.parametrize("url", ["/", "/stats/", "/projects/?programme=lvse"])
@@ -75,7 +62,7 @@ def test_a_new_request_is_counted_on_the_stats_page_within_sixty_seconds(client,
         if rows(queries_for(client, "/stats/")[1], "各街道三率")[0][2] == "2":
             shown_after = second
             break
-        clock(5)
+        clock.advance(5)
     assert shown_after is not None, "the new request was not counted within 60 s"
 
 
