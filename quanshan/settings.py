@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.programmes",
     "apps.projects",
     "apps.appeals",
+    "apps.apikeys",
     "apps.demo",
     "apps.public",
     "apps.api",

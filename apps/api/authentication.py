@@ -13,24 +13,14 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from apps.api.models import ApiKey
-from apps.api.services import api_key_authenticate
-
-KEYWORD = "Api-Key"
-
-
-def raw_key_from(request: Request) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header:
-        keyword, _sep, value = header.strip().partition(" ")
-        if keyword.lower() == KEYWORD.lower():
-            return value.strip()
-    return request.META.get("HTTP_X_API_KEY") or None
+from apps.apikeys.authentication import KEYWORD, raw_key_from_headers
+from apps.apikeys.models import ApiKey
+from apps.apikeys.services import api_key_authenticate
 
 
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[None, ApiKey] | None:
-        raw = raw_key_from(request)
+        raw = raw_key_from_headers(request)
         if raw is None:
             return None
         api_key = api_key_authenticate(raw)

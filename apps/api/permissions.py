@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from apps.api.models import ApiKey, ApiScope
+from apps.apikeys.models import ApiKey, ApiScope
 
 
 def api_key_of(request) -> ApiKey | None:

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from apps.api.models import ApiKey
+from apps.apikeys.models import ApiKey
 
 # KEYS[1]: the log; ARGV: now, window seconds, limit, a unique member. Returns
 # {allowed, requests in the window before this one, time of the oldest of them}.

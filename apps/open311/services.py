@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from apps.api.models import ApiKey
+from apps.apikeys.models import ApiKey
 from apps.appeals.models import Appeal
 from apps.appeals.services import appeal_submit, appeal_submit_idempotent
 from apps.open311.selectors import Service, area_by_address_id, area_for_address, area_for_point

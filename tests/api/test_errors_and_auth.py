@@ -7,8 +7,8 @@ import yaml
 from django.urls import reverse
 from openapi_spec_validator import validate
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create, api_key_revoke
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create, api_key_revoke
 from tests import factories
 from tests.api.conftest import keyed_client
 

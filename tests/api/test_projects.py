@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.places.services import area_create
 from apps.projects.models import Milestone, Project, ProjectStatus
 from apps.projects.services import milestone_save, project_photo_add, project_post_update, project_save

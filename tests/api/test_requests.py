@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.api.models import ApiScope
 from apps.api.serializers import (
     AppealPrivateDetailSerializer,
     AppealPrivateSerializer,
     AppealPublicDetailSerializer,
     AppealPublicSerializer,
 )
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.appeals.models import Appeal, AppealEvent, Status
 from apps.appeals.services import (
     appeal_accept,

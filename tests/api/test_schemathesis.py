@@ -19,8 +19,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.appeals.services import appeal_accept, appeal_assign, appeal_set_publication
 from quanshan.wsgi import application
 from tests import factories

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.appeals.services import appeal_link_projects, appeal_set_publication
 from apps.common.cache import COMPRESS_MIN_BYTES
 from tests import factories as f

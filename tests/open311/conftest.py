@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.places.models import AreaLevel
 from apps.places.services import area_create
 from tests import factories as f

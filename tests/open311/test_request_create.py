@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create, api_key_revoke
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create, api_key_revoke
 from apps.appeals.models import Appeal, AppealEvent, Channel, Status
 from tests import factories as f
 from tests.open311.helpers import body, xml

@@ -67,6 +67,7 @@ class ApiKey(models.Model):
     )
 
     class Meta:
+        db_table = "api_apikey"  # where the REST API app created it; the rows stayed when the model moved
         verbose_name = _("接口密钥")
         verbose_name_plural = _("接口密钥")
         ordering = ["-created_at", "-id"]

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ScopeKind
-from apps.api.models import ApiKey, ApiScope
-from apps.api.services import api_key_authenticate, api_key_create, api_key_revoke
+from apps.apikeys.models import ApiKey, ApiScope
+from apps.apikeys.services import api_key_authenticate, api_key_create, api_key_revoke
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_an_official_creates_a_key_in_the_admin_and_sees_it_once(client, django_
     admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "pw-quanshan-123")
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:api_apikey_add"),
+        reverse("admin:apikeys_apikey_add"),
         {"name": "开放数据平台", "scope": "read_private", "channel": "api"},
         follow=True,
     )
@@ -86,7 +86,7 @@ def test_an_official_creates_a_key_in_the_admin_and_sees_it_once(client, django_
     shown = [str(m) for m in response.context["messages"]]
     raw = next(word for m in shown for word in m.replace("：", " ").split() if word.startswith("qs_"))
     assert api_key_authenticate(raw) == api_key
-    page = client.get(reverse("admin:api_apikey_change", args=[api_key.pk]))
+    page = client.get(reverse("admin:apikeys_apikey_change", args=[api_key.pk]))
     assert raw not in page.content.decode()
 
 
@@ -95,7 +95,7 @@ def test_an_official_revokes_keys_with_the_admin_action(client, django_user_mode
     client.force_login(admin_user)
     api_key, raw = api_key_create(name="x", scope=ApiScope.SUBMIT)
     client.post(
-        reverse("admin:api_apikey_changelist"), {"action": "revoke", "_selected_action": [api_key.pk]}, follow=True
+        reverse("admin:apikeys_apikey_changelist"), {"action": "revoke", "_selected_action": [api_key.pk]}, follow=True
     )
     api_key.refresh_from_db()
     assert api_key.revoked_by == admin_user
@@ -106,11 +106,11 @@ def test_only_district_wide_officials_manage_keys(client):
     dept = factories.department()
     scoped = factories.official(scope=ScopeKind.DEPARTMENT, department=dept)
     district = factories.official(scope=ScopeKind.DISTRICT)
-    perms = Permission.objects.filter(content_type__app_label="api")
+    perms = Permission.objects.filter(content_type__app_label="apikeys")
     for user in (scoped, district):
         user.user_permissions.add(*perms)
     client.force_login(scoped)
-    assert client.get(reverse("admin:api_apikey_add")).status_code == 403
-    assert client.get(reverse("admin:api_apikey_changelist")).status_code == 403
+    assert client.get(reverse("admin:apikeys_apikey_add")).status_code == 403
+    assert client.get(reverse("admin:apikeys_apikey_changelist")).status_code == 403
     client.force_login(district)
-    assert client.get(reverse("admin:api_apikey_add")).status_code == 200
+    assert client.get(reverse("admin:apikeys_apikey_add")).status_code == 200

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import scope_of
-from apps.api.models import ApiKey
-from apps.api.services import api_key_create, api_key_revoke
+from apps.apikeys.models import ApiKey
+from apps.apikeys.services import api_key_create, api_key_revoke
 
 
 @admin.register(ApiKey)

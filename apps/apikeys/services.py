@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from apps.api.models import ApiKey
+from apps.apikeys.models import ApiKey
 from apps.appeals.models import Channel
 from apps.places.models import Department
 

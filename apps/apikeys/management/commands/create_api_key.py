@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.api.models import ApiScope
-from apps.api.services import api_key_create
+from apps.apikeys.models import ApiScope
+from apps.apikeys.services import api_key_create
 from apps.appeals.models import Channel
 from apps.places.models import Department
 
