@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.api.throttling import ApiKeyRateThrottle, IpRateThrottle
+from apps.apikeys.authentication import raw_key_from_headers
 from apps.apikeys.services import api_key_authenticate
 from apps.common.cache import cached_page
 from apps.open311 import selectors, serializers
@@ -172,7 +173,17 @@ def _render_requests(fmt: str, rows: list[dict]) -> HttpResponse:
 
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
-    raw_key = request.POST.get("api_key") or request.GET.get("api_key")
+    if "api_key" in request.GET:
+        # A URL ends up in proxies' and servers' access logs: a key sent there is a leaked key.
+        check_throttle(request)
+        raise Open311Error(
+            400,
+            _(
+                "api_key: 请勿把 api_key 放在网址里（网址会被代理和服务器日志记录，此密钥应视为已泄露，请吊销后重新申请）；"
+                "请作为表单字段 api_key 提交，或放在请求头 X-API-Key 或 Authorization: Api-Key <密钥> 中。"
+            ),
+        )
+    raw_key = request.POST.get("api_key") or raw_key_from_headers(request)
     if not raw_key:
         check_throttle(request)
         raise Open311Error(403, _("api_key: 提交诉求须提供 api_key。"))

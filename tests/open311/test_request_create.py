@@ -268,3 +268,39 @@ def test_guessing_keys_is_throttled_per_ip(client, places, settings):
 def test_a_json_body_is_not_a_form_and_is_refused_cleanly(client, submit_key):
     response = client.post(URL, data='{"service_code": "bianmin.help"}', content_type="application/json")
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("header", ["HTTP_X_API_KEY", "HTTP_AUTHORIZATION"])
+def test_the_key_may_also_come_in_a_header(client, places, submit_key, header):
+    value = submit_key if header == "HTTP_X_API_KEY" else f"Api-Key {submit_key}"
+    response = client.post(
+        URL,
+        {
+            "service_code": "bianmin.help",
+            "description": "楼道灯不亮",
+            "address_id": "320311010001",
+            "phone": "13800001111",
+        },
+        **{header: value},
+    )
+    assert response.status_code == 200
+    assert Appeal.objects.get().tracking_no == body(response)[0]["service_request_id"]
+
+
+@pytest.mark.parametrize("path", [URL, "/open311/v2/requests.xml"])
+def test_a_key_in_the_url_of_a_post_is_refused_with_a_400_even_beside_a_good_one(client, places, submit_key, path):
+    fields = {"api_key": submit_key, "service_code": "bianmin.help", "description": "楼道灯不亮"}
+    response = client.post(
+        f"{path}?api_key={submit_key}", {**fields, "address_id": "320311010001", "phone": "13800001111"}
+    )
+    assert response.status_code == 400
+    if path.endswith(".xml"):
+        root = xml(response)
+        assert root.findtext("error/code") == "400"
+        description = root.findtext("error/description")
+    else:
+        [error] = body(response)
+        assert error["code"] == 400
+        description = error["description"]
+    assert description.startswith("api_key:") and "网址" in description and "X-API-Key" in description
+    assert not Appeal.objects.exists()
