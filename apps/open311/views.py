@@ -179,8 +179,9 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(
             400,
             _(
-                "api_key: 请勿把 api_key 放在网址里（网址会被代理和服务器日志记录，此密钥应视为已泄露，请吊销后重新申请）；"
-                "请作为表单字段 api_key 提交，或放在请求头 X-API-Key 或 Authorization: Api-Key <密钥> 中。"
+                "api_key: 请勿把 api_key 放在网址里（网址会被代理和服务器日志记录，"
+                "此密钥应视为已泄露，请吊销后重新申请）；请作为表单字段 api_key 提交，"
+                "或放在请求头 X-API-Key 或 Authorization: Api-Key <密钥> 中。"
             ),
         )
     raw_key = request.POST.get("api_key") or raw_key_from_headers(request)
