@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from apps.accounts.models import OfficialProfile, ScopeKind
-from apps.appeals.models import AppealType
+from apps.appeals.models import AppealKind
 from apps.appeals.services import appeal_submit
 from apps.places.models import Area, AreaLevel, Department
 from apps.places.services import area_create
@@ -73,7 +73,7 @@ def project(**fields) -> Project:
 
 def appeal(**fields):
     defaults = dict(
-        kind=AppealType.HELP,
+        kind=AppealKind.HELP,
         area=fields.pop("area", None) or community(),
         title="楼道灯坏了",
         content="3号楼2单元楼道灯坏了一个月，晚上老人上下楼不方便。",

@@ -7,43 +7,55 @@ so the rule lives in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import OfficialProfile, ScopeKind
+from apps.accounts import models as accounts
+
+
+class ScopeKind(StrEnum):
+    """How far a scope reaches. An official's profile says district, 街道 or department
+    (`accounts.models.ScopeKind`); a district official's scope, and an API key's that reads
+    everything, is ALL; someone with no profile has NONE."""
+
+    ALL = "all"
+    SUBDISTRICT = "subdistrict"
+    DEPARTMENT = "department"
+    NONE = "none"
 
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # "all", "subdistrict", "department" or "none"
+    kind: ScopeKind
     subdistrict_id: int | None = None
     department_id: int | None = None
 
     @property
     def is_all(self) -> bool:
-        return self.kind == "all"
+        return self.kind == ScopeKind.ALL
 
     def project_q(self) -> Q:
-        if self.kind == "all":
+        if self.kind == ScopeKind.ALL:
             return Q()
-        if self.kind == "subdistrict":
+        if self.kind == ScopeKind.SUBDISTRICT:
             return Q(areas__subdistrict_id=self.subdistrict_id)
-        if self.kind == "department":
+        if self.kind == ScopeKind.DEPARTMENT:
             return Q(lead_department_id=self.department_id) | Q(co_departments__id=self.department_id)
         return Q(pk__in=[])
 
     def appeal_q(self) -> Q:
-        if self.kind == "all":
+        if self.kind == ScopeKind.ALL:
             return Q()
-        if self.kind == "subdistrict":
+        if self.kind == ScopeKind.SUBDISTRICT:
             return Q(subdistrict_id=self.subdistrict_id)
-        if self.kind == "department":
+        if self.kind == ScopeKind.DEPARTMENT:
             return Q(department_id=self.department_id)
         return Q(pk__in=[])
 
     def filter_projects(self, queryset: QuerySet) -> QuerySet:
-        if self.kind == "all":
+        if self.kind == ScopeKind.ALL:
             return queryset
         # The m2m joins can repeat rows; an id subquery keeps the outer query distinct-free.
         ids = queryset.model.objects.filter(self.project_q()).values("pk")
@@ -57,13 +69,13 @@ class Scope:
         by field ({} when it is inside). The admin form and the import both ask here."""
         if self.is_all:
             return {}
-        if self.kind == "none":
+        if self.kind == ScopeKind.NONE:
             return {NON_FIELD_ERRORS: "您没有管理项目的权限范围。"}
         errors = {}
-        if self.kind == "subdistrict" and not any(area.subdistrict_id == self.subdistrict_id for area in areas):
+        if self.kind == ScopeKind.SUBDISTRICT and not any(area.subdistrict_id == self.subdistrict_id for area in areas):
             errors["areas"] = "涉及区域中至少要有一处属于您所在的街道。"
         if (
-            self.kind == "department"
+            self.kind == ScopeKind.DEPARTMENT
             and lead_department_id != self.department_id
             and self.department_id not in set(co_department_ids)
         ):
@@ -74,8 +86,8 @@ class Scope:
         return errors
 
 
-NO_SCOPE = Scope("none")
-ALL = Scope("all")
+NO_SCOPE = Scope(ScopeKind.NONE)
+ALL = Scope(ScopeKind.ALL)
 
 
 def scope_of(user) -> Scope:
@@ -84,13 +96,13 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         return ALL
     try:
-        profile: OfficialProfile = user.official
-    except OfficialProfile.DoesNotExist:
+        profile: accounts.OfficialProfile = user.official
+    except accounts.OfficialProfile.DoesNotExist:
         return NO_SCOPE
-    if profile.scope == ScopeKind.DISTRICT:
+    if profile.scope == accounts.ScopeKind.DISTRICT:
         return ALL
-    if profile.scope == ScopeKind.SUBDISTRICT:
-        return Scope("subdistrict", subdistrict_id=profile.subdistrict_id)
-    if profile.scope == ScopeKind.DEPARTMENT:
-        return Scope("department", department_id=profile.department_id)
+    if profile.scope == accounts.ScopeKind.SUBDISTRICT:
+        return Scope(ScopeKind.SUBDISTRICT, subdistrict_id=profile.subdistrict_id)
+    if profile.scope == accounts.ScopeKind.DEPARTMENT:
+        return Scope(ScopeKind.DEPARTMENT, department_id=profile.department_id)
     return NO_SCOPE

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from tablib import Dataset
 
-from apps.appeals.models import Appeal, AppealType, Rating, Status
+from apps.appeals.models import Appeal, AppealKind, Rating, Status
 from apps.appeals.resources import defuse_formula
 from apps.common.privacy import hide_numbers, mask_name
 from apps.projects.models import Project
@@ -71,7 +71,7 @@ def _time(value) -> str:
 def appeal_table(queryset: QuerySet[Appeal]) -> Dataset:
     dataset = Dataset(headers=PUBLIC_APPEAL_COLUMNS, title="已公开诉求")
     # Labels looked up once, not through get_FOO_display on every row (most of an export's time).
-    kinds, statuses, ratings = ({k: str(v) for k, v in c.choices} for c in (AppealType, Status, Rating))
+    kinds, statuses, ratings = ({k: str(v) for k, v in c.choices} for c in (AppealKind, Status, Rating))
     for appeal in queryset.order_by("id").iterator(chunk_size=2000):
         dataset.append(
             [

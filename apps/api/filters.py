@@ -13,7 +13,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from apps.api.selectors import projects_in_area
-from apps.appeals.models import Appeal, AppealType, Status
+from apps.appeals.models import Appeal, AppealKind, Status
 from apps.appeals.selectors import in_area_q
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.models import Health, Project, ProjectStatus
@@ -201,7 +201,7 @@ class AppealFilterSet(django_filters.FilterSet):
         choices=Status.choices, help_text=_bi("办理状态，可重复", "Workflow status; repeat for several")
     )
     type = django_filters.ChoiceFilter(
-        field_name="kind", choices=AppealType.choices, help_text=_bi("诉求类型", "Request type")
+        field_name="kind", choices=AppealKind.choices, help_text=_bi("诉求类型", "Request type")
     )
     department = IdFilter(field_name="department_id", help_text=_bi("承办单位 id", "Handling department id"))
     year = YearFilter(field_name="submitted_at", lookup_expr="year", help_text=_bi("提交年度", "Year submitted"))

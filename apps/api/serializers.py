@@ -17,8 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from apps.appeals.models import AppealType, Rating, ReturnReason, Status
-from apps.appeals.services import TRANSITIONS
+from apps.appeals.models import AppealKind, Rating, ReturnReason, Status
+from apps.appeals.workflow import TRANSITIONS
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
@@ -265,8 +265,8 @@ class AppealPublicSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
-    type = serializers.ChoiceField(source="kind", choices=AppealType.choices)
-    type_label = LabelField(AppealType.choices, source="kind")
+    type = serializers.ChoiceField(source="kind", choices=AppealKind.choices)
+    type_label = LabelField(AppealKind.choices, source="kind")
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = LabelField(Status.choices, source="status")
     programme = serializers.CharField(source="programme_id", allow_null=True)
@@ -375,7 +375,7 @@ class AppealCreateSerializer(serializers.Serializer):
     external_id = serializers.CharField(
         max_length=64, help_text="提交方自己的工单编号，重复提交返回同一诉求 / Your own id; idempotency key"
     )
-    type = serializers.ChoiceField(choices=AppealType.choices, help_text="诉求类型 / Request type")
+    type = serializers.ChoiceField(source="kind", choices=AppealKind.choices, help_text="诉求类型 / Request type")
     area = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="街道或社区 id / Area id (街道 or below)")
     programme = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), required=False, allow_null=True

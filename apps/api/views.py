@@ -303,7 +303,6 @@ class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin,
         appeal, created = appeal_submit_idempotent(
             channel=api_key.channel,
             external_id=data.pop("external_id"),
-            kind=data.pop("type"),
             actor_label=api_key.name,
             **data,
         )

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import ALL, NO_SCOPE, Scope
+from apps.accounts.scoping import ALL, NO_SCOPE, Scope, ScopeKind
 from apps.appeals.models import Channel
 from apps.places.models import Department
 
@@ -91,7 +91,7 @@ class ApiKey(models.Model):
         if self.scope == ApiScope.READ_PRIVATE:
             return ALL
         if self.scope == ApiScope.DEPARTMENT and self.department_id:
-            return Scope("department", department_id=self.department_id)
+            return Scope(ScopeKind.DEPARTMENT, department_id=self.department_id)
         return NO_SCOPE
 
     @property

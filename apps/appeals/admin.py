@@ -24,19 +24,18 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.accounts.scoping import Scope, scope_of
+from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.forms import AppealChangeForm, AppealSubmitForm, AssignForm, NoteForm, ReplyForm, ReturnForm
 from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q, published_q
 from apps.appeals.resources import AppealExportResource
 from apps.appeals.services import (
-    TRANSITIONS,
-    IllegalTransition,
     appeal_correct,
     appeal_link_projects,
     appeal_set_publication,
     appeal_submit,
     appeal_transition,
 )
+from apps.appeals.workflow import TRANSITIONS, IllegalTransition
 from apps.common.admin_utils import (
     CappedCountPaginator,
     ScopedAdminMixin,
@@ -281,15 +280,17 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     def get_list_display(self, request):
         # A 街道 official's requests are all in that 街道; a department's all handled by it.
-        hidden = {"subdistrict": "subdistrict", "department": "department_name"}.get(scope_of(request.user).kind)
+        hidden = {ScopeKind.SUBDISTRICT: "subdistrict", ScopeKind.DEPARTMENT: "department_name"}.get(
+            scope_of(request.user).kind
+        )
         return [column for column in super().get_list_display(request) if column != hidden]
 
     def get_list_filter(self, request):
         scope = scope_of(request.user)
         filters = list(super().get_list_filter(request))
-        if scope.kind == "subdistrict":
+        if scope.kind == ScopeKind.SUBDISTRICT:
             filters.remove(SubdistrictListFilter)
-        if scope.kind == "department":
+        if scope.kind == ScopeKind.DEPARTMENT:
             filters.remove("department")
         return filters
 
@@ -330,7 +331,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         if TRACKING_NO.match(term):
             prefix, year, number = term.upper().split("-")
             return queryset.filter(tracking_no=f"{prefix}-{year}-{int(number):06d}"), False
-        if PHONE_LIKE.match(term) and scope_of(request.user).kind != "none":
+        if PHONE_LIKE.match(term) and scope_of(request.user).kind != ScopeKind.NONE:
             # Residents' phones are searchable only by officials, within their scope.
             return queryset.filter(submitter_phone__contains=term), False
         # Case only matters for Latin letters; a plain LIKE scans a million titles about twice as
@@ -366,7 +367,10 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         # A department official handles what is assigned to it; registering new requests is
         # for district and 街道 staff (a new request has no department yet).
-        return super().has_add_permission(request) and scope_of(request.user).kind in ("all", "subdistrict")
+        return super().has_add_permission(request) and scope_of(request.user).kind in (
+            ScopeKind.ALL,
+            ScopeKind.SUBDISTRICT,
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

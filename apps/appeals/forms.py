@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import Scope
+from apps.accounts.scoping import Scope, ScopeKind
 from apps.appeals.models import Appeal, Channel, ReturnReason
 from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
 from apps.common.images import strip_exif
@@ -67,7 +67,7 @@ class AppealSubmitForm(forms.ModelForm):
     def clean_area(self):
         area = self.cleaned_data.get("area")
         scope = self.scope
-        if area is not None and scope is not None and scope.kind == "subdistrict":
+        if area is not None and scope is not None and scope.kind == ScopeKind.SUBDISTRICT:
             own = area.subdistrict or area.derive_subdistrict()  # as appeal_submit reads it
             if own is None or own.pk != scope.subdistrict_id:
                 raise ValidationError(_("只能登记本街道范围内的诉求。"))

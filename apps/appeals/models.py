@@ -28,7 +28,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
 
 
-class AppealType(models.TextChoices):
+class AppealKind(models.TextChoices):
     INQUIRY = "inquiry", _("咨询")
     HELP = "help", _("求助")
     COMPLAINT = "complaint", _("投诉")
@@ -88,7 +88,7 @@ class Appeal(models.Model):
     tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     external_id = models.CharField(_("外部系统编号"), max_length=64, null=True, blank=True)
-    kind = models.CharField(_("诉求类型"), max_length=12, choices=AppealType.choices, default=AppealType.HELP)
+    kind = models.CharField(_("诉求类型"), max_length=12, choices=AppealKind.choices, default=AppealKind.HELP)
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("六心板块"),

@@ -8,7 +8,6 @@ the event log and the row lock live in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,14 +21,13 @@ from apps.accounts.scoping import Scope, scope_of
 from apps.appeals.models import (
     Appeal,
     AppealEvent,
+    AppealKind,
     AppealPhoto,
-    AppealType,
     Channel,
-    Rating,
-    ReturnReason,
     Status,
     TrackingCounter,
 )
+from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
 from apps.common.images import strip_exif
 from apps.common.workdays import add_working_days
 from apps.places.models import Area, AreaLevel, Department
@@ -38,42 +36,6 @@ from apps.programmes.models import Programme
 from apps.projects.models import Project
 
 MAX_PHOTOS = 3
-
-
-class IllegalTransition(Exception):
-    """A workflow step that the request's current status does not allow (HTTP 409)."""
-
-    def __init__(self, message: str, *, appeal: Appeal | None = None, action: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.appeal = appeal
-        self.action = action
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("accept", "受理", (Status.SUBMITTED,), Status.ACCEPTED),
-        Transition("reject", "不予受理", (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED), Status.REJECTED),
-        Transition("assign", "派单", (Status.ACCEPTED, Status.RETURNED), Status.ASSIGNED),
-        Transition("sign", "签收", (Status.ASSIGNED,), Status.IN_PROGRESS),
-        Transition("return", "退单", (Status.ASSIGNED, Status.IN_PROGRESS), Status.RETURNED),
-        Transition("resolve", "办结", (Status.IN_PROGRESS,), Status.RESOLVED),
-        Transition("rate", "评价", (Status.RESOLVED,), Status.CLOSED),
-    )
-}
-
-
-def allowed_actions(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources]
 
 
 def deadlines_for(*, kind: str, submitted_at: datetime) -> tuple[datetime, datetime]:
@@ -130,7 +92,7 @@ def appeal_submit(
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片。"})
-    if kind not in AppealType.values:
+    if kind not in AppealKind.values:
         raise ValidationError({"kind": "请选择诉求类型。"})
     own_subdistrict = _check_area(area, subdistrict)
     submitted_at = submitted_at or timezone.now()
@@ -218,7 +180,8 @@ def appeal_transition(
 
     The row is locked (SELECT ... FOR UPDATE) and its status re-read inside the transaction,
     so of two concurrent steps from the same status only one can win. The actor's scope
-    (an official's, `by`, or an API key's, `scope`) is checked on that locked row too.
+    (an official's, `by`, or an API key's, `scope`) is checked on that locked row too. The
+    step's own checks are `Transition.validate`; its effects are `workflow.apply_step`.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -231,61 +194,41 @@ def appeal_transition(
             appeal=locked,
             action=action,
         )
-    if action != "rate":
+    if transition.actor != Actor.RESIDENT:
         _check_actor_scope(locked, by, scope)
-    now = at or timezone.now()
-    note, reply, comment = (note or "").strip(), (reply or "").strip(), (comment or "").strip()
-
-    if action == "assign":
-        if department is None:
-            raise ValidationError({"department": "派单时请选择承办单位。"})
-        if not department.is_active:
-            raise ValidationError({"department": "该单位已停用，请选择其他承办单位。"})
-        locked.department = department
-    elif action == "reject":
-        if not reply:
-            raise ValidationError({"reply": "不予受理时须向诉求人说明理由。"})
-    elif action == "return":
-        if reason not in ReturnReason.values:
-            raise ValidationError({"reason": "退单时请选择原因：属地不符或职能不符。"})
-        department = locked.department
-        locked.department = None
-    elif action == "resolve":
-        if not reply:
-            raise ValidationError({"reply": "办结时须填写答复内容。"})
-    elif action == "rate":
-        if rating not in Rating.values:
-            raise ValidationError({"rating": "请选择满意、基本满意或不满意。"})
-        locked.rating, locked.rating_comment, locked.rated_at = rating, comment[:500], now
-
-    from_status = locked.status
-    locked.status = transition.target
-    if from_status == Status.SUBMITTED and locked.responded_at is None:
-        locked.responded_at = now
-    if transition.target == Status.RESOLVED:
-        locked.resolved_at = now
-    if transition.target in (Status.CLOSED, Status.REJECTED):
-        locked.closed_at = now
-    if reply:
-        locked.public_reply = reply
+    step = StepInput(
+        note=(note or "").strip(),
+        reply=(reply or "").strip(),
+        department=department,
+        reason=reason,
+        rating=rating,
+        comment=(comment or "").strip(),
+    )
+    transition.validate(step)
+    event = apply_step(
+        locked,
+        action,
+        at=at or timezone.now(),
+        department_id=department.pk if department is not None else None,
+        reason=step.reason,
+        note=step.note,
+        reply=step.reply,
+        rating=step.rating,
+        comment=step.comment,
+    )
     locked.save()
     AppealEvent.objects.create(
         appeal=locked,
-        action=action,
-        from_status=from_status,
-        to_status=transition.target,
         actor=by,
-        actor_label=actor_label or (_actor_label(by) if by else ("诉求人" if action == "rate" else "系统")),
-        department=department,
-        reason=reason,
-        note=note,
-        reply=reply,
-        at=now,
+        actor_label=actor_label or _actor_label(by, transition.actor),
+        **event._asdict(),
     )
     return locked
 
 
-def _actor_label(user) -> str:
+def _actor_label(user, actor: Actor) -> str:
+    if user is None:
+        return "诉求人" if actor == Actor.RESIDENT else "系统"
     profile = getattr(user, "official", None)
     if profile is not None and profile.department_id:
         return profile.department.name

@@ -25,8 +25,9 @@ from itertools import accumulate, islice
 
 from django.utils import timezone
 
-from apps.appeals.models import Appeal, AppealEvent, AppealType, Channel, Rating, ReturnReason, Status, TrackingCounter
+from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, ReturnReason, Status, TrackingCounter
 from apps.appeals.services import deadlines_for, format_tracking_no
+from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step
 from apps.demo import corpus
 from apps.demo.bulk import (
     NULL,
@@ -148,7 +149,12 @@ HOUR = 3600
 DAY = 86400
 UTC = dt_timezone.utc
 EPOCH = date(1970, 1, 1)
+UNIT_STEPS = frozenset(t.action for t in TRANSITIONS.values() if t.actor == Actor.UNIT)
 CLOCK = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400)]  # time of day, UTC
+
+
+def _null(value):
+    return NULL if value is None else value
 
 
 class _Weighted:
@@ -224,7 +230,7 @@ class _Generator:
                     self.compounds.append(_Place(str(cp.pk), sd.pk, sd_name, cm_name, cp_name, *points[cp.pk], "cp"))
         self.other_offices = list(departments.offices.values())
         self.names = {pk: copy_text(name) for pk, name in departments.names.items()}
-        self.templates = _Weighted([(t, 2 if t.kind == AppealType.PRAISE else 10) for t in corpus.APPEALS])
+        self.templates = _Weighted([(t, 2 if t.kind == AppealKind.PRAISE else 10) for t in corpus.APPEALS])
         self.channels = _Weighted(CHANNELS)
         self.ratings = _Weighted(RATINGS)
         self.ratings_late = _Weighted(RATINGS_LATE)
@@ -365,59 +371,47 @@ class _Generator:
         self.made += 1
         steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force)
 
-        # Replay the steps exactly as appeal_transition applies them.
-        status = SUBMITTED
-        department_id = None
-        responded_at = resolved_at = closed_at = rated_at = NULL
-        public_reply = rating = rating_comment = ""
+        # Replay the steps through the workflow's own rules, as appeal_transition applies them.
+        state = StepState()
+        events.append((appeal_id, "submit", "", SUBMITTED, NULL, SUBMIT_LABELS[channel], NULL, "", "", "", submitted))
         last_at = submitted
-        events.append((appeal_id, "submit", "", status, NULL, SUBMIT_LABELS[channel], NULL, "", "", "", submitted))
-        for action, at_ts, target, dept_id, reason, note, reply, value in steps:
-            at = self.stamp(int(at_ts))
-            from_status = status
-            event_department = None
-            actor_id = NULL
-            label = corpus.COMMAND_CENTRE
-            if action == "assign":
-                department_id = event_department = dept_id
-                actor_id = self.district_id
-            elif action in ("accept", "reject"):
-                actor_id = self.district_id
-            elif action == "return":
-                event_department, department_id = department_id, None
-                actor_id = self.department_actor.get(event_department, NULL)
-                label = self.names[event_department]
-            elif action in ("sign", "resolve"):
-                actor_id = self.department_actor.get(department_id, NULL)
-                label = self.names[department_id]
+        for action, at_ts, dept_id, reason, note, text, rating in steps:
+            last_at = self.stamp(int(at_ts))
+            event = apply_step(
+                state,
+                action,
+                at=last_at,
+                department_id=dept_id,
+                reason=reason,
+                note=note,
+                reply=text,
+                rating=rating,
+                comment=text,
+            )
+            acting = event.department_id if action == "return" else state.department_id
+            if action in UNIT_STEPS:
+                actor_id, label = self.department_actor.get(acting, NULL), self.names[acting]
             elif action == "rate":
-                rating, rating_comment, rated_at = value, reply[:500], at
-                label = "诉求人"
-            status = target
-            if from_status == SUBMITTED and responded_at is NULL:
-                responded_at = at
-            if target == RESOLVED:
-                resolved_at = at
-            if target in (CLOSED, REJECTED):
-                closed_at = at
-            if reply and action != "rate":
-                public_reply = reply
+                actor_id, label = NULL, "诉求人"
+            else:
+                actor_id, label = self.district_id, corpus.COMMAND_CENTRE
             events.append(
                 (
                     appeal_id,
                     action,
-                    from_status,
-                    target,
+                    event.from_status,
+                    event.to_status,
                     actor_id,
                     label,
-                    NULL if event_department is None else str(event_department),
+                    NULL if event.department_id is None else str(event.department_id),
                     reason,
                     note,
-                    "" if action == "rate" else reply,  # a rating comment stays on the request, never a reply
-                    at,
+                    event.reply,
+                    last_at,
                 )
             )
-            last_at = at
+        status = state.status
+        department_id = state.department_id
 
         self.status_counts[status] = self.status_counts.get(status, 0) + 1
         consent = rng.random() < 0.45
@@ -448,21 +442,22 @@ class _Generator:
             "t" if approved else "f",
             NULL if department_id is None else str(department_id),
             status,
-            public_reply,
+            state.public_reply,
             submitted,
             response_due,
             resolve_due,
-            responded_at,
-            resolved_at,
-            closed_at,
-            rating,
-            rating_comment,
-            rated_at,
+            _null(state.responded_at),
+            _null(state.resolved_at),
+            _null(state.closed_at),
+            state.rating,
+            state.rating_comment,
+            _null(state.rated_at),
             last_at,
         )
 
     def _plan(self, t0: float, due: float, template, place: _Place, right, ctx: dict, force: str | None) -> list[tuple]:
-        """The steps of one request: (action, at, to_status, department id, reason, note, reply, rating).
+        """The steps of one request: (action, at, department id, reason, note, text, rating), where
+        text is the public reply, or for a rating the resident's comment.
 
         `force` makes the request end in that status (the oldest few requests of every run
         cover all states, so even a tiny demo shows each one).
@@ -484,12 +479,12 @@ class _Generator:
         late_response = random() < 0.08
         t = t0 + (uniform(25, 60) if late_response else uniform(0.2, 20)) * HOUR
         if r < 0.035:
-            steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
             return self._cut(steps)
-        steps.append(("accept", t, ACCEPTED, None, "", note(notes.ACCEPT_NOTES), "", ""))
+        steps.append(("accept", t, None, "", note(notes.ACCEPT_NOTES), "", ""))
         if r < 0.05:
             t += uniform(0.5, 30) * HOUR
-            steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+            steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
             return self._cut(steps)
         stall = None
         s = random()
@@ -504,26 +499,26 @@ class _Generator:
         if random() < 0.07 or stall == RETURNED:
             wrong, reason = self._wrong_department(template, place, right)
             t += uniform(0.1, 18) * HOUR
-            steps.append(("assign", t, ASSIGNED, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+            steps.append(("assign", t, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
             if random() < 0.5:
                 t += uniform(0.1, 20) * HOUR
-                steps.append(("sign", t, IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+                steps.append(("sign", t, None, "", note(notes.SIGN_NOTES), "", ""))
             t += uniform(0.5, 30) * HOUR
-            steps.append(("return", t, RETURNED, None, reason, notes.RETURN_NOTES[reason], "", ""))
+            steps.append(("return", t, None, reason, notes.RETURN_NOTES[reason], "", ""))
             if stall == RETURNED:
                 return self._cut(steps)
             if random() < 0.1 and force is None:
                 t += uniform(0.5, 20) * HOUR
-                steps.append(("reject", t, REJECTED, None, "", "", note(notes.REJECT_REPLIES), ""))
+                steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
                 return self._cut(steps)
         if stall == ACCEPTED:
             return self._cut(steps)
         t += uniform(0.1, 18) * HOUR
-        steps.append(("assign", t, ASSIGNED, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+        steps.append(("assign", t, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
         if stall == ASSIGNED:
             return self._cut(steps)
         t += uniform(0.1, 24) * HOUR
-        steps.append(("sign", t, IN_PROGRESS, None, "", note(notes.SIGN_NOTES), "", ""))
+        steps.append(("sign", t, None, "", note(notes.SIGN_NOTES), "", ""))
         if stall == IN_PROGRESS:
             return self._cut(steps)
         late = random() < 0.12
@@ -532,13 +527,13 @@ class _Generator:
         else:
             t += max(600.0, (due - t) * uniform(0.05, 0.95))
         reply = template.reply.format(**ctx)
-        steps.append(("resolve", t, RESOLVED, None, "", note(notes.RESOLVE_NOTES), reply, ""))
+        steps.append(("resolve", t, None, "", note(notes.RESOLVE_NOTES), reply, ""))
         rated = random() < 0.78
         if (rated and force != RESOLVED) or force == CLOSED:
             rating = (self.ratings_late if late else self.ratings).pick(rng)
             comments = notes.RATING_COMMENTS[rating]
             t += uniform(0.5, 7) * DAY
-            steps.append(("rate", t, CLOSED, None, "", "", note(comments), rating))
+            steps.append(("rate", t, None, "", "", note(comments), rating))
         return self._cut(steps)
 
     def _cut(self, steps: list[tuple]) -> list[tuple]:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from apps.appeals.models import Appeal, AppealType, Status
+from apps.appeals.models import Appeal, AppealKind, Status
 from apps.places.models import Area, AreaLevel
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
@@ -76,7 +76,7 @@ class Service:
 
     @property
     def kind_label(self) -> str:
-        return str(AppealType(self.kind).label)
+        return str(AppealKind(self.kind).label)
 
     @property
     def name(self) -> str:
@@ -125,7 +125,7 @@ def service_notice(kind: str) -> str:
 
 
 def _services_for(programme: Programme | None) -> list[Service]:
-    return [Service(kind=kind, programme=programme) for kind in AppealType.values]
+    return [Service(kind=kind, programme=programme) for kind in AppealKind.values]
 
 
 def service_list() -> list[Service]:
@@ -139,7 +139,7 @@ def service_list() -> list[Service]:
 def service_get(code: str) -> Service | None:
     """The service of a code such as `bianmin.complaint`, or None. At most one query."""
     match = SERVICE_CODE.fullmatch((code or "").strip())
-    if match is None or match.group(2) not in AppealType.values:
+    if match is None or match.group(2) not in AppealKind.values:
         return None
     programme_code, kind = match.groups()
     if programme_code == GENERAL:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.appeals.models import AppealType
+from apps.appeals.models import AppealKind
 from apps.common.privacy import hide_numbers
 from apps.open311.selectors import (
     CLOSED_STATUSES,
@@ -142,7 +142,7 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
     def iso_local(value: datetime | None) -> str | None:
         return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
 
-    kinds = {kind: (str(AppealType(kind).label), service_notice(kind)) for kind in AppealType.values}
+    kinds = {kind: (str(AppealKind(kind).label), service_notice(kind)) for kind in AppealKind.values}
     general = general_name()
     items = []
     for row in rows:

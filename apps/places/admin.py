@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import scope_of
+from apps.accounts.scoping import ScopeKind, scope_of
 from apps.places.models import Area, AreaLevel, Department
 from apps.places.services import area_save
 
@@ -57,7 +57,7 @@ class AreaAdmin(admin.ModelAdmin):
         # Registering a request, a 街道 official picks among that 街道's places only.
         if request.GET.get("model_name") == "appeal" and request.GET.get("field_name") == "area":
             scope = scope_of(request.user)
-            if scope.kind == "subdistrict":
+            if scope.kind == ScopeKind.SUBDISTRICT:
                 queryset = queryset.filter(subdistrict_id=scope.subdistrict_id)
         return queryset, may_have_duplicates
 

@@ -12,7 +12,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.accounts.scoping import Scope, scope_of
+from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.common.admin_utils import (
     ChineseCSV,
     ScopedAdminMixin,
@@ -273,7 +273,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         # A staff account without an official's scope could create a project it cannot see.
-        return super().has_add_permission(request) and scope_of(request.user).kind != "none"
+        return super().has_add_permission(request) and scope_of(request.user).kind != ScopeKind.NONE
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

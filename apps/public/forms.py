@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import PHONE_VALIDATOR, AppealType, Channel, Rating
+from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
@@ -89,8 +89,8 @@ def area_choices() -> tuple[list, list, dict[int, Area]]:
 class AppealSubmitForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("诉求类型"),
-        choices=AppealType.choices,
-        initial=AppealType.HELP,
+        choices=AppealKind.choices,
+        initial=AppealKind.HELP,
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("请选择诉求类型。")},
     )

@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import Appeal, AppealEvent, AppealType, Status
+from apps.appeals.models import Appeal, AppealEvent, AppealKind, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import AreaLevel
@@ -84,7 +84,7 @@ class PublishedAppealFilter(django_filters.FilterSet):
     area = django_filters.TypedChoiceFilter(label=_("街道 / 社区"), coerce=int, method="filter_area")
     status = django_filters.ChoiceFilter(label=_("办理状态"), choices=Status.choices, empty_label=_("全部状态"))
     type = django_filters.ChoiceFilter(
-        label=_("诉求类型"), field_name="kind", choices=AppealType.choices, empty_label=_("全部类型")
+        label=_("诉求类型"), field_name="kind", choices=AppealKind.choices, empty_label=_("全部类型")
     )
 
     class Meta:

@@ -14,7 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.appeals.selectors import appeal_for_tracking
-from apps.appeals.services import IllegalTransition, appeal_rate, appeal_submit
+from apps.appeals.services import appeal_rate, appeal_submit
+from apps.appeals.workflow import IllegalTransition
 from apps.common.cache import cached_page
 from apps.public import ratelimit
 from apps.public.display import DISPLAY_COOKIES

@@ -8,7 +8,8 @@ from django.db import connection
 
 from apps.appeals import services
 from apps.appeals.models import Appeal, AppealEvent, Status
-from apps.appeals.services import IllegalTransition, appeal_transition
+from apps.appeals.services import appeal_transition
+from apps.appeals.workflow import IllegalTransition
 from tests import factories as f
 
 

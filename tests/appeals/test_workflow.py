@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from apps.accounts.models import ScopeKind
 from apps.appeals.models import AppealEvent, Status
 from apps.appeals.services import (
-    TRANSITIONS,
-    IllegalTransition,
     appeal_link_projects,
     appeal_set_publication,
     appeal_transition,
 )
+from apps.appeals.workflow import STATE_FIELDS, TRANSITIONS, IllegalTransition, StepState, apply_step
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +224,36 @@ def test_a_request_cannot_be_assigned_to_a_deactivated_department():
     assert appeal.status == Status.ACCEPTED
     assert appeal.department is None
     assert appeal.events.count() == events_before
+
+
+def test_the_services_and_a_bare_state_replayed_through_apply_step_end_alike():
+    """The rule has one home: what appeal_transition leaves on the row is what apply_step
+    leaves on the seeder's StepState given the same steps."""
+    handler = f.department()
+    appeal = f.appeal_in("returned", handler=handler)
+    for action, kwargs in [("assign", {"department": handler}), ("sign", {}), ("resolve", {"reply": "已修复。"})]:
+        appeal = appeal_transition(appeal=appeal, action=action, **kwargs)
+    appeal = appeal_transition(appeal=appeal, action="rate", rating="satisfied", comment="谢谢")
+    appeal.refresh_from_db()
+
+    state = StepState()
+    for event in appeal.events.order_by("at", "id")[1:]:
+        apply_step(
+            state,
+            event.action,
+            at=event.at,
+            department_id=event.department_id,
+            reason=event.reason,
+            reply=event.reply,
+            rating="satisfied",
+            comment="谢谢",
+        )
+    assert {name: getattr(state, name) for name in STATE_FIELDS} == {
+        name: getattr(appeal, name) for name in STATE_FIELDS
+    }
+    assert state.status == "closed" and state.department_id == handler.pk and state.public_reply == "已修复。"
+
+
+def test_apply_step_refuses_a_step_the_state_does_not_allow():
+    with pytest.raises(IllegalTransition):
+        apply_step(StepState(), "resolve", at=1, reply="已处理。")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.appeals.models import Appeal, AppealType
+from apps.appeals.models import Appeal, AppealKind
 from apps.appeals.services import (
     appeal_accept,
     appeal_assign,
@@ -46,7 +46,7 @@ def test_a_request_shows_our_workflow_in_open311_terms(client, places):
     dept = f.department("区住房和城乡建设局")
     appeal = published(
         area=places["community"],
-        kind=AppealType.COMPLAINT,
+        kind=AppealKind.COMPLAINT,
         programme=f.programme("bianmin"),
         content="小区东门路灯不亮。",
     )
@@ -116,10 +116,10 @@ def test_status_filters_open_and_closed(client, places):
 
 
 def test_service_code_filters_by_programme_and_type(client, places):
-    lamp = published(area=places["community"], kind=AppealType.COMPLAINT, programme=f.programme("bianmin"))
-    published(area=places["community"], kind=AppealType.HELP, programme=f.programme("bianmin"))
-    published(area=places["community"], kind=AppealType.COMPLAINT, programme=f.programme("lvse"))
-    general = published(area=places["community"], kind=AppealType.COMPLAINT, programme=None)
+    lamp = published(area=places["community"], kind=AppealKind.COMPLAINT, programme=f.programme("bianmin"))
+    published(area=places["community"], kind=AppealKind.HELP, programme=f.programme("bianmin"))
+    published(area=places["community"], kind=AppealKind.COMPLAINT, programme=f.programme("lvse"))
+    general = published(area=places["community"], kind=AppealKind.COMPLAINT, programme=None)
     assert ids(client.get(URL, {"service_code": "bianmin.complaint"})) == [lamp.tracking_no]
     assert ids(client.get(URL, {"service_code": "general.complaint"})) == [general.tracking_no]
     [item] = body(client.get(URL, {"service_code": "general.complaint"}))
@@ -190,7 +190,7 @@ def test_an_unknown_service_code_filter_is_404(client):
 
 def test_service_request_ids_override_the_other_filters(client, places):
     old = published(area=places["community"], submitted_at=timezone.now() - timedelta(days=300))
-    new = published(area=places["community"], kind=AppealType.PRAISE)
+    new = published(area=places["community"], kind=AppealKind.PRAISE)
     hidden = f.appeal(area=places["community"])
     wanted = f"{old.tracking_no.lower()}, {new.tracking_no},{hidden.tracking_no},QS-1999-000001"
     response = client.get(URL, {"service_request_id": wanted, "service_code": "bianmin.help", "status": "closed"})
@@ -259,7 +259,7 @@ def test_a_subdistrict_stored_without_its_suffix_is_published_as_a_jiedao(client
 
 def test_documents_stay_chinese_whatever_the_clients_language(client):
     tanan = f.community("塔南社区", parent=f.subdistrict("奎山"))
-    appeal = published(area=tanan, programme=f.programme("bianmin"), kind=AppealType.COMPLAINT)
+    appeal = published(area=tanan, programme=f.programme("bianmin"), kind=AppealKind.COMPLAINT)
     response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.json", HTTP_ACCEPT_LANGUAGE="en-US,en")
     [item] = body(response)
     assert item["service_name"] == "便民舒心·投诉"

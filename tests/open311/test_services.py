@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.appeals.models import AppealType
+from apps.appeals.models import AppealKind
 from apps.programmes.models import Programme
 from tests import factories as f
 from tests.open311.helpers import body, xml
@@ -33,7 +33,7 @@ def test_there_is_one_service_per_programme_and_type_plus_general_ones(client):
     services = body(client.get("/open311/v2/services.json"))
     codes = [s["service_code"] for s in services]
     programmes = list(Programme.objects.order_by("order").values_list("code", flat=True))
-    expected = [f"{p}.{kind}" for p in [*programmes, "general"] for kind in AppealType.values]
+    expected = [f"{p}.{kind}" for p in [*programmes, "general"] for kind in AppealKind.values]
     assert codes == expected
     complaint = services[codes.index("bianmin.complaint")]
     assert complaint["service_name"] == "便民舒心·投诉"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from apps.appeals.models import Appeal, AppealType, Channel, Status
+from apps.appeals.models import Appeal, AppealKind, Channel, Status
 from tests import factories as f
 from tests.public.helpers import areas, form_data, png
 
@@ -51,7 +51,7 @@ def test_a_valid_request_is_submitted_and_its_tracking_number_shown(client):
     assert response["Location"] == reverse("public:request_submitted")
     appeal = Appeal.objects.get()
     assert appeal.channel == Channel.WEB
-    assert appeal.kind == AppealType.HELP
+    assert appeal.kind == AppealKind.HELP
     assert appeal.area == taishan_c
     assert appeal.subdistrict == taishan
     assert appeal.programme_id == "bianmin"
