@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (quanshan.errors).
+    "quanshan.errors.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees a view's exception first: an unreachable database is a 503, not a 500.
+    "quanshan.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "quanshan.urls"
@@ -178,6 +182,14 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are bounded before work is done (apps.common.images, quanshan.errors): one photo's bytes,
+# the pixels its header may declare (40 Mpx: any phone camera), and a whole request body, which is
+# refused by its Content-Length before it is read (DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out).
+PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 40_000_000)
+REQUEST_MAX_BODY_BYTES = envint("REQUEST_MAX_BODY_BYTES", 32 * 1024 * 1024)
+if min(PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, REQUEST_MAX_BODY_BYTES) <= 0:
+    raise ImproperlyConfigured("PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS and REQUEST_MAX_BODY_BYTES must be positive")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")

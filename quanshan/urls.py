@@ -19,3 +19,9 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", common_views.project_media, name="project_media"),
     path("", include("apps.public.urls")),
 ]
+
+# The site's own error pages; under /api/ and /open311/ errors in those interfaces' formats.
+handler400 = "quanshan.errors.bad_request"
+handler403 = "quanshan.errors.permission_denied"
+handler404 = "quanshan.errors.page_not_found"
+handler500 = "quanshan.errors.server_error"

@@ -55,6 +55,23 @@ def clock(monkeypatch) -> Clock:
 
 
 @pytest.fixture
+def decodes(monkeypatch) -> list[tuple[int, int]]:
+    """The size of every image whose pixels Pillow decodes during the test."""
+    from PIL import ImageFile
+
+    seen: list[tuple[int, int]] = []
+    original = ImageFile.ImageFile.load
+
+    def load(image):
+        if image.tile:  # pixels still to decode (load() is called again on a loaded image)
+            seen.append(image.size)
+        return original(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return seen
+
+
+@pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
+import struct
+import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -109,6 +112,25 @@ def jpeg_with_gps(name: str = "photo.jpg") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@functools.cache
+def _png_bomb_bytes(width: int, height: int) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    # Bit depth 1, all black: each row is a filter byte and width/8 zero bytes, which zlib
+    # squeezes about a thousandfold; decoding gives one byte per pixel.
+    row = bytes(1 + (width + 7) // 8)
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def png_bomb(name: str = "bomb.png", width: int = 12000, height: int = 12000) -> SimpleUploadedFile:
+    """A valid PNG of a few kilobytes whose pixels (144 M by default) fill memory when decoded."""
+    return SimpleUploadedFile(name, _png_bomb_bytes(width, height), content_type="image/png")
 
 
 def days_ago(n: int) -> date:

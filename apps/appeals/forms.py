@@ -9,36 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.scoping import Scope, ScopeKind
 from apps.appeals.models import Appeal, Channel, ReturnReason
 from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
-from apps.common.images import strip_exif
+from apps.common.images import MultiplePhotoField
 from apps.places.selectors import active_departments
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    widget = MultipleImageInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(MultipleImageField, self).clean(upload, initial) for upload in files]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
-        for upload in files:
-            strip_exif(upload)  # refuses what is not a JPG / PNG / WebP photo, or too large
-            upload.seek(0)
-        return files
 
 
 class AppealSubmitForm(forms.ModelForm):
     """An official registers a request received by phone, visit or WeChat (saved by appeal_submit)."""
 
-    photos = MultipleImageField(label=_("照片"), help_text=_("最多 3 张，上传时自动去除拍摄位置等 EXIF 信息。"))
+    photos = MultiplePhotoField(
+        max_count=MAX_PHOTOS, label=_("照片"), help_text=_("最多 3 张，上传时自动去除拍摄位置等 EXIF 信息。")
+    )
     scope: Scope | None = None
 
     class Meta:

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import Scope
-from apps.common.images import strip_exif
+from apps.common.images import PhotoField
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
 from apps.projects.services import progress_update_check
 
@@ -87,17 +87,9 @@ class ProgressUpdateInlineForm(forms.ModelForm):
 
 
 class ProjectPhotoInlineForm(forms.ModelForm):
+    # Re-encoded without EXIF here, once: project_photo_add passes the CleanPhoto through.
+    image = PhotoField(label=_("照片"))
+
     class Meta:
         model = ProjectPhoto
         fields = ["image", "stage", "caption", "is_cover", "taken_on"]
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image is not None and hasattr(image, "content_type"):
-            # Refuse here what the service would refuse when stripping EXIF (format, size).
-            try:
-                strip_exif(image)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
-            image.seek(0)
-        return image

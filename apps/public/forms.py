@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
+from apps.common.images import MultiplePhotoField
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.public.templatetags.public_tags import localized
@@ -38,33 +39,6 @@ class NormalisedCharField(forms.CharField):
 class ProgrammeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Programme) -> str:
         return localized(obj, "name")
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.ImageField):
-    """Up to MAX_PHOTOS images from one <input type=file multiple>; each checked by Pillow."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs["multiple"] = True
-        attrs["accept"] = "image/jpeg,image/png,image/webp"
-        return attrs
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [f for f in files if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, code="too_many")
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
 def area_choices() -> tuple[list, list, dict[int, Area]]:
@@ -141,12 +115,10 @@ class AppealSubmitForm(forms.Form):
         },
     )
     photos = MultiplePhotoField(
+        max_count=MAX_PHOTOS,
         label=_("照片（可选，最多 3 张）"),
         help_text=_("照片中的拍摄地点等信息会被自动清除。"),
-        error_messages={
-            "invalid_image": _("无法识别的图片文件，请上传 JPG 或 PNG 照片。"),
-            "empty": _("上传的照片是空文件。"),
-        },
+        error_messages={"empty": _("上传的照片是空文件。")},
     )
     submitter_name = forms.CharField(
         label=_("您的姓名"),

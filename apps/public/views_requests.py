@@ -39,23 +39,24 @@ def request_new(request: HttpRequest) -> HttpResponse:
             initial["programme"] = request.GET["programme"]
         return render(request, "public/requests/new.html", {"form": AppealSubmitForm(initial=initial)})
 
-    form = AppealSubmitForm(request.POST, request.FILES)
-    if limit.is_blocked(request):
+    # Every attempt counts, refused ones too, and before any photo is decoded: a client that
+    # posts what fails (a pixel bomb, a bad field) again and again is stopped like a spammer.
+    if limit.record(request) > limit.limit:
+        # The typed text is kept; the photos are not opened.
+        form = AppealSubmitForm(request.POST)
         context = {"form": form, "rate_limited": True, "retry_minutes": limit.retry_after_minutes}
         response = render(request, "public/requests/new.html", context, status=429)
         response["Retry-After"] = str(limit.window)
         return response
+    form = AppealSubmitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             appeal = appeal_submit(**form.service_kwargs())
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            limit.record(request)
             request.session[SUBMITTED_SESSION_KEY] = appeal.tracking_no
             return redirect("public:request_submitted")
-    elif form.is_spam:
-        limit.record(request)
     context = {"form": form, "photos_dropped": bool(request.FILES)}
     return render(request, "public/requests/new.html", context)
 
