@@ -83,3 +83,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """`with committing(): ...` runs what the writes inside registered for their commit, as a real
+    commit would (a test's own transaction never commits): cached pages then see the writes."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -42,13 +42,18 @@ from apps.api.serializers import (
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
-from apps.common.cache import cached_api_response, lean_api_reads
+from apps.common.cache import PROJECTS, cached_api_response, lean_api_reads
 from apps.projects.models import Project
 from apps.projects.services import project_post_update
 
 ID_REGEX = "[0-9]{1,18}"
 # What a department's key may do to its own requests: the department's part of the loop.
 DEPARTMENT_ACTIONS = ("sign", "return", "resolve")
+
+
+# The query parameters the shared answers are kept by; any other shares the plain answer.
+PROJECT_LIST_PARAMS = (ProjectFilterSet, "page", "page_size")
+STATS_PARAMS = ("year", "start", "end")  # StatsQuerySerializer's fields
 
 
 class StrictQueryMixin:
@@ -174,13 +179,17 @@ class ProjectViewSet(StrictQueryMixin, TodayContextMixin, ListFilterMixin, views
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         # The same for every anonymous caller: rendered once and shared, rebuilt on any write.
-        return cached_api_response(self, request, super().list, *args, **kwargs)
+        return cached_api_response(
+            self, request, super().list, *args, depends=(PROJECTS,), params=PROJECT_LIST_PARAMS, **kwargs
+        )
 
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
         view = super().as_view(actions, **initkwargs)
         # A shared list is served before the framework runs (throttles still apply).
-        return lean_api_reads(view) if actions and actions.get("get") == "list" else view
+        if actions and actions.get("get") == "list":
+            return lean_api_reads(view, depends=(PROJECTS,), params=PROJECT_LIST_PARAMS)
+        return view
 
 
 class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
@@ -364,12 +373,12 @@ class StatsView(StrictQueryMixin, APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         # 三率 over a million requests take seconds: one computation shared by all callers for 30 s.
-        return cached_api_response(self, request, self._stats, follow_writes=False)
+        return cached_api_response(self, request, self._stats, depends=(), params=STATS_PARAMS)
 
     @classmethod
     def as_view(cls, **initkwargs):
         # The shared answer is served before the framework runs (throttles still apply).
-        return lean_api_reads(super().as_view(**initkwargs), follow_writes=False)
+        return lean_api_reads(super().as_view(**initkwargs), depends=(), params=STATS_PARAMS)
 
     def _stats(self, request: Request) -> Response:
         query = StatsQuerySerializer(data=request.query_params)

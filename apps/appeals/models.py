@@ -203,6 +203,21 @@ class Appeal(models.Model):
     def is_published(self) -> bool:
         return self.consent_to_publish and self.publish_approved
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        appeal = super().from_db(db, field_names, values)
+        # Whether it is published as stored (assumed so when either field was deferred).
+        loaded = appeal.__dict__
+        appeal._published_as_stored = loaded.get("consent_to_publish", True) and loaded.get("publish_approved", True)
+        return appeal
+
+    def residents_may_have_seen(self) -> bool:
+        """Published now, or as stored before this save or delete: a change to it may show on
+        public pages. Call once per save (it then notes the stored state)."""
+        seen = self.is_published or getattr(self, "_published_as_stored", False)
+        self._published_as_stored = self.is_published
+        return seen
+
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
         if self.status == Status.SUBMITTED and self.response_due and now > self.response_due:

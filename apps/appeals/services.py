@@ -28,6 +28,7 @@ from apps.appeals.models import (
     TrackingCounter,
 )
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
+from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.workdays import add_working_days
 from apps.places.models import Area, AreaLevel, Department
@@ -326,6 +327,7 @@ def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime |
         .values("pk")
     )
     place = {"location_text": "", "latitude": None, "longitude": None}
+    invalidate(REQUESTS)  # .update() sends no signals; published requests lose their place
     Appeal.history.filter(id__in=due).update(**place)  # first: `due` no longer matches afterwards
     return Appeal.objects.filter(pk__in=due).update(
         submitter_name="", submitter_phone="", submitter_contact="", contact_purged_at=now, **place

@@ -3,11 +3,16 @@
 The promise to readers: a cached page or value is never more than `FRESHNESS` (60 s) behind the
 database, and usually only as far behind as one recomputation.
 
-- Every entry keeps the time it was computed and the global *data version* of that moment.
-  Saving or deleting a domain object bumps the data version (see `bump_data_version` and
-  `apps.common.apps`), so the next read treats every entry as stale. An entry is also stale
-  `fresh_for` seconds (≤ 30 by default) after it was computed, which covers writes that bypass
-  the ORM's signals (`QuerySet.update`, raw SQL, `bulk_create`).
+- Every entry keeps the time it was computed and the *data versions* it depends on at that
+  moment: one for projects (`PROJECTS`: projects, their milestones, 进展 and photos) and one for
+  published requests (`REQUESTS`); areas, departments and programmes change both. Each domain
+  app connects its own models (`invalidate_on_change` in its `apps.py`); a saved or deleted row
+  asks for its versions to be bumped when the transaction commits (`invalidate`), once per
+  transaction however many rows it writes, and costs no cache round trip before that. Writes
+  that bypass the ORM's signals (`QuerySet.update`, `bulk_update`, COPY) call `invalidate`
+  themselves. A submitted request that nobody may see yet bumps nothing. An entry is also stale
+  `fresh_for` seconds (≤ 30 by default) after it was computed, which bounds what a missed
+  invalidation (raw SQL by hand) can cost.
 - A stale entry is recomputed by exactly one caller, which takes a short lock with `cache.add`;
   meanwhile everybody else is served the stale copy (stale-while-revalidate), so the first
   request after a change is not the slow path for everybody at once.
@@ -33,15 +38,17 @@ import gzip
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -60,14 +67,14 @@ KEEP_FOR = 10 * 60  # seconds an entry stays in the cache (stale copies are usef
 POLL_INTERVAL = 0.05
 LOCAL_FOR = 2.0  # seconds a process reuses what it read from a networked cache
 LOCAL_MAX_ENTRIES = 256
-VERSION_KEY = "data-version"
+# What a cached entry may depend on: each has its own version in the cache.
+PROJECTS = "projects"
+REQUESTS = "requests"
+ALL_DATA = (PROJECTS, REQUESTS)
 # Part of every entry's key: bump it when the shape of what is stored changes, so a new release
 # never reads an older release's entries.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 COMPRESS_MIN_BYTES = 1024
-# Apps whose saved or deleted rows can change a public page; see apps.common.apps.
-INVALIDATING_APPS = frozenset({"places", "programmes", "projects", "appeals"})
-SILENT_MODELS = frozenset({"appeals.trackingcounter"})
 
 _MISSING = object()
 # This process's recent reads: key -> (valid until, value). See LOCAL_FOR.
@@ -110,61 +117,104 @@ def local_clear() -> None:
     _local.clear()
 
 
-def data_version() -> int:
-    """The current data version (one cache read; created on first use)."""
-    version = cache.get(VERSION_KEY)
+def _version_key(topic: str) -> str:
+    if topic not in ALL_DATA:
+        raise ValueError(f"unknown data topic {topic!r}")
+    return f"data-version:{topic}"
+
+
+def data_version(topic: str) -> int:
+    """The current version of `topic` (one cache read; created on first use)."""
+    key = _version_key(topic)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, _initial_version(), None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, _initial_version(), None)
+        version = cache.get(key)
     return version
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        if not cache.add(VERSION_KEY, _initial_version(), None):
-            cache.incr(VERSION_KEY)
-    except Exception:  # a cache outage must not break a write; entries expire by time anyway
-        logger.warning("could not bump the data version", exc_info=True)
+def bump_data_version(*topics: str) -> None:
+    """Mark the cached pages and values that depend on `topics` (default: all) stale, now.
 
-
-def _bump_after_commit() -> None:
+    Writers call `invalidate` instead, which bumps when their transaction commits."""
     _local.clear()
-    _bump()
+    for topic in topics or ALL_DATA:
+        key = _version_key(topic)
+        try:
+            cache.incr(key)
+        except ValueError:
+            if not cache.add(key, _initial_version(), None):
+                cache.incr(key)
+        except Exception:  # a cache outage must not break a write; entries expire by time anyway
+            logger.warning("could not bump the %s data version", topic, exc_info=True)
+
+
+# Topics written in this thread's transaction and not bumped yet (see `invalidate`).
+_pending = threading.local()
+
+
+def _pending_topics() -> set[str]:
+    topics = getattr(_pending, "topics", None)
+    if topics is None:
+        topics = _pending.topics = set()
+    return topics
+
+
+def _bump_pending(topic: str) -> None:
+    """On commit: the first callback for `topic` bumps it, the transaction's others find it done."""
+    pending = _pending_topics()
+    if topic in pending:
+        pending.discard(topic)
+        bump_data_version(topic)
+
+
+def invalidate(*topics: str) -> None:
+    """The data behind `topics` (default: all) changed: bump their versions when the current
+    transaction commits (at once outside a transaction), once per transaction and topic.
+
+    Nothing is bumped for a transaction that rolls back. Until the commit, readers keep
+    computing from the committed data, which is what they can see.
+    """
+    topics = topics or ALL_DATA
+    for topic in topics:
+        _version_key(topic)  # refuse an unknown topic now, not at commit
+    pending = _pending_topics()
+    for topic in topics:
+        pending.add(topic)
+        transaction.on_commit(partial(_bump_pending, topic))
+
+
+def invalidate_on_change(
+    topics: Iterable[str],
+    *models: type,
+    when: Callable[[Any], bool] | None = None,
+) -> None:
+    """Connect `models` (and m2m through models) so that saving or deleting one of their rows
+    invalidates `topics` when the transaction commits; with `when`, only rows for which
+    `when(instance)` is true (e.g. a request residents may see).
+
+    Connected per model, so the models left out (change history, events, counters, sessions)
+    keep Django's fast delete and cost nothing on save.
+    """
+    topics = tuple(topics)
+
+    def receiver(sender: type, instance: Any = None, **kwargs: Any) -> None:
+        if when is None or instance is None or when(instance):
+            invalidate(*topics)
+
+    for model in models:
+        uid = f"common.cache.{model._meta.label_lower}"
+        if model._meta.auto_created:  # an m2m through table: m2m_changed carries its changes
+            m2m_changed.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.m2m")
+            continue
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
 
 
 def cached_aggregate(key: str, compute: Callable[[], T]) -> T:
     """A whole-table aggregate (三率, monthly counts): refreshed every AGGREGATE_FRESH_FOR seconds,
     by one caller at a time, not on every write."""
-    return cached_value(f"agg:{key}", compute, fresh_for=AGGREGATE_FRESH_FOR, follow_writes=False)
-
-
-def bump_on_change(sender: type, **kwargs: Any) -> None:
-    """Receiver for post_save, post_delete and m2m_changed: a domain row changed.
-
-    Change-history rows and tracking-number counters are written beside a row that already
-    bumps (or show on no public page): they would only add round trips to every save."""
-    meta = sender._meta
-    if meta.app_label in INVALIDATING_APPS and not (
-        meta.model_name.startswith("historical") or meta.label_lower in SILENT_MODELS
-    ):
-        bump_data_version()
-
-
-def bump_data_version() -> None:
-    """Mark every cached page and value stale. Call after a write that changes public data.
-
-    Bumps at once, and again when the surrounding transaction commits: a reader that
-    recomputed between the two saw uncommitted-to-it data and must not keep it.
-    """
-    _local.clear()
-    _bump()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_after_commit)
+    return cached_value(f"agg:{key}", compute, fresh_for=AGGREGATE_FRESH_FOR, depends=())
 
 
 def cached_value(
@@ -174,21 +224,23 @@ def cached_value(
     fresh_for: int = DEFAULT_FRESH_FOR,
     wait: float = 10.0,
     cache_if: Callable[[T], bool] | None = None,
-    follow_writes: bool = True,
+    depends: Iterable[str] = ALL_DATA,
 ) -> T:
     """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
 
-    `cache_if(value)` may refuse to store a value (it is still returned). With
-    `follow_writes=False` the value goes stale by time only (`fresh_for`), not on every write:
-    for aggregates over the whole table, which would otherwise be recomputed after each
-    resident's submission, while a change still shows within `fresh_for`.
+    `cache_if(value)` may refuse to store a value (it is still returned). `depends` names the
+    data versions the value follows (`PROJECTS`, `REQUESTS`); with none, the value goes stale by
+    time only (`fresh_for`), not on writes: for aggregates over the whole table, which would
+    otherwise be recomputed after each resident's submission, while a change still shows within
+    `fresh_for`.
     """
     if not 0 < fresh_for <= FRESHNESS:
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
+    depends = tuple(depends)
     full_key = _full_key(key)
     lock_key = f"{full_key}:lock"
     try:
-        fresh, entry, version = _read_fresh(full_key, fresh_for=fresh_for, follow_writes=follow_writes)
+        fresh, entry, versions = _read_fresh(full_key, fresh_for=fresh_for, depends=depends)
     except Exception:
         logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
         return compute()
@@ -198,71 +250,79 @@ def cached_value(
 
     now = _now()
     if entry is not _MISSING:
-        value, computed_at, _version = entry
+        value, computed_at, _versions = entry
         if now - computed_at < FRESHNESS and not _is_uncacheable(value):
             # Stale but within the promise: one caller refreshes, the others serve this copy.
             if _try_lock(lock_key):
-                return _compute_and_store(full_key, lock_key, compute, version, cache_if)
+                return _compute_and_store(full_key, lock_key, compute, versions, cache_if)
             return value
 
     # Missing (or too old to serve): one caller computes, the others wait for its result.
     deadline = now + wait
     while True:
         if _try_lock(lock_key):
-            return _compute_and_store(full_key, lock_key, compute, version, cache_if)
+            return _compute_and_store(full_key, lock_key, compute, versions, cache_if)
         if _now() >= deadline:
-            return _compute_and_store(full_key, None, compute, version, cache_if)
+            return _compute_and_store(full_key, None, compute, versions, cache_if)
         time.sleep(POLL_INTERVAL)
         try:
             entry = cache.get(full_key, _MISSING)
         except Exception:
             return compute()
-        if entry is not _MISSING and (entry[2] >= version or not follow_writes) and _now() - entry[1] < FRESHNESS:
+        if (
+            entry is not _MISSING
+            and len(entry[2]) == len(versions)
+            and all(seen >= wanted for seen, wanted in zip(entry[2], versions, strict=True))
+            and _now() - entry[1] < FRESHNESS
+        ):
             return compute() if _is_uncacheable(entry[0]) else entry[0]
 
 
-def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, follow_writes: bool = True) -> Any | None:
+def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, depends: Iterable[str] = ALL_DATA) -> Any | None:
     """The value `cached_value(key, ...)` would return without computing, or None if it would compute."""
     try:
-        fresh, _entry, _version = _read_fresh(_full_key(key), fresh_for=fresh_for, follow_writes=follow_writes)
+        fresh, _entry, _versions = _read_fresh(_full_key(key), fresh_for=fresh_for, depends=tuple(depends))
     except Exception:
         return None
     return None if fresh is _MISSING or _is_uncacheable(fresh) else fresh
 
 
-def _read_fresh(full_key: str, *, fresh_for: int, follow_writes: bool) -> tuple[Any, Any, int | None]:
-    """(fresh value or _MISSING, the shared entry or _MISSING, the data version) for `full_key`.
+def _read_fresh(full_key: str, *, fresh_for: int, depends: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
+    """(fresh value or _MISSING, the shared entry or _MISSING, the data versions) for `full_key`.
 
     A fresh value comes from this process's memory when it has one (no round trip; the entry
-    and version are then not read), else from the shared cache, and is remembered locally.
+    and versions are then not read), else from the shared cache, and is remembered locally.
     """
     local = _local_enabled()
     if local:
         hit = _local.get(full_key)
         if hit is not None and _now() < hit[0]:
-            return hit[1], _MISSING, None
-    entry, version = _read(full_key)
+            return hit[1], _MISSING, ()
+    entry, versions = _read(full_key, depends)
     if entry is _MISSING:
-        return _MISSING, entry, version
-    value, computed_at, entry_version = entry
+        return _MISSING, entry, versions
+    value, computed_at, entry_versions = entry
     now = _now()
-    if (entry_version == version or not follow_writes) and 0 <= now - computed_at < fresh_for:
+    if entry_versions == versions and 0 <= now - computed_at < fresh_for:
         if local and not _is_uncacheable(value):
             _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
-        return value, entry, version
-    return _MISSING, entry, version
+        return value, entry, versions
+    return _MISSING, entry, versions
 
 
 def _full_key(key: str) -> str:
     return f"cv{ENTRY_FORMAT}:{key}"
 
 
-def _read(full_key: str) -> tuple[Any, int]:
-    found = cache.get_many([full_key, VERSION_KEY])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = data_version()
-    return found.get(full_key, _MISSING), version
+def _read(full_key: str, depends: tuple[str, ...]) -> tuple[Any, tuple[int, ...]]:
+    """The entry and the current versions of what it depends on, in one round trip."""
+    version_keys = [_version_key(topic) for topic in depends]
+    found = cache.get_many([full_key, *version_keys])
+    versions = tuple(
+        found[key] if found.get(key) is not None else data_version(topic)
+        for topic, key in zip(depends, version_keys, strict=True)
+    )
+    return found.get(full_key, _MISSING), versions
 
 
 def _try_lock(lock_key: str) -> bool:
@@ -276,17 +336,17 @@ def _compute_and_store(
     full_key: str,
     lock_key: str | None,
     compute: Callable[[], T],
-    version: int,
+    versions: tuple[int, ...],
     cache_if: Callable[[T], bool] | None,
 ) -> T:
-    # The time and version are taken *before* computing: a write that lands during the
-    # computation bumps the version past this one, so the result is already stale.
+    # The time and versions are taken *before* computing: a write that lands during the
+    # computation bumps a version past this one, so the result is already stale.
     computed_at = _now()
     try:
         value = compute()
         stored = value if cache_if is None or cache_if(value) else UNCACHEABLE
         try:
-            cache.set(full_key, (stored, computed_at, version), KEEP_FOR)
+            cache.set(full_key, (stored, computed_at, versions), KEEP_FOR)
         except Exception:
             logger.warning("could not store %s in the cache", full_key, exc_info=True)
         else:
@@ -360,8 +420,78 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Content-Disposition")
 
 
+ParamSpec = Iterable[Any] | Callable[[], Iterable[Any]]
+
+
+def _field_params(fields: dict[str, Any]) -> list[str]:
+    """The query parameters a form's fields read: their names (and a MultiWidget's parts)."""
+    names = []
+    for name, field in fields.items():
+        widget = field.widget
+        suffixes = getattr(widget, "widgets_names", None)
+        names += [f"{name}{suffix}" for suffix in suffixes] if suffixes else [name]
+    return names
+
+
+def _filter_params(filterset: Any) -> list[str]:
+    """The query parameters of a FilterSet class: its filters' names, suffixed for range widgets."""
+    names = []
+    for name, spec in filterset.base_filters.items():
+        widget = spec.extra.get("widget") or getattr(spec.field_class, "widget", None)
+        suffixes = getattr(widget, "suffixes", None)  # django-filter's SuffixedMultiWidget
+        names += ["_".join(filter(None, (name, suffix))) for suffix in suffixes] if suffixes else [name]
+    return names
+
+
+def query_params(spec: ParamSpec) -> frozenset[str]:
+    """The query parameters a view reads, from names, Django form classes and django-filter
+    FilterSet classes (or a callable returning them, resolved on first use)."""
+    items = spec() if callable(spec) else spec
+    names: set[str] = set()
+    for item in items:
+        if isinstance(item, str):
+            names.add(item)
+        elif hasattr(item, "base_filters"):  # a django-filter FilterSet
+            names.update(_filter_params(item))
+        elif hasattr(item, "base_fields"):  # a Django form
+            names.update(_field_params(item.base_fields))
+        else:
+            raise TypeError(f"cannot tell which query parameters {item!r} reads")
+    return frozenset(names)
+
+
+_resolved_params: dict[int, tuple[ParamSpec, frozenset[str]]] = {}
+
+
+def _params_of(spec: ParamSpec) -> frozenset[str]:
+    """`query_params(spec)`, resolved once per spec."""
+    found = _resolved_params.get(id(spec))
+    if found is None or found[0] is not spec:
+        found = _resolved_params[id(spec)] = (spec, query_params(spec))
+    return found[1]
+
+
+def keep_only_params(request: HttpRequest, names: frozenset[str]) -> None:
+    """Drop the query parameters the view does not read, from `request.GET` and the query string.
+
+    A cached page is then a function of what its key holds: `/?x=<random>` is the page of `/`,
+    served from the same entry (and links built from the request carry no junk either).
+    """
+    if all(name in names for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name in request.GET:
+        if name in names:
+            kept.setlist(name, request.GET.getlist(name))
+    request.META["QUERY_STRING"] = kept.urlencode()
+    kept._mutable = False
+    request.GET = kept
+
+
 def page_cache_key(request: HttpRequest, vary_cookies: Iterable[str] = ()) -> str:
-    """Host, path, sorted query, language and the display cookies that change the page."""
+    """Host, path, sorted query, language and the display cookies that change the page.
+
+    Callers first drop the parameters the view does not read (`keep_only_params`)."""
     query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     cookies = [(name, request.COOKIES.get(name, "")) for name in vary_cookies]
     raw = repr((request.scheme, request.get_host(), request.path, query, get_language(), cookies))
@@ -380,20 +510,29 @@ def _page_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def cached_page(
-    *, fresh_for: int = PAGE_FRESH_FOR, vary_cookies: Iterable[str] = ()
+    *,
+    depends: Iterable[str] = ALL_DATA,
+    params: ParamSpec = (),
+    fresh_for: int = PAGE_FRESH_FOR,
+    vary_cookies: Iterable[str] = (),
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache an anonymous GET page's rendered response per path, query, language and `vary_cookies`.
 
-    Pages that set cookies, use a CSRF token, fail, or are seen by a logged-in user (or one
-    with pending messages) are never shared.
+    `depends`: the data versions the page follows (`PROJECTS`, `REQUESTS`). `params`: the query
+    parameters the view reads (names, form or FilterSet classes); the view gets only those, and
+    the page is kept per their values, so any other parameter shares the entry. Pages that set
+    cookies, use a CSRF token, fail, or are seen by a logged-in user (or one with pending
+    messages) are never shared.
     """
     vary_cookies = tuple(vary_cookies)
+    depends = tuple(depends)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or any(name in request.COOKIES for name in PERSONAL_COOKIES):
                 return view(request, *args, **kwargs)
+            keep_only_params(request, _params_of(params))
             uncached: list[HttpResponse] = []
 
             def render() -> SharedResponse | None:
@@ -407,7 +546,11 @@ def cached_page(
                 return shared_response(response.status_code, response.content, headers)
 
             page = cached_value(
-                page_cache_key(request, vary_cookies), render, fresh_for=fresh_for, cache_if=lambda p: p is not None
+                page_cache_key(request, vary_cookies),
+                render,
+                fresh_for=fresh_for,
+                depends=depends,
+                cache_if=lambda p: p is not None,
             )
             if page is None:
                 # This caller rendered a page that must not be shared; send it as it is.
@@ -431,20 +574,23 @@ def cached_api_response(
     request: Any,
     handler: Callable[..., Any],
     *args: Any,
-    follow_writes: bool = True,
+    depends: Iterable[str] = ALL_DATA,
+    params: ParamSpec = (),
     **kwargs: Any,
 ) -> HttpResponse:
     """Run a public DRF read once and share its rendered JSON, per host, path, query and language.
 
     Call it from a DRF handler (`list`, `get`): authentication, throttles and content
     negotiation have already run for this caller. Only anonymous JSON reads are shared: an API
-    key may see more, and the browsable API is HTML. `follow_writes=False` for whole-table
-    statistics (see `cached_value`). Wrap the view in `lean_api_reads` too, so that later
-    callers get the shared answer without going through the framework.
+    key may see more, and the browsable API is HTML. `depends` and `params` as for
+    `cached_page` (`depends=()` for whole-table statistics). Wrap the view in `lean_api_reads`
+    too, with the same arguments, so that later callers get the shared answer without going
+    through the framework.
     """
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None or renderer.format != "json" or request.auth is not None:
         return handler(request, *args, **kwargs)
+    keep_only_params(request._request, _params_of(params))
     uncached: list[HttpResponse] = []
     media_type = request.accepted_media_type
     if renderer.charset and "charset" not in media_type:
@@ -459,11 +605,12 @@ def cached_api_response(
         headers = {"Content-Type": media_type, **view.default_response_headers}
         return shared_response(200, content, headers.items())
 
+    depends = tuple(depends)
     answer = cached_value(
         _api_key(request, request.accepted_media_type),
         render,
-        fresh_for=PAGE_FRESH_FOR if follow_writes else AGGREGATE_FRESH_FOR,
-        follow_writes=follow_writes,
+        fresh_for=PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR,
+        depends=depends,
         cache_if=lambda a: a is not None,
     )
     if answer is None:
@@ -480,22 +627,27 @@ def _plain_json_reader(request: HttpRequest) -> bool:
     return all(r in ("*/*", "application/*", "application/json") for r in ranges)
 
 
-def lean_api_reads(view_func: Callable[..., Any], *, follow_writes: bool = True) -> Callable[..., Any]:
+def lean_api_reads(
+    view_func: Callable[..., Any], *, depends: Iterable[str] = ALL_DATA, params: ParamSpec = ()
+) -> Callable[..., Any]:
     """Serve an anonymous JSON read that `cached_api_response` already shares without running DRF.
 
     The view's throttles still run for every caller (same counters, same limits); anything
-    else — an API key, another media type, a throttled caller, an answer not in the cache —
-    goes through the framework as usual.
+    else — an API key, another media type, a query parameter the view does not read (the
+    framework checks those), a throttled caller, an answer not in the cache — goes through the
+    framework as usual.
     """
     throttle_classes = view_func.cls.throttle_classes
+    depends = tuple(depends)
 
     @wraps(view_func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if _plain_json_reader(request):
+        names = _params_of(params)
+        if _plain_json_reader(request) and all(name in names for name in request.GET):
             answer = peek_value(
                 _api_key(request, "application/json"),
-                fresh_for=PAGE_FRESH_FOR if follow_writes else AGGREGATE_FRESH_FOR,
-                follow_writes=follow_writes,
+                fresh_for=PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR,
+                depends=depends,
             )
             if answer is not None and _throttles_allow(request, throttle_classes):
                 return answer.to_response(request)

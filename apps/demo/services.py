@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from apps.accounts.models import OfficialProfile, ScopeKind
 from apps.appeals.models import Appeal, AppealEvent, AppealPhoto, TrackingCounter
+from apps.common.cache import invalidate
 from apps.demo import corpus
 from apps.demo.appeals import seed_appeals
 from apps.demo.projects import seed_projects
@@ -285,6 +286,7 @@ def demo_reset() -> None:
     if not settings.DEBUG:
         raise DemoRefused("DEBUG 未开启，拒绝删除数据。")
     with transaction.atomic():
+        invalidate()  # TRUNCATE bypasses the signals
         if connection.vendor == "postgresql":
             tables = sorted({m._meta.db_table for m in _demo_models()})
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
@@ -331,6 +333,7 @@ def demo_seed(
     summary = Summary()
     with transaction.atomic():
         demo_check_can_seed(reset=reset)
+        invalidate()  # rows go in by COPY and bulk_create, past the signals
         if reset:
             demo_reset()
         places = demo_places()

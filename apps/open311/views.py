@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from apps.api.throttling import ApiKeyRateThrottle, IpRateThrottle
 from apps.apikeys.authentication import raw_key_from_headers
 from apps.apikeys.services import api_key_authenticate
-from apps.common.cache import cached_page
+from apps.common.cache import REQUESTS, cached_page
 from apps.open311 import selectors, serializers
 from apps.open311.forms import RequestCreateForm, RequestsQueryForm, form_errors
 from apps.open311.renderers import render
@@ -119,7 +119,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @open311_view("GET")
-@cached_page()
+@cached_page(depends=(REQUESTS,))  # services are programmes, which bump every version
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     services = [serializers.service_item(service) for service in selectors.service_list()]
     return render(fmt, "services", services)
@@ -134,7 +134,7 @@ def _service_or_404(code: str) -> selectors.Service:
 
 
 @open311_view("GET")
-@cached_page()
+@cached_page(depends=(REQUESTS,))
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     service = _service_or_404(code)
     document = serializers.service_definition(service, areas=selectors.area_choices())
@@ -142,7 +142,8 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 @open311_view("GET", "POST")
-@cached_page()  # GET only: public data, at most 60 s behind (see apps.common.cache)
+# GET only: public data, at most 60 s behind (see apps.common.cache)
+@cached_page(depends=(REQUESTS,), params=(RequestsQueryForm,))
 def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _request_create(request, fmt)
@@ -211,7 +212,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @open311_view("GET")
-@cached_page()
+@cached_page(depends=(REQUESTS,))
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     row = selectors.published_request_row(request_id)
     if row is None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from apps.common.cache import PROJECTS, invalidate
 from apps.common.images import strip_exif
 from apps.projects.models import (
     Milestone,
@@ -91,6 +92,27 @@ def derived_progress(*, project: Project) -> tuple[str, Decimal | None]:
 
 
 @transaction.atomic
+def projects_refresh_health() -> int:
+    """Recompute every project's 红黄灯 dates (after the thresholds changed); returns how many changed."""
+    fields = ["yellow_from", "red_from"]
+    changed = 0
+    batch: list[Project] = []
+    for project in Project.objects.only("pk", "planned_start", "planned_finish", "progress", "status", *fields):
+        before = (project.yellow_from, project.red_from)
+        project_refresh_schedule(project=project)
+        if before != (project.yellow_from, project.red_from):
+            batch.append(project)
+            changed += 1
+        if len(batch) >= 1000:
+            Project.objects.bulk_update(batch, fields)
+            batch = []
+    Project.objects.bulk_update(batch, fields)
+    if changed:
+        invalidate(PROJECTS)  # bulk_update sends no signals
+    return changed
+
+
+@transaction.atomic
 def project_refresh_progress(*, project: Project) -> Project:
     """Recompute derived progress and schedule dates, then roll up to the parent project."""
     source, progress = derived_progress(project=project)
@@ -98,6 +120,7 @@ def project_refresh_progress(*, project: Project) -> Project:
     if progress is not None:
         project.progress = progress
     project_refresh_schedule(project=project)
+    invalidate(PROJECTS)  # .update() sends no signals
     Project.objects.filter(pk=project.pk).update(
         progress_source=project.progress_source,
         progress=project.progress,

@@ -13,14 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
-from apps.common.cache import cached_aggregate, cached_page
+from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.selectors import subdistricts
 from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 
 
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=(PROJECTS,), vary_cookies=DISPLAY_COOKIES)
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = selectors.figures_year(today)
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", context)
 
 
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=(PROJECTS,), params=("page",), vary_cookies=DISPLAY_COOKIES)
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = selectors.programme_or_404(code)
     year = selectors.figures_year()
@@ -56,7 +56,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/programme_detail.html", context)
 
 
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=(PROJECTS,), params=(ProjectFilterForm, "page"), vary_cookies=DISPLAY_COOKIES)
 def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(
         request.GET,
@@ -75,7 +75,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/project_list.html", context)
 
 
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+# Its published requests too, and the area page its requests' figures.
+@cached_page(depends=ALL_DATA, vary_cookies=DISPLAY_COOKIES)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.project_detail(pk=pk)
     project = detail.project
@@ -91,7 +92,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "public/project_detail.html", context)
 
 
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=ALL_DATA, vary_cookies=DISPLAY_COOKIES)
 def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.area_detail(pk=pk)
     area = detail.area

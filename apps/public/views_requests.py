@@ -16,11 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.appeals.selectors import appeal_for_tracking
 from apps.appeals.services import appeal_rate, appeal_submit
 from apps.appeals.workflow import IllegalTransition
-from apps.common.cache import cached_page
+from apps.common.cache import REQUESTS, cached_page
 from apps.public import ratelimit
 from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import AppealSubmitForm, RatingForm, TrackForm
-from apps.public.selectors_requests import is_awaiting_rating, published_appeals_page, tracking_timeline
+from apps.public.selectors_requests import (
+    PublishedAppealFilter,
+    is_awaiting_rating,
+    published_appeals_page,
+    tracking_timeline,
+)
 
 SUBMITTED_SESSION_KEY = "public_submitted_tracking_no"
 
@@ -143,7 +148,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_page(vary_cookies=DISPLAY_COOKIES)  # a GET form: no CSRF token, nothing personal
+@cached_page(depends=(REQUESTS,), params=(PublishedAppealFilter, "page"), vary_cookies=DISPLAY_COOKIES)
 def request_list(request: HttpRequest) -> HttpResponse:
     filterset, page = published_appeals_page(request.GET, request.GET.get("page"))
     return render(request, "public/requests/list.html", {"filter": filterset, "page": page})

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.common.cache import cached_aggregate, cached_page
+from apps.common.cache import REQUESTS, cached_aggregate, cached_page
 from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import PeriodForm
 from apps.public.periods import Period, describe, period_for
@@ -14,7 +14,7 @@ from apps.public.selectors_stats import RatesTable, rate_definitions, rates_tabl
 
 
 @require_GET
-@cached_page(vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=(REQUESTS,), params=(PeriodForm,), vary_cookies=DISPLAY_COOKIES)
 def stats(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     if form.is_bound and form.is_valid():

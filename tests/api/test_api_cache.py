@@ -39,13 +39,14 @@ def test_the_project_list_is_served_from_the_cache_the_second_time(api):
     assert body_again == body
 
 
-def test_a_published_or_edited_project_shows_in_the_list_at_once(api):
+def test_a_published_or_edited_project_shows_in_the_list_at_once(api, committing):
     project = f.project(title="云龙湖口袋公园")
     hidden = f.project(title="故黄河沿岸绿道", is_public=False)
     assert titles(get(api, PROJECTS)[1]) == ["云龙湖口袋公园"]
-    project_publish(project=hidden)
-    project.title = "云龙湖口袋公园（二期）"
-    project_save(project=project)
+    with committing():
+        project_publish(project=hidden)
+        project.title = "云龙湖口袋公园（二期）"
+        project_save(project=project)
     assert sorted(titles(get(api, PROJECTS)[1])) == ["云龙湖口袋公园（二期）", "故黄河沿岸绿道"]
 
 

@@ -11,6 +11,8 @@ from django.test import RequestFactory, override_settings
 from apps.common import cache as qcache
 from apps.common.cache import (
     FRESHNESS,
+    PROJECTS,
+    REQUESTS,
     bump_data_version,
     cached_aggregate,
     cached_page,
@@ -65,11 +67,11 @@ def test_bumping_the_data_version_makes_the_next_read_recompute(clock):
 
 def test_a_time_bound_value_ignores_writes_but_not_its_freshness(clock):
     compute = Counter()
-    cached_value("rates", compute, fresh_for=30, follow_writes=False)
+    cached_value("rates", compute, fresh_for=30, depends=())
     bump_data_version()
-    assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v1"
+    assert cached_value("rates", compute, fresh_for=30, depends=()) == "v1"
     clock.advance(30)
-    assert cached_value("rates", compute, fresh_for=30, follow_writes=False) == "v2"
+    assert cached_value("rates", compute, fresh_for=30, depends=()) == "v2"
 
 
 def test_a_page_with_an_aggregate_inside_shows_a_change_within_sixty_seconds(rf, clock):
@@ -82,7 +84,7 @@ def test_a_page_with_an_aggregate_inside_shows_a_change_within_sixty_seconds(rf,
         rates = cached_aggregate("rates", lambda: dict(data))
         return HttpResponse(str(rates["received"]).encode())
 
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     assert page(rf.get("/stats/")).content == b"1"
     data["received"] = 2  # a change the page's cache did not hear about (no bump)
     seen_at = None
@@ -102,9 +104,9 @@ def local_memory(monkeypatch):
     reads = []
     real_read = qcache._read
 
-    def counting_read(full_key):
+    def counting_read(full_key, depends):
         reads.append(full_key)
-        return real_read(full_key)
+        return real_read(full_key, depends)
 
     monkeypatch.setattr(qcache, "_read", counting_read)
     return reads
@@ -131,7 +133,7 @@ def test_a_write_in_this_process_is_seen_at_once_despite_its_memory(clock, local
 def test_a_write_in_another_process_is_seen_within_the_local_seconds(clock, local_memory):
     compute = Counter()
     cached_value("k", compute)
-    cache.incr(qcache.VERSION_KEY)  # another worker's write: this process's memory is untouched
+    cache.incr("data-version:projects")  # another worker's write: this process's memory is untouched
     assert cached_value("k", compute) == "v1"
     clock.advance(qcache.LOCAL_FOR)
     assert cached_value("k", compute) == "v2"
@@ -153,18 +155,27 @@ def test_the_local_memory_is_bounded(clock, local_memory):
 
 
 def test_the_data_version_grows_with_each_bump():
-    first = data_version()
+    first = data_version(PROJECTS)
     bump_data_version()
-    bump_data_version()
-    assert data_version() == first + 2
+    bump_data_version(PROJECTS)
+    assert data_version(PROJECTS) == first + 2
+
+
+def test_a_value_follows_only_the_versions_it_depends_on(clock):
+    compute = Counter()
+    cached_value("projects-page", compute, depends=(PROJECTS,))
+    bump_data_version(REQUESTS)
+    assert cached_value("projects-page", compute, depends=(PROJECTS,)) == "v1"
+    bump_data_version(PROJECTS)
+    assert cached_value("projects-page", compute, depends=(PROJECTS,)) == "v2"
 
 
 def test_the_data_version_is_recreated_after_the_cache_lost_it(clock):
-    first = data_version()
+    first = data_version(REQUESTS)
     cache.clear()
     clock.advance(1)
     bump_data_version()
-    assert data_version() > first
+    assert data_version(REQUESTS) > first
 
 
 def test_while_one_caller_refreshes_a_stale_value_the_others_get_the_stale_copy(clock):
@@ -258,55 +269,61 @@ def test_concurrent_callers_after_a_change_compute_once_and_never_wait():
 
 
 @pytest.mark.django_db
-def test_saving_a_project_bumps_the_data_version():
+def test_saving_a_project_bumps_the_projects_version_when_it_commits(django_capture_on_commit_callbacks):
     project = factories.project()
-    before = data_version()
-    project.title = "泰山街道口袋公园"
-    project.save()
-    assert data_version() > before
+    before = data_version(PROJECTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        project.title = "泰山街道口袋公园"
+        project.save()
+        assert data_version(PROJECTS) == before  # not before the commit
+    assert data_version(PROJECTS) == before + 1
 
 
 @pytest.mark.django_db
-def test_saving_a_session_does_not_bump_the_data_version():
+def test_saving_a_session_does_not_bump_the_data_version(django_capture_on_commit_callbacks):
     from django.contrib.sessions.backends.db import SessionStore
 
-    before = data_version()
-    SessionStore().save()
-    assert data_version() == before
+    before = data_version(PROJECTS), data_version(REQUESTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionStore().save()
+    assert (data_version(PROJECTS), data_version(REQUESTS)) == before
 
 
 @pytest.mark.django_db
-def test_history_rows_and_counters_do_not_bump_again():
+def test_history_rows_and_counters_do_not_bump_again(django_capture_on_commit_callbacks):
     from apps.appeals.models import Appeal, TrackingCounter
+    from apps.appeals.services import appeal_set_publication
 
     appeal = factories.appeal()
-    before = data_version()
-    appeal.title = "改了标题"
-    appeal.save()  # the row and its history row: one bump for the row only
-    assert data_version() == before + 1
-    TrackingCounter.objects.update_or_create(year=1999, defaults={"last": 1})
-    assert data_version() == before + 1
-    assert Appeal.history.filter(id=appeal.pk).count() == 2
+    appeal_set_publication(appeal=appeal, approved=True)
+    before = data_version(PROJECTS), data_version(REQUESTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal.title = "改了标题"
+        appeal.save()  # the row and its history row: one bump for the row only
+        TrackingCounter.objects.update_or_create(year=1999, defaults={"last": 1})
+    assert (data_version(PROJECTS), data_version(REQUESTS)) == (before[0], before[1] + 1)
+    assert Appeal.history.filter(id=appeal.pk).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_bumps_the_version_again_when_its_transaction_commits():
-    from django.db import connection, transaction
+def test_a_transaction_bumps_each_version_once_when_it_commits():
+    from django.db import transaction
 
-    before = data_version()
+    before = data_version(PROJECTS), data_version(REQUESTS)
     with transaction.atomic():
-        bump_data_version()
-        bump_data_version()
-        assert data_version() == before + 2
-        # One commit-time bump per transaction, however many writes it holds.
-        assert len(connection.run_on_commit) == 1
-    assert data_version() == before + 3
+        qcache.invalidate(PROJECTS)
+        qcache.invalidate(PROJECTS)
+        qcache.invalidate()
+        assert (data_version(PROJECTS), data_version(REQUESTS)) == before
+    assert (data_version(PROJECTS), data_version(REQUESTS)) == (before[0] + 1, before[1] + 1)
 
 
 # --- Whole pages ----------------------------------------------------------------------------------
 
 
 class View:
+    PARAMS = ("repeat", "cookie", "status", "programme", "year")
+
     def __init__(self) -> None:
         self.calls = 0
 
@@ -328,7 +345,7 @@ def rf() -> RequestFactory:
 
 def test_a_cached_page_is_rendered_once_and_served_with_its_content_type(rf):
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     first = page(rf.get("/stats/"))
     second = page(rf.get("/stats/"))
     assert view.calls == 1
@@ -338,7 +355,7 @@ def test_a_cached_page_is_rendered_once_and_served_with_its_content_type(rf):
 
 def test_a_cached_page_shows_a_change_after_the_data_version_is_bumped(rf):
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     page(rf.get("/"))
     bump_data_version()
     assert page(rf.get("/")).content == b"page 2"
@@ -346,7 +363,7 @@ def test_a_cached_page_shows_a_change_after_the_data_version_is_bumped(rf):
 
 def test_a_cached_page_shows_a_change_that_bypassed_signals_within_sixty_seconds(rf, clock):
     view = View()
-    page = cached_page(fresh_for=30)(view)
+    page = cached_page(params=View.PARAMS, fresh_for=30)(view)
     page(rf.get("/"))
     clock.advance(30)
     assert page(rf.get("/")).content == b"page 2"
@@ -357,7 +374,7 @@ def test_each_query_string_language_and_display_cookie_has_its_own_page(rf):
 
     translation.activate("zh-hans")
     view = View()
-    page = cached_page(vary_cookies=["qs_text"])(view)
+    page = cached_page(params=View.PARAMS, vary_cookies=["qs_text"])(view)
     page(rf.get("/projects/", {"programme": "lvse", "year": "2026"}))
     page(rf.get("/projects/", {"year": "2026", "programme": "lvse"}))  # same query, other order
     assert view.calls == 1
@@ -374,7 +391,7 @@ def test_each_query_string_language_and_display_cookie_has_its_own_page(rf):
 
 def test_a_logged_in_readers_page_is_neither_served_from_nor_stored_in_the_cache(rf):
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     page(rf.get("/"))
     logged_in = rf.get("/")
     logged_in.COOKIES["sessionid"] = "abc"
@@ -384,7 +401,7 @@ def test_a_logged_in_readers_page_is_neither_served_from_nor_stored_in_the_cache
 
 def test_pages_that_set_cookies_or_fail_are_not_shared(rf):
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     page(rf.get("/", {"cookie": "1"}))
     assert page(rf.get("/", {"cookie": "1"})).cookies
     page(rf.get("/", {"status": "404"}))
@@ -394,7 +411,7 @@ def test_pages_that_set_cookies_or_fail_are_not_shared(rf):
 
 def test_posts_are_never_cached(rf):
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     page(rf.post("/"))
     page(rf.post("/"))
     assert view.calls == 2
@@ -407,7 +424,7 @@ def test_a_large_shared_page_is_sent_gzipped_to_clients_that_accept_it(rf):
     import gzip
 
     view = View()
-    page = cached_page()(view)
+    page = cached_page(params=View.PARAMS)(view)
     plain = page(rf.get("/", {"repeat": "500"}))
     packed = page(rf.get("/", {"repeat": "500"}, HTTP_ACCEPT_ENCODING="gzip, deflate, br"))
     assert view.calls == 1  # compressed once, when rendered
@@ -419,7 +436,7 @@ def test_a_large_shared_page_is_sent_gzipped_to_clients_that_accept_it(rf):
 
 
 def test_a_small_page_is_never_compressed(rf):
-    page = cached_page()(View())
+    page = cached_page(params=View.PARAMS)(View())
     response = page(rf.get("/", HTTP_ACCEPT_ENCODING="gzip"))
     assert response.content == b"page 1"
     assert "Content-Encoding" not in response and "Vary" not in response

@@ -34,20 +34,22 @@ def test_a_page_seen_a_second_time_costs_no_query(client, url):
     assert body_again == body
 
 
-def test_an_edit_to_a_project_shows_on_its_page_at_once(client):
+def test_an_edit_to_a_project_shows_on_its_page_at_once(client, committing):
     project = f.project(title="奎山街道老旧小区改造")
     url = f"/projects/{project.pk}/"
     assert "奎山街道老旧小区改造" in queries_for(client, url)[1]
-    project.title = "奎山街道老旧小区改造（二期）"
-    project_save(project=project)
+    with committing():
+        project.title = "奎山街道老旧小区改造（二期）"
+        project_save(project=project)
     assert "奎山街道老旧小区改造（二期）" in queries_for(client, url)[1]
 
 
-def test_a_newly_published_project_appears_in_the_list_at_once(client):
+def test_a_newly_published_project_appears_in_the_list_at_once(client, committing):
     f.project(programme_code="lvse", title="云龙湖口袋公园")
     hidden = f.project(programme_code="lvse", title="故黄河沿岸绿道", is_public=False)
     assert "故黄河沿岸绿道" not in queries_for(client, "/projects/?programme=lvse")[1]
-    project_publish(project=hidden)
+    with committing():
+        project_publish(project=hidden)
     assert "故黄河沿岸绿道" in queries_for(client, "/projects/?programme=lvse")[1]
 
 
@@ -85,7 +87,7 @@ def test_each_display_choice_gets_its_own_cached_page(client):
     assert '<html lang="zh-CN"' in large and '<html lang="en"' in english
 
 
-def test_a_request_withdrawn_from_publication_leaves_every_cached_page_at_once(client):
+def test_a_request_withdrawn_from_publication_leaves_every_cached_page_at_once(client, committing):
     """Requests are listed on cached pages (area pages, Open311): a change to one shows on the next GET."""
     community = f.community("奎园社区", parent=f.subdistrict("奎山街道"))
     appeal = f.appeal(area=community, title="奎园社区路灯不亮", submitted_at=timezone.now() - timedelta(minutes=5))
@@ -103,7 +105,46 @@ def test_a_request_withdrawn_from_publication_leaves_every_cached_page_at_once(c
     for url, marker in shown_by.items():  # now served from the cache
         assert marker in queries_for(client, url)[1], url
 
-    appeal_set_publication(appeal=appeal, approved=False)
+    with committing():
+        appeal_set_publication(appeal=appeal, approved=False)
 
     for url, marker in shown_by.items():
         assert marker not in queries_for(client, url)[1], url
+
+
+def cache_entries() -> int:
+    from django.core.cache import cache
+
+    return len(cache._cache)  # the local-memory cache of the tests
+
+
+@pytest.mark.parametrize(
+    ("url", "junk"),
+    [
+        ("/", "?x={}"),
+        ("/projects/?programme=lvse", "&utm_source={}"),
+        ("/stats/", "?fbclid={}"),
+        ("/requests/", "?x={}"),
+        ("/open311/v2/requests.json", "?x={}"),
+        ("/api/v1/projects/", "?x={}"),
+    ],
+)
+def test_query_parameters_a_page_does_not_read_share_its_cached_entry(client, url, junk):
+    f.project(programme_code="lvse", title="云龙湖口袋公园")
+    body = queries_for(client, url)[1]
+    entries = cache_entries()
+    for n in range(20):
+        queries, junk_body = queries_for(client, url + junk.format(f"random{n}"))
+        assert queries == 0, f"{url}{junk.format(n)} was rendered again"
+        assert junk_body == body
+    assert cache_entries() == entries  # the cache does not grow with junk
+
+
+def test_the_parameters_a_page_reads_still_have_their_own_pages(client):
+    f.project(programme_code="lvse", title="云龙湖口袋公园")
+    f.project(programme_code="bianmin", title="泰山街道加装电梯")
+    lvse = queries_for(client, "/projects/?programme=lvse&x=1")[1]
+    bianmin = queries_for(client, "/projects/?programme=bianmin&x=1")[1]
+    assert "云龙湖口袋公园" in lvse and "泰山街道加装电梯" not in lvse
+    assert "泰山街道加装电梯" in bianmin and "云龙湖口袋公园" not in bianmin
+    assert "x=1" not in lvse  # links built from the request carry no junk either
