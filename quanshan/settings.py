@@ -262,6 +262,8 @@ API_THROTTLE_RATES = {
 for _name, _rate in API_THROTTLE_RATES.items():
     if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"API rate {_name} must look like 120/min, got {_rate!r}")
+# Rows on one page of a list: the public site's lists and the API's default.
+PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
 # Rows in one CSV/Excel export; a larger one is refused with a 400 asking for a narrower period.
 API_EXPORT_MAX_ROWS = envint("API_EXPORT_MAX_ROWS", 50000)
@@ -274,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.ApiKeyRateThrottle", "apps.api.throttling.IpRateThrottle"],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pagination",
-    "PAGE_SIZE": 20,
+    "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",

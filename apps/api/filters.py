@@ -12,12 +12,11 @@ from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from apps.api.selectors import projects_in_area
 from apps.appeals.models import Appeal, AppealKind, Status
 from apps.appeals.selectors import in_area_q
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.models import Health, Project, ProjectStatus
-from apps.projects.selectors import health_q
+from apps.projects.selectors import health_q, projects_in_area
 
 MAX_ID = 2**63 - 1
 

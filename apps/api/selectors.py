@@ -8,8 +8,7 @@ officials in the admin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.utils import timezone
 from apps.accounts.scoping import Scope
 from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q, published_q
 from apps.appeals.selectors import Rates, appeal_rates, linked_public_projects, public_events, published_appeals
+from apps.common.dates import local_moment
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
-from apps.projects.selectors import public_projects
-from apps.public.selectors import ProgrammeFigures, programme_figures
+from apps.projects.selectors import ProgrammeFigures, programme_figures, public_projects
 
 
 def programme_list() -> QuerySet[Programme]:
@@ -40,24 +39,7 @@ def department_list() -> QuerySet[Department]:
     return Department.objects.order_by("order", "id")
 
 
-def area_tree_q(area_id: int, prefix: str = "") -> Q:
-    """An area and everything below it, without reading the area first: a 街道 matches its own
-    subtree through `subdistrict`, a 社区 its 小区 through `parent`, the district through its 街道."""
-    return (
-        Q(**{f"{prefix}pk": area_id})
-        | Q(**{f"{prefix}parent_id": area_id})
-        | Q(**{f"{prefix}subdistrict_id": area_id})
-        | Q(**{f"{prefix}subdistrict__parent_id": area_id})
-    )
-
-
 # --- Projects ----------------------------------------------------------------------------------
-
-
-def projects_in_area(queryset: QuerySet[Project], area_id: int) -> QuerySet[Project]:
-    area_ids = Area.objects.filter(area_tree_q(area_id)).values("pk")
-    through = Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id")
-    return queryset.filter(pk__in=through)
 
 
 def _cover_image() -> Subquery:
@@ -166,14 +148,10 @@ class Stats:
         return sum(p.total for p in self.programmes)
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = None) -> Stats:
     """The dashboard's figures for `year`, and requests and 三率 received in [first_day, last_day] (6 queries)."""
     now = now or timezone.now()
-    start, end = _aware(first_day), _aware(last_day + timedelta(days=1))
+    start, end = local_moment(first_day), local_moment(last_day + timedelta(days=1))
     received = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     counts = received.aggregate(
         received=Count("id"),
@@ -192,9 +170,3 @@ def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = 
         by_subdistrict=appeal_rates(start=start, end=end, group_by="subdistrict", now=now),
         by_department=appeal_rates(start=start, end=end, group_by="department", now=now),
     )
-
-
-def investment_ratio(planned: Decimal, invested: Decimal) -> Decimal | None:
-    if not planned:
-        return None
-    return (invested * 100 / planned).quantize(Decimal("0.1"))

@@ -35,6 +35,7 @@ from apps.appeals.services import (
     appeal_submit,
     appeal_transition,
 )
+from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, IllegalTransition
 from apps.common.admin_utils import (
     CappedCountPaginator,
@@ -54,7 +55,6 @@ STATUS_COLOURS = {
     Status.REJECTED: "grey",
     Status.RETURNED: "yellow",
 }
-TRACKING_NO = re.compile(r"^QS-\d{4}-\d{1,6}$", re.IGNORECASE)
 PHONE_LIKE = re.compile(r"^\+?[\d\- ]{4,20}$")
 BULK_LIMIT = 500
 EXPORT_LIMIT = 50_000
@@ -328,9 +328,9 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if TRACKING_NO.match(term):
-            prefix, year, number = term.upper().split("-")
-            return queryset.filter(tracking_no=f"{prefix}-{year}-{int(number):06d}"), False
+        tracking_no = parse_tracking_no(term)
+        if tracking_no is not None:
+            return queryset.filter(tracking_no=tracking_no), False
         if PHONE_LIKE.match(term) and scope_of(request.user).kind != ScopeKind.NONE:
             # Residents' phones are searchable only by officials, within their scope.
             return queryset.filter(submitter_phone__contains=term), False

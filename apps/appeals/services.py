@@ -27,6 +27,7 @@ from apps.appeals.models import (
     Status,
     TrackingCounter,
 )
+from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
 from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
@@ -43,10 +44,6 @@ def deadlines_for(*, kind: str, submitted_at: datetime) -> tuple[datetime, datet
     response_due = submitted_at + timedelta(hours=settings.APPEAL_RESPONSE_HOURS)
     resolve_due = add_working_days(submitted_at, settings.APPEAL_RESOLVE_WORKING_DAYS[kind])
     return response_due, resolve_due
-
-
-def format_tracking_no(year: int, number: int) -> str:
-    return f"QS-{year}-{number:06d}"
 
 
 def _next_tracking_no(year: int) -> str:

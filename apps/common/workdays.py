@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from apps.common.dates import local_moment
+
 
 def is_working_day(day: date) -> bool:
     iso = day.isoformat()
@@ -26,5 +28,4 @@ def add_working_days(start: datetime, days: int) -> datetime:
         day += timedelta(days=1)
         if is_working_day(day):
             remaining -= 1
-    end = datetime.combine(day, time(23, 59, 59))
-    return timezone.make_aware(end, timezone.get_current_timezone())
+    return local_moment(day, time(23, 59, 59))

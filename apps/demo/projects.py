@@ -10,11 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
+from apps.common.dates import local_moment
 from apps.demo import corpus
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
@@ -57,10 +56,6 @@ def _official_title(rng: random.Random, department: Department) -> str:
         ending = next((e for e in ("委员会", "所", "局") if department.name.endswith(e)), "局")
         titles = corpus.OFFICIAL_TITLES[ending]
     return (department.short_name or department.name) + rng.choice(titles)
-
-
-def _aware(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
 class _Builder:
@@ -244,7 +239,7 @@ class _Builder:
         chance = 0.5 if project.status == ProjectStatus.PLANNED else 0.92
         project.is_public = self.rng.random() < chance
         if project.is_public:
-            project.published_at = _aware(min(project.planned_start, self.today) - timedelta(days=30))
+            project.published_at = local_moment(min(project.planned_start, self.today) - timedelta(days=30), time(10))
 
     def _updates(self, spec: _Spec, template: corpus.ProjectTemplate, ctx: dict) -> None:
         project, rng = spec.project, self.rng

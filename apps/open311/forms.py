@@ -7,7 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.open311.selectors import MAX_REQUESTS, TRACKING_NO
+from apps.appeals.tracking import parse_tracking_no
+from apps.open311.selectors import MAX_REQUESTS
 
 # A `+08:00` offset sent unencoded in a query string arrives as ` 08:00`.
 _SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
@@ -39,11 +40,11 @@ class RequestsQueryForm(forms.Form):
             return None
         if len(ids) > MAX_REQUESTS:
             raise forms.ValidationError(_("一次最多查询 %(max)s 个编号。") % {"max": MAX_REQUESTS})
-        ids = [i.upper() for i in ids]
-        bad = [i for i in ids if not TRACKING_NO.fullmatch(i)]
+        parsed = [parse_tracking_no(i) for i in ids]
+        bad = [i for i, tracking_no in zip(ids, parsed, strict=True) if tracking_no is None]
         if bad:
             raise forms.ValidationError(_("编号格式不正确：%(ids)s") % {"ids": "、".join(bad[:5])[:100]})
-        return ids
+        return parsed
 
     def clean_status(self) -> set[str]:
         statuses = {s.lower() for s in _comma_list(self.cleaned_data["status"])}

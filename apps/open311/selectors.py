@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.appeals.models import Appeal, AppealKind, Status
+from apps.appeals.tracking import parse_tracking_no
 from apps.places.models import Area, AreaLevel
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
@@ -30,7 +31,6 @@ MAX_SPAN = timedelta(days=90)
 MAX_POINT_DISTANCE_KM = 10.0
 
 SERVICE_CODE = re.compile(r"([a-z0-9_-]{1,20})\.([a-z_]{1,20})")
-TRACKING_NO = re.compile(r"[A-Z0-9_-]{1,20}")
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED)
 
@@ -252,8 +252,8 @@ def public_places(area_ids) -> dict[int, PublicPlace]:
 
 
 def published_request_row(tracking_no: str) -> dict | None:
-    tracking_no = (tracking_no or "").strip().upper()
-    if not TRACKING_NO.fullmatch(tracking_no):
+    tracking_no = parse_tracking_no(tracking_no)
+    if tracking_no is None:
         return None
     rows = published_request_rows(tracking_nos=[tracking_no], limit=1)
     return rows[0] if rows else None

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.places.models import Area, AreaLevel, Department
 
 
 def subdistricts() -> QuerySet[Area]:
     return Area.objects.filter(level=AreaLevel.SUBDISTRICT).order_by("order", "id")
+
+
+def area_subtree_q(area_id: int, prefix: str = "") -> Q:
+    """An area and everything below it, without reading the area first: a 街道 matches its own
+    subtree through `subdistrict`, a 社区 its 小区 through `parent`, the district through its 街道.
+    `prefix` reaches the area through a relation, e.g. "areas__"."""
+    return (
+        Q(**{f"{prefix}pk": area_id})
+        | Q(**{f"{prefix}parent_id": area_id})
+        | Q(**{f"{prefix}subdistrict_id": area_id})
+        | Q(**{f"{prefix}subdistrict__parent_id": area_id})
+    )
 
 
 def active_departments() -> QuerySet[Department]:

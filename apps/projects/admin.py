@@ -34,7 +34,7 @@ from apps.projects.models import (
     ProjectStatus,
 )
 from apps.projects.resources import ProjectResource, import_errors
-from apps.projects.selectors import health_q
+from apps.projects.selectors import health_q, projects_in_area
 from apps.projects.services import (
     milestone_delete,
     milestone_save,
@@ -67,8 +67,7 @@ PROGRESS_SOURCE_HELP = {
 
 class ProjectSubdistrictFilter(SubdistrictListFilter):
     def filter_subdistrict(self, queryset, pk):
-        # An id subquery: a project touching several 社区 of one 街道 is listed once.
-        return queryset.filter(pk__in=Project.objects.filter(areas__subdistrict_id=pk).values("pk"))
+        return projects_in_area(queryset, pk)
 
 
 class HealthListFilter(admin.SimpleListFilter):

@@ -21,6 +21,13 @@ PERCENT_VALIDATORS = [
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0"), _("金额不能为负数。"))]
 
 
+def investment_ratio(planned: Decimal, invested: Decimal) -> Decimal | None:
+    """Invested as a percentage of planned, to one decimal; None when nothing was planned."""
+    if not planned:
+        return None
+    return (invested * 100 / planned).quantize(Decimal("0.1"))
+
+
 class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("规划中")
     IN_PROGRESS = "in_progress", _("进行中")
@@ -200,9 +207,7 @@ class Project(models.Model):
 
     @property
     def investment_ratio(self) -> Decimal | None:
-        if not self.planned_investment:
-            return None
-        return (self.invested * 100 / self.planned_investment).quantize(Decimal("0.1"))
+        return investment_ratio(self.planned_investment, self.invested)
 
 
 class Milestone(models.Model):

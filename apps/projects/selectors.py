@@ -1,14 +1,20 @@
-"""Reads of projects shared by the public site and the API: what the public may see, and the
-schedule colours (红黄绿灯) computed in the database."""
+"""Reads of projects shared by the public site and the API: what the public may see, the
+schedule colours (红黄绿灯) computed in the database, projects in an area and each programme's
+figures."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from apps.projects.models import Health, Project
+from apps.places.models import Area
+from apps.places.selectors import area_subtree_q
+from apps.programmes.models import Programme
+from apps.projects.models import Health, Project, ProjectStatus, investment_ratio
 
 
 def public_project_q(prefix: str = "") -> Q:
@@ -36,3 +42,75 @@ def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
     if health == Health.GREEN:
         return (Q(**{f"{yellow_from}__isnull": True}) | Q(**{f"{yellow_from}__gt": today})) & not_red
     raise ValueError(f"unknown health {health!r}")
+
+
+def projects_in_area(queryset: QuerySet[Project], area_id: int) -> QuerySet[Project]:
+    """The projects of `queryset` that touch the area or any area below it (a 街道 takes its
+    社区 and 小区), each once however many of those areas it touches."""
+    area_ids = Area.objects.filter(area_subtree_q(area_id)).values("pk")
+    return queryset.filter(pk__in=Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id"))
+
+
+@dataclass
+class ProgrammeFigures:
+    programme: Programme
+    total: int
+    completed: int
+    in_progress: int
+    planned: int
+    suspended: int
+    average_progress: Decimal | None
+    planned_investment: Decimal
+    invested: Decimal
+    red: int
+    yellow: int
+
+    @property
+    def green(self) -> int:
+        return self.total - self.red - self.yellow
+
+    @property
+    def investment_ratio(self) -> Decimal | None:
+        return investment_ratio(self.planned_investment, self.invested)
+
+
+def programme_figures(*, year: int, today: date | None = None, code: str | None = None) -> list[ProgrammeFigures]:
+    """Per programme, its published top-level projects of `year`: counts by status and
+    health, average progress and money (one query)."""
+    today = today or timezone.localdate()
+    base = Q(projects__is_public=True, projects__parent__isnull=True, projects__year=year)
+
+    def count(extra: Q | None = None) -> Count:
+        return Count("projects", filter=base & extra if extra is not None else base)
+
+    qs = Programme.objects.order_by("order", "code")
+    if code is not None:
+        qs = qs.filter(code=code)
+    rows = qs.annotate(
+        n_total=count(),
+        n_completed=count(Q(projects__status=ProjectStatus.COMPLETED)),
+        n_in_progress=count(Q(projects__status=ProjectStatus.IN_PROGRESS)),
+        n_planned=count(Q(projects__status=ProjectStatus.PLANNED)),
+        n_suspended=count(Q(projects__status=ProjectStatus.SUSPENDED)),
+        n_red=count(health_q(Health.RED, today, "projects__")),
+        n_yellow=count(health_q(Health.YELLOW, today, "projects__")),
+        avg_progress=Avg("projects__progress", filter=base),
+        sum_planned=Sum("projects__planned_investment", filter=base),
+        sum_invested=Sum("projects__invested", filter=base),
+    )
+    return [
+        ProgrammeFigures(
+            programme=p,
+            total=p.n_total,
+            completed=p.n_completed,
+            in_progress=p.n_in_progress,
+            planned=p.n_planned,
+            suspended=p.n_suspended,
+            average_progress=(Decimal(p.avg_progress).quantize(Decimal("0.1")) if p.avg_progress is not None else None),
+            planned_investment=p.sum_planned or Decimal("0"),
+            invested=p.sum_invested or Decimal("0"),
+            red=p.n_red,
+            yellow=p.n_yellow,
+        )
+        for p in rows
+    ]

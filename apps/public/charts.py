@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from apps.appeals.selectors import Rates
 from apps.projects.models import Health, ProjectStatus
-from apps.public.selectors import MonthlyRequests, ProgrammeFigures
+from apps.projects.selectors import ProgrammeFigures
+from apps.public.selectors import MonthlyRequests
 from apps.public.templatetags.public_tags import localized
 
 Number = int | float | Decimal | None

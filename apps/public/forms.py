@@ -7,7 +7,6 @@ whose ValidationErrors are put back on the right field by `add_service_errors`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from datetime import date
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
+from apps.appeals.tracking import parse_tracking_no
 from apps.common.images import MultiplePhotoField
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
@@ -234,9 +234,6 @@ class AppealSubmitForm(forms.Form):
                 self.add_error(field, message)
 
 
-TRACKING_NO_RE = re.compile(r"^QS-?(\d{4})-?(\d{1,6})$")
-
-
 class TrackForm(forms.Form):
     tracking_no = forms.CharField(
         label=_("受理编号"),
@@ -253,11 +250,10 @@ class TrackForm(forms.Form):
     )
 
     def clean_tracking_no(self) -> str:
-        value = _normalise(self.cleaned_data["tracking_no"]).upper().replace(" ", "")
-        match = TRACKING_NO_RE.match(value)
-        if not match:
+        tracking_no = parse_tracking_no(self.cleaned_data["tracking_no"])
+        if tracking_no is None:
             raise ValidationError(_("受理编号的格式应为 QS-年份-数字，如 QS-2026-000123。"), code="format")
-        return f"QS-{match.group(1)}-{int(match.group(2)):06d}"
+        return tracking_no
 
     def clean_phone_last4(self) -> str:
         value = _normalise(self.cleaned_data["phone_last4"]).replace(" ", "")

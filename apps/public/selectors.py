@@ -16,21 +16,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_appeals
+from apps.common.dates import local_moment
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
-from apps.projects.selectors import health_q, public_project_q, public_projects
+from apps.projects.selectors import (
+    health_q,
+    projects_in_area,
+    public_project_q,
+    public_projects,
+)
 from apps.public.selectors_requests import PublicAppeal, public_appeal
 
-PAGE_SIZE = 20
 LATEST_UPDATES = 6
 FEED_SIZE = 30
 AREA_REQUESTS = 10
@@ -55,21 +61,6 @@ def _in_area(area: Area) -> Q:
     return in_area_q(area.pk, area.level)
 
 
-def _projects_in_area(area: Area) -> QuerySet[Project]:
-    area_ids = Area.objects.filter(_area_tree_q(area)).values("pk")
-    return public_projects().filter(
-        pk__in=Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id")
-    )
-
-
-def _area_tree_q(area: Area) -> Q:
-    if area.level == AreaLevel.DISTRICT:
-        return Q()
-    if area.level == AreaLevel.SUBDISTRICT:
-        return Q(subdistrict=area)
-    return Q(pk=area.pk) | Q(parent=area)
-
-
 @dataclass
 class ProjectFilters:
     programme: Programme | None = None
@@ -91,7 +82,7 @@ def project_list(*, filters: ProjectFilters, page: int | str | None = 1, today: 
     if filters.programme:
         qs = qs.filter(programme=filters.programme)
     if filters.area:
-        qs = qs.filter(pk__in=_projects_in_area(filters.area).values("pk"))
+        qs = projects_in_area(qs, filters.area.pk)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.year:
@@ -106,7 +97,7 @@ def project_list(*, filters: ProjectFilters, page: int | str | None = 1, today: 
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id")))
         .order_by(*ordering)
     )
-    return Paginator(qs, PAGE_SIZE).get_page(page)
+    return Paginator(qs, settings.PAGE_SIZE).get_page(page)
 
 
 def project_years() -> list[int]:
@@ -204,73 +195,6 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
 # --- Programmes and the dashboard ----------------------------------------------------------------
 
 
-@dataclass
-class ProgrammeFigures:
-    programme: Programme
-    total: int
-    completed: int
-    in_progress: int
-    planned: int
-    suspended: int
-    average_progress: Decimal | None
-    planned_investment: Decimal
-    invested: Decimal
-    red: int
-    yellow: int
-
-    @property
-    def green(self) -> int:
-        return self.total - self.red - self.yellow
-
-    @property
-    def investment_ratio(self) -> Decimal | None:
-        if not self.planned_investment:
-            return None
-        return (self.invested * 100 / self.planned_investment).quantize(Decimal("0.1"))
-
-
-def programme_figures(*, year: int, today: date | None = None, code: str | None = None) -> list[ProgrammeFigures]:
-    """Per programme, its published top-level projects of `year`: counts by status and
-    health, average progress and money (one query)."""
-    today = today or timezone.localdate()
-    base = Q(projects__is_public=True, projects__parent__isnull=True, projects__year=year)
-
-    def count(extra: Q | None = None) -> Count:
-        return Count("projects", filter=base & extra if extra is not None else base)
-
-    qs = Programme.objects.order_by("order", "code")
-    if code is not None:
-        qs = qs.filter(code=code)
-    rows = qs.annotate(
-        n_total=count(),
-        n_completed=count(Q(projects__status=ProjectStatus.COMPLETED)),
-        n_in_progress=count(Q(projects__status=ProjectStatus.IN_PROGRESS)),
-        n_planned=count(Q(projects__status=ProjectStatus.PLANNED)),
-        n_suspended=count(Q(projects__status=ProjectStatus.SUSPENDED)),
-        n_red=count(health_q(Health.RED, today, "projects__")),
-        n_yellow=count(health_q(Health.YELLOW, today, "projects__")),
-        avg_progress=Avg("projects__progress", filter=base),
-        sum_planned=Sum("projects__planned_investment", filter=base),
-        sum_invested=Sum("projects__invested", filter=base),
-    )
-    return [
-        ProgrammeFigures(
-            programme=p,
-            total=p.n_total,
-            completed=p.n_completed,
-            in_progress=p.n_in_progress,
-            planned=p.n_planned,
-            suspended=p.n_suspended,
-            average_progress=(Decimal(p.avg_progress).quantize(Decimal("0.1")) if p.avg_progress is not None else None),
-            planned_investment=p.sum_planned or Decimal("0"),
-            invested=p.sum_invested or Decimal("0"),
-            red=p.n_red,
-            yellow=p.n_yellow,
-        )
-        for p in rows
-    ]
-
-
 def figures_year(today: date | None = None) -> int:
     """The year the dashboard reports on: this year, or the latest earlier year with
     published projects while this year's are not entered yet (one query)."""
@@ -311,16 +235,12 @@ class MonthlyRequests:
     resolved: list[int]
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day))
-
-
 def requests_per_month(*, months: int = 12, now: datetime | None = None, area: Area | None = None) -> MonthlyRequests:
     """Requests received and resolved in each of the last `months` months (2 queries).
 
     Counts include every request, published or not: a count shows nobody's data."""
     starts = month_starts(months=months, now=now)
-    since = _aware(starts[0])
+    since = local_moment(starts[0])
     qs = Appeal.objects.filter(_in_area(area)) if area is not None else Appeal.objects.all()
 
     def per_month(field_name: str) -> dict[date, int]:
@@ -350,7 +270,7 @@ def requests_per_month(*, months: int = 12, now: datetime | None = None, area: A
 
 def rates_period(*, months: int = 12, now: datetime | None = None) -> tuple[datetime, datetime]:
     starts = month_starts(months=months, now=now)
-    return _aware(starts[0]), now or timezone.now()
+    return local_moment(starts[0]), now or timezone.now()
 
 
 def rates_by_subdistrict(*, months: int = 12, now: datetime | None = None) -> list[Rates]:
@@ -374,10 +294,10 @@ class AreaDetail:
 
 
 def area_projects(area: Area) -> QuerySet[Project]:
-    return _projects_in_area(area).filter(parent__isnull=True)
+    return projects_in_area(public_projects(), area.pk).filter(parent__isnull=True)
 
 
-def area_detail(*, pk: int, now: datetime | None = None, project_limit: int = PAGE_SIZE) -> AreaDetail:
+def area_detail(*, pk: int, now: datetime | None = None) -> AreaDetail:
     """A 街道, 社区 or 小区 with its projects, published requests and 三率 (8 queries)."""
     area = (
         Area.objects.filter(level__gte=AreaLevel.SUBDISTRICT)
@@ -389,7 +309,7 @@ def area_detail(*, pk: int, now: datetime | None = None, project_limit: int = PA
         raise Http404
     children = list(area.children.order_by("order", "id"))
     projects_qs = area_projects(area).select_related("programme", "lead_department").order_by("-updated_at", "-id")
-    projects = list(projects_qs[:project_limit])
+    projects = list(projects_qs[: settings.PAGE_SIZE])
     project_count = area_projects(area).count()
     requests = [
         public_appeal(a) for a in published_appeals(linked_projects=False).filter(_in_area(area))[:AREA_REQUESTS]
@@ -424,7 +344,7 @@ def feed_updates(
     if project is not None:
         qs = qs.filter(project=project)
     if area is not None:
-        qs = qs.filter(project__in=_projects_in_area(area).values("pk"))
+        qs = qs.filter(project__in=projects_in_area(public_projects(), area.pk).values("pk"))
     return list(qs.order_by("-created_at", "-id")[:FEED_SIZE])
 
 

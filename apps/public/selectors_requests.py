@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import django_filters
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,6 @@ from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
 from apps.public.templatetags.public_tags import localized
-
-PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
         area_choices=grouped,
         area_levels={pk: area.level for pk, area in areas.items()},
     )
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
     page = paginator.get_page(page_number)
     page.object_list = [public_appeal(appeal) for appeal in page.object_list]
     return filterset, page

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.selectors import subdistricts
+from apps.projects.selectors import programme_figures
 from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
@@ -24,7 +25,7 @@ from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = selectors.figures_year(today)
-    figures = selectors.programme_figures(year=year)
+    figures = programme_figures(year=year)
     # Whole-table aggregates over a million requests (seconds): shared by all readers, by time.
     rates = cached_aggregate(f"home:rates:{today}", selectors.rates_by_subdistrict)
     monthly = cached_aggregate(f"home:monthly:{today}", selectors.requests_per_month)
@@ -45,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = selectors.programme_or_404(code)
     year = selectors.figures_year()
-    figures = selectors.programme_figures(year=year, code=programme.code)
+    figures = programme_figures(year=year, code=programme.code)
     context = {
         "programme": programme,
         "year": year,

@@ -74,6 +74,8 @@ def test_search_by_tracking_number_title_and_phone(as_official, district_officia
     water = f.appeal(title="楼道漏水", submitter_phone="13900002222")
     client = as_official(district_official)
     assert result_pks(client, f"?q={lamp.tracking_no.lower()}") == {lamp.pk}
+    year, number = lamp.tracking_no.split("-")[1:]
+    assert result_pks(client, f"?q=QS{year}{int(number)}") == {lamp.pk}  # typed as residents do on the phone
     assert result_pks(client, "?q=漏水") == {water.pk}
     assert result_pks(client, "?q=13800001111") == {lamp.pk}
 

@@ -223,6 +223,15 @@ def test_the_list_stops_at_1000_requests_newest_first(client, places):
     assert listed[0] == "QS-2026-900001" and listed[-1] == "QS-2026-901000"
 
 
+def test_a_tracking_number_without_its_zeros_finds_the_request(client, places):
+    appeal = published(area=places["compound"])
+    year, number = appeal.tracking_no.split("-")[1:]
+    [item] = body(client.get(f"/open311/v2/requests/qs-{year}-{int(number)}.json"))
+    assert item["service_request_id"] == appeal.tracking_no
+    [listed] = body(client.get("/open311/v2/requests.json", {"service_request_id": f"QS{year}{int(number)}"}))
+    assert listed["service_request_id"] == appeal.tracking_no
+
+
 def test_a_single_request_by_tracking_number(client, places):
     appeal = published(area=places["compound"])
     response = client.get(f"/open311/v2/requests/{appeal.tracking_no}.json")

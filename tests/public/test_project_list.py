@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from apps.projects.models import ProjectStatus
 from apps.projects.services import project_set_progress
-from apps.public.selectors import PAGE_SIZE
 from tests import factories as f
 from tests.public.site_data import project_with_health
 
@@ -104,10 +104,10 @@ def test_it_sorts_by_progress(client):
 
 
 def test_it_paginates_and_keeps_the_filters_in_page_links(client):
-    for i in range(PAGE_SIZE + 3):
+    for i in range(settings.PAGE_SIZE + 3):
         f.project(title=f"分页项目{i:02d}", programme_code="yiyang")
     first = titles(client, "?programme=yiyang&ordering=title")
-    assert first.count("分页项目") == PAGE_SIZE
+    assert first.count("分页项目") == settings.PAGE_SIZE
     assert "?programme=yiyang&amp;ordering=title&amp;page=2" in first
     second = titles(client, "?programme=yiyang&ordering=title&page=2")
     assert second.count("分页项目") == 3

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.appeals import services as appeal_services
 from apps.projects.models import ProjectStatus
+from apps.projects.selectors import programme_figures
 from apps.public import selectors
 from tests import factories as f
 from tests.public.site_data import project_with_health
@@ -57,7 +58,7 @@ def test_programme_figures_count_public_top_level_projects_of_the_year():
     old = f.project(programme_code="lvse")
     old.year = year - 1
     old.save(update_fields=["year"])
-    (lvse,) = selectors.programme_figures(year=year, code="lvse")
+    (lvse,) = programme_figures(year=year, code="lvse")
     assert (lvse.total, lvse.completed, lvse.in_progress, lvse.red, lvse.yellow, lvse.green) == (3, 1, 2, 1, 1, 1)
     assert lvse.planned_investment == Decimal("400") and lvse.invested == Decimal("100")
     assert lvse.investment_ratio == Decimal("25.0")
@@ -66,7 +67,7 @@ def test_programme_figures_count_public_top_level_projects_of_the_year():
 
 
 def test_a_programme_without_projects_has_empty_figures():
-    (fumin,) = selectors.programme_figures(year=2026, code="fumin")
+    (fumin,) = programme_figures(year=2026, code="fumin")
     assert fumin.total == 0 and fumin.average_progress is None and fumin.investment_ratio is None
 
 
