@@ -87,8 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: an oversized body is refused before anything reads it (quanshan.errors).
-    "quanshan.errors.RequestSizeLimitMiddleware",
+    # First: an oversized body or a NUL in the admin's query is refused before anything reads it.
+    "quanshan.errors.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

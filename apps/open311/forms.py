@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.tracking import parse_tracking_no
+from apps.common.dates import validate_date_in_range
 from apps.open311.selectors import MAX_REQUESTS
 
 # A `+08:00` offset sent unencoded in a query string arrives as ` 08:00`.
@@ -30,8 +31,8 @@ class RequestsQueryForm(forms.Form):
 
     service_request_id = forms.CharField(required=False, max_length=25 * MAX_REQUESTS)
     service_code = forms.CharField(required=False, max_length=60)
-    start_date = Open311DateTimeField(required=False)
-    end_date = Open311DateTimeField(required=False)
+    start_date = Open311DateTimeField(required=False, validators=[validate_date_in_range])
+    end_date = Open311DateTimeField(required=False, validators=[validate_date_in_range])
     status = forms.CharField(required=False, max_length=20)
 
     def clean_service_request_id(self) -> list[str] | None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.common.dates import dates_out_of_range
 from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, Department
 from apps.programmes.models import Programme
 
@@ -154,7 +155,7 @@ class Project(models.Model):
         return self.title
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors = dates_out_of_range(self, "planned_start", "planned_finish", "actual_start", "actual_finish")
         if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
             errors["planned_finish"] = _("计划完工日期不能早于计划开工日期。")
         if self.actual_start and self.actual_finish and self.actual_finish < self.actual_start:
@@ -232,8 +233,11 @@ class Milestone(models.Model):
         return self.title
 
     def clean(self) -> None:
+        errors = dates_out_of_range(self, "planned_date", "completed_on")
         if self.completed_on and self.completed_on > timezone.localdate():
-            raise ValidationError({"completed_on": _("完成日期不能晚于今天。")})
+            errors["completed_on"] = _("完成日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_completed(self) -> bool:
@@ -268,8 +272,11 @@ class ProgressUpdate(models.Model):
         return f"{self.date} {self.text[:20]}"
 
     def clean(self) -> None:
+        errors = dates_out_of_range(self, "date")
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("进展日期不能晚于今天。")})
+            errors["date"] = _("进展日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class PhotoStage(models.TextChoices):
@@ -308,3 +315,7 @@ class ProjectPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    def clean(self) -> None:
+        if errors := dates_out_of_range(self, "taken_on"):
+            raise ValidationError(errors)

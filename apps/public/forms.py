@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
 from apps.appeals.tracking import parse_tracking_no
+from apps.common.dates import validate_date_in_range
 from apps.common.images import MultiplePhotoField
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
@@ -295,12 +295,14 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=_("开始日期"),
         required=False,
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入正确的日期，如 2026-01-01。")},
     )
     end = forms.DateField(
         label=_("结束日期"),
         required=False,
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入正确的日期，如 2026-12-31。")},
     )
@@ -315,9 +317,6 @@ class PeriodForm(forms.Form):
                 self.add_error("start", _("请选择开始日期。"))
             if not end and "end" not in self.errors:
                 self.add_error("end", _("请选择结束日期。"))
-            if start and end:
-                if end < start:
-                    self.add_error("end", _("结束日期不能早于开始日期。"))
-                if start < date(2000, 1, 1):
-                    self.add_error("start", _("开始日期不能早于 2000 年。"))
+            if start and end and end < start:
+                self.add_error("end", _("结束日期不能早于开始日期。"))
         return cleaned
