@@ -2,7 +2,8 @@
 
 Projects use the admin import's resource (apps.projects.resources.ProjectResource), so an
 export's columns are exactly the columns the back office imports. Requests are exported with
-public columns only: masked name, place down to 社区/小区, never phone, contact or address;
+public columns only: their public version, masked name, place down to 社区/小区, never phone,
+contact or address;
 texts residents wrote that start like a spreadsheet formula are defused.
 """
 
@@ -18,7 +19,7 @@ from tablib import Dataset
 
 from apps.appeals.models import Appeal, AppealKind, Rating, Status
 from apps.appeals.resources import defuse_formula
-from apps.common.privacy import hide_numbers, mask_name
+from apps.common.privacy import mask_name
 from apps.projects.models import Project
 from apps.projects.resources import ProjectResource
 
@@ -81,13 +82,13 @@ def appeal_table(queryset: QuerySet[Appeal]) -> Dataset:
                 appeal.programme.name if appeal.programme_id else "",
                 appeal.subdistrict.name,
                 appeal.area.name,
-                defuse_formula(hide_numbers(appeal.title)),
-                defuse_formula(hide_numbers(appeal.content)),
+                defuse_formula(appeal.published_title),
+                defuse_formula(appeal.published_content),
                 mask_name(appeal.submitter_name),
                 appeal.department.name if appeal.department_id else "",
                 _time(appeal.submitted_at),
                 _time(appeal.resolved_at),
-                defuse_formula(hide_numbers(appeal.public_reply)),
+                defuse_formula(appeal.published_reply),
                 ratings.get(appeal.rating, ""),
             ]
         )

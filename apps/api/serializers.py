@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from apps.appeals.models import AppealKind, Rating, ReturnReason, Status
+from apps.appeals.selectors import public_timeline
 from apps.appeals.workflow import TRANSITIONS
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import Area, AreaLevel, Department
@@ -253,7 +254,7 @@ class ProjectRefSerializer(serializers.Serializer):
 
 
 class PublicTextField(serializers.CharField):
-    """A request's text as the public may read it: phone and ID numbers starred."""
+    """A step's reply as the public may read it: phone and ID numbers starred."""
 
     def to_representation(self, value) -> str:
         return hide_numbers(super().to_representation(value))
@@ -270,13 +271,14 @@ class AppealPublicSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = LabelField(Status.choices, source="status")
     programme = serializers.CharField(source="programme_id", allow_null=True)
-    title = PublicTextField()
-    content = PublicTextField()
+    # The public version an official approved (phone, ID and house numbers masked), never the text as written.
+    title = serializers.CharField(source="published_title")
+    content = serializers.CharField(source="published_content")
     submitter = serializers.SerializerMethodField(help_text="脱敏姓名，如 张* / Masked name")
     area = AreaRefSerializer()
     subdistrict = SubdistrictRefSerializer()
     department = DepartmentRefSerializer(allow_null=True)
-    public_reply = PublicTextField()
+    public_reply = serializers.CharField(source="published_reply")
     rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True)
     submitted_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
@@ -302,7 +304,12 @@ class PublicEventSerializer(serializers.Serializer):
 
 
 class AppealPublicDetailSerializer(AppealPublicSerializer):
-    timeline = PublicEventSerializer(many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes")
+    timeline = serializers.SerializerMethodField(help_text="公开办理过程（无内部备注） / Public steps, no notes")
+
+    @extend_schema_field(PublicEventSerializer(many=True))
+    def get_timeline(self, appeal) -> list:
+        steps = public_timeline(appeal.timeline, published_reply=appeal.published_reply)
+        return PublicEventSerializer(steps, many=True, context=self.context).data
 
 
 class PrivateEventSerializer(PublicEventSerializer):
@@ -324,10 +331,13 @@ def _private(field_class: type[serializers.Field], label: str, **kwargs) -> seri
 class AppealPrivateSerializer(AppealPublicSerializer):
     """Officials' view, for API keys whose scope covers the request: personal data included."""
 
-    # The text as the resident and the officials wrote it (the public reads it with numbers starred).
+    # The text as the resident and the officials wrote it (the public reads the public version).
     title = serializers.CharField()
     content = serializers.CharField()
     public_reply = serializers.CharField()
+    published_title = _private(serializers.CharField, "公开标题 / Public version of the title")
+    published_content = _private(serializers.CharField, "公开内容 / Public version of the content")
+    published_reply = _private(serializers.CharField, "公开答复 / Public version of the reply")
     tracking_no = _private(serializers.CharField, "受理编号 / Tracking number")
     channel = _private(serializers.CharField, "来源渠道 / Channel")
     external_id = _private(serializers.CharField, "外部编号 / External id", allow_null=True)

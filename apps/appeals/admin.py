@@ -25,7 +25,15 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
-from apps.appeals.forms import AppealChangeForm, AppealSubmitForm, AssignForm, NoteForm, ReplyForm, ReturnForm
+from apps.appeals.forms import (
+    AppealChangeForm,
+    AppealSubmitForm,
+    AssignForm,
+    NoteForm,
+    PublishForm,
+    ReplyForm,
+    ReturnForm,
+)
 from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q, published_q
 from apps.appeals.resources import AppealExportResource
 from apps.appeals.services import (
@@ -34,6 +42,7 @@ from apps.appeals.services import (
     appeal_set_publication,
     appeal_submit,
     appeal_transition,
+    public_version_draft,
 )
 from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, IllegalTransition
@@ -89,7 +98,8 @@ class ConfirmForm(forms.Form):
 
 
 PUBLICATION: dict[str, WorkflowStep] = {
-    "publish": WorkflowStep("publish", ConfirmForm, "审核通过公开"),
+    "publish": WorkflowStep("publish", PublishForm, "审核通过公开"),
+    "edit_public": WorkflowStep("edit_public", PublishForm, "修改公开版本"),
     "unpublish": WorkflowStep("unpublish", ConfirmForm, "撤回公开"),
 }
 
@@ -244,6 +254,10 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
+        (
+            _("公开版本（公开页面、接口、导出和 Open311 只显示这一版本）"),
+            {"fields": ["published_title", "published_content", "published_reply"]},
+        ),
         (_("关联项目"), {"fields": ["projects"]}),
     ]
     change_readonly = [
@@ -271,6 +285,9 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         "consent_to_publish",
         "publish_approved",
         "contact_purged_at",
+        "published_title",
+        "published_content",
+        "published_reply",
     ]
 
     def scope_queryset(self, scope: Scope, queryset):
@@ -427,7 +444,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             context["timeline"] = timeline
             actions = [t.action for t in TRANSITIONS.values() if obj.status in t.sources and t.action in WORKFLOW]
             if obj.publish_approved:
-                actions.append("unpublish")
+                actions += ["edit_public", "unpublish"]
             elif obj.consent_to_publish:
                 actions.append("publish")
             steps = {**WORKFLOW, **PUBLICATION}
@@ -475,15 +492,27 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         if not self.has_change_permission(request, appeal):
             raise PermissionDenied
         change_url = reverse("admin:appeals_appeal_change", args=[appeal.pk])
-        form = step.form(request.POST if request.method == "POST" else None)
+        data = request.POST if request.method == "POST" else None
+        if step.form is PublishForm:
+            draft = public_version_draft(appeal)
+            initial = {"published_title": draft.title, "published_content": draft.content}
+            form = step.form(data, initial={**initial, "published_reply": draft.reply})
+        else:
+            form = step.form(data)
+        if request.method == "POST" and step.form is PublishForm and not appeal.consent_to_publish:
+            self.message_user(request, gettext("诉求人未同意公开，不能公开该诉求。"), messages.ERROR)
+            return HttpResponseRedirect(change_url)
         if request.method == "POST" and form.is_valid():
             try:
                 if action in PUBLICATION:
-                    appeal_set_publication(appeal=appeal, approved=action == "publish", by=request.user)
+                    # The public version the official saw and edited is what gets published.
+                    appeal_set_publication(
+                        appeal=appeal, approved=action != "unpublish", by=request.user, **form.cleaned_data
+                    )
                 else:
                     run_step(appeal=appeal, action=action, by=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                if action in PUBLICATION:
+                if action in PUBLICATION and not set(getattr(exc, "error_dict", {})) & set(form.fields):
                     self.message_user(request, error_text(exc), messages.ERROR)
                     return HttpResponseRedirect(change_url)
                 self._errors_into_form(form, exc)
@@ -495,7 +524,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
                 self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
         refusal = ""
-        if action == "publish" and not appeal.consent_to_publish:
+        if action in ("publish", "edit_public") and not appeal.consent_to_publish:
             refusal = gettext("诉求人未同意公开，不能公开该诉求。")
         elif action in TRANSITIONS and appeal.status not in TRANSITIONS[action].sources:
             refusal = gettext("该诉求当前状态为“%(status)s”，不能执行“%(step)s”。") % {
@@ -512,6 +541,7 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
             "step": step,
             "change_url": change_url,
             "refusal": refusal,
+            "shows_original": step.form is PublishForm,
         }
         return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
 

@@ -98,6 +98,25 @@ class ReplyForm(NoteForm):
     field_order = ["reply", "note"]
 
 
+class PublishForm(forms.Form):
+    """The public version of a request as the approving official edits it; pre-filled by
+    `public_version_draft` (phone, ID and house numbers masked)."""
+
+    published_title = forms.CharField(label=_("公开标题"), max_length=100, widget=forms.TextInput(attrs={"size": 80}))
+    published_content = forms.CharField(
+        label=_("公开内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8, "cols": 80})
+    )
+    published_reply = forms.CharField(
+        label=_("公开答复"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_(
+            "公开页面、接口、导出和 Open311 只显示这一版本，原文不变、不公开。电话和证件号码总会被遮盖；"
+            "楼号、单元、室号和门牌号已预先遮盖，请核对后再公开。"
+        ),
+    )
+
+
 class ReturnForm(NoteForm):
     reason = forms.ChoiceField(label=_("退单原因"), choices=ReturnReason.choices)
     field_order = ["reason", "note"]

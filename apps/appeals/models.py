@@ -140,6 +140,12 @@ class Appeal(models.Model):
         _("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, editable=False
     )
     public_reply = models.TextField(_("答复内容"), blank=True, editable=False)
+    # The public version: what the public site, the public API, its exports and Open311 show
+    # and search instead of title, content and reply. Written when an official approves
+    # publication (appeal_set_publication), pre-filled with numbers and house numbers masked.
+    published_title = models.CharField(_("公开标题"), max_length=100, blank=True, editable=False)
+    published_content = models.TextField(_("公开内容"), max_length=5000, blank=True, editable=False)
+    published_reply = models.TextField(_("公开答复"), blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
     response_due = models.DateTimeField(_("响应时限"), editable=False)
     resolve_due = models.DateTimeField(_("办结时限"), editable=False)

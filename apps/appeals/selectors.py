@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -134,6 +136,18 @@ def public_events() -> QuerySet[AppealEvent]:
     return AppealEvent.objects.only(*PUBLIC_EVENT_FIELDS).order_by("at", "id")
 
 
+def public_timeline(events: Iterable[AppealEvent], *, published_reply: str) -> list[AppealEvent]:
+    """A published request's steps as the public sees them: the reply only in its public
+    version, on the last step that gave one (earlier replies were superseded by it)."""
+    steps = [copy.copy(event) for event in events]
+    replied = [step for step in steps if step.reply]
+    for step in replied:
+        step.reply = ""
+    if replied:
+        replied[-1].reply = published_reply
+    return steps
+
+
 def appeal_public_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
     """The steps a resident may see: statuses and public replies, never internal notes."""
     return appeal.events.only(*PUBLIC_EVENT_FIELDS)
@@ -170,15 +184,16 @@ def in_area_q(area_id: int, level: int | None) -> Q:
 
 # --- Published requests ----------------------------------------------------------------------------
 
-# The columns any public row of a request may use; the submitter's name leaves only masked
-# (mask_name), and phone, contact, exact place and coordinates are never read.
+# The columns any public row of a request may use: its public version (published_*), never
+# the text as written; the submitter's name leaves only masked (mask_name), and phone, contact,
+# exact place and coordinates are never read.
 PUBLIC_APPEAL_COLUMNS = (
     "id",
     "kind",
     "status",
-    "title",
-    "content",
-    "public_reply",
+    "published_title",
+    "published_content",
+    "published_reply",
     "submitter_name",
     "submitted_at",
     "responded_at",

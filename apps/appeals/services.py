@@ -8,6 +8,7 @@ the event log and the row lock live in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
 from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
+from apps.common.privacy import hide_numbers, public_text
 from apps.common.workdays import add_working_days
 from apps.places.models import Area, AreaLevel, Department
 from apps.places.selectors import subdistrict_label
@@ -214,6 +216,9 @@ def appeal_transition(
         rating=step.rating,
         comment=step.comment,
     )
+    if event.reply and locked.is_published:
+        # A published request's public version follows a new reply, masked like the draft.
+        locked.published_reply = public_text(event.reply)
     locked.save()
     AppealEvent.objects.create(
         appeal=locked,
@@ -263,15 +268,84 @@ def appeal_rate(*, appeal: Appeal, rating: str, comment: str = "", by=None, **kw
     return appeal_transition(appeal=appeal, action="rate", rating=rating, comment=comment, by=by, **kw)
 
 
+@dataclass(frozen=True)
+class PublicVersion:
+    """The title, content and reply the public sees of a published request."""
+
+    title: str
+    content: str
+    reply: str
+
+
+def public_version_draft(appeal: Appeal) -> PublicVersion:
+    """What the approving official starts from: the version already published, if any, else
+    the request's own text with phone, ID and house numbers (号楼, 单元, 室…) masked."""
+    if appeal.publish_approved and appeal.published_title:
+        return PublicVersion(appeal.published_title, appeal.published_content, appeal.published_reply)
+    return PublicVersion(public_text(appeal.title), public_text(appeal.content), public_text(appeal.public_reply))
+
+
 @transaction.atomic
-def appeal_set_publication(*, appeal: Appeal, approved: bool, by=None) -> Appeal:
-    """An official approves (or withdraws) publication; only possible with the resident's consent."""
+def appeal_set_publication(
+    *,
+    appeal: Appeal,
+    approved: bool,
+    by=None,
+    published_title: str | None = None,
+    published_content: str | None = None,
+    published_reply: str | None = None,
+) -> Appeal:
+    """An official approves (or withdraws) publication; only possible with the resident's consent.
+
+    Approving stores the public version: the texts given (the official's edit of the draft),
+    else `public_version_draft`. Phone and ID numbers are masked in it whatever the official
+    typed; house numbers are the official's call. The request's own texts never change.
+    """
     _check_actor_scope(appeal, by)
-    if approved and not appeal.consent_to_publish:
+    locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if approved and not locked.consent_to_publish:
         raise ValidationError({"publish_approved": "诉求人未同意公开，不能公开该诉求。"})
-    appeal.publish_approved = approved
-    appeal.save(update_fields=["publish_approved", "updated_at"])
+    fields = ["publish_approved", "updated_at"]
+    if approved:
+        draft = public_version_draft(locked)
+        version = PublicVersion(
+            *(
+                hide_numbers((given if given is not None else drafted).strip())
+                for given, drafted in (
+                    (published_title, draft.title),
+                    (published_content, draft.content),
+                    (published_reply, draft.reply),
+                )
+            )
+        )
+        _check_public_version(version)
+        locked.published_title, locked.published_content, locked.published_reply = (
+            version.title,
+            version.content,
+            version.reply,
+        )
+        fields += ["published_title", "published_content", "published_reply"]
+    locked.publish_approved = approved
+    locked.save(update_fields=fields)
+    for field in fields:
+        setattr(appeal, field, getattr(locked, field))
     return appeal
+
+
+def _check_public_version(version: PublicVersion) -> None:
+    errors = {}
+    title_limit = Appeal._meta.get_field("published_title").max_length
+    content_limit = Appeal._meta.get_field("published_content").max_length
+    if not version.title:
+        errors["published_title"] = "请填写公开标题。"
+    elif len(version.title) > title_limit:
+        errors["published_title"] = f"公开标题最多 {title_limit} 个字。"
+    if not version.content:
+        errors["published_content"] = "请填写公开内容。"
+    elif len(version.content) > content_limit:
+        errors["published_content"] = f"公开内容最多 {content_limit} 个字。"
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

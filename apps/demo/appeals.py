@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
+from functools import lru_cache
 from itertools import accumulate, islice
 
 from django.utils import timezone
@@ -28,6 +29,7 @@ from django.utils import timezone
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, ReturnReason, Status, TrackingCounter
 from apps.appeals.services import deadlines_for, format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step
+from apps.common.privacy import public_text
 from apps.demo import corpus
 from apps.demo.bulk import (
     NULL,
@@ -93,6 +95,9 @@ APPEAL_COLUMNS = (
     "department_id",
     "status",
     "public_reply",
+    "published_title",
+    "published_content",
+    "published_reply",
     "submitted_at",
     "response_due",
     "resolve_due",
@@ -188,6 +193,10 @@ class _Place:
     lat: float
     lng: float
     level: str
+
+
+# An approving official's draft of the public version (titles and replies repeat: cached).
+_public = lru_cache(maxsize=8192)(public_text)
 
 
 def _actor(user) -> str:
@@ -443,6 +452,7 @@ class _Generator:
             NULL if department_id is None else str(department_id),
             status,
             state.public_reply,
+            *((_public(template.title), _public(content), _public(state.public_reply)) if approved else ("", "", "")),
             submitted,
             response_due,
             resolve_due,

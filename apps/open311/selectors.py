@@ -34,17 +34,17 @@ SERVICE_CODE = re.compile(r"([a-z0-9_-]{1,20})\.([a-z_]{1,20})")
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED)
 
-# Exactly the columns an Open311 response may show: no submitter data, no location text,
-# no point given by the resident. Reading `.values()` of this list makes a leak impossible
-# without editing it.
+# Exactly the columns an Open311 response may show: the public version of the text, no
+# submitter data, no location text, no point given by the resident. Reading `.values()` of
+# this list makes a leak impossible without editing it.
 PUBLIC_REQUEST_FIELDS = (
     "tracking_no",
     "status",
     "kind",
     "programme_id",
     "programme__name",
-    "content",
-    "public_reply",
+    "published_content",
+    "published_reply",
     "department__name",
     "submitted_at",
     "updated_at",

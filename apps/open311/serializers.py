@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.appeals.models import AppealKind
-from apps.common.privacy import hide_numbers
 from apps.open311.selectors import (
     CLOSED_STATUSES,
     PublicPlace,
@@ -152,10 +151,10 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
             {
                 "service_request_id": row["tracking_no"],
                 "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
-                "status_notes": hide_numbers(row["public_reply"]) or None,
+                "status_notes": row["published_reply"] or None,
                 "service_name": f"{row['programme__name'] or general}·{kind_label}",
                 "service_code": service_code(row["programme_id"], row["kind"]),
-                "description": hide_numbers(row["content"]),
+                "description": row["published_content"],
                 "agency_responsible": row["department__name"],
                 "service_notice": notice,
                 "requested_datetime": iso_local(row["submitted_at"]),

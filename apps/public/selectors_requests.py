@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
-from apps.common.privacy import hide_numbers, mask_name
+from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
 from apps.public.templatetags.public_tags import localized
@@ -60,9 +60,9 @@ def public_appeal(appeal: Appeal) -> PublicAppeal:
         kind_label=str(appeal.get_kind_display()),
         status=appeal.status,
         status_label=str(appeal.get_status_display()),
-        title=hide_numbers(appeal.title),
-        content=hide_numbers(appeal.content),
-        public_reply=hide_numbers(appeal.public_reply),
+        title=appeal.published_title,
+        content=appeal.published_content,
+        public_reply=appeal.published_reply,
         masked_name=mask_name(appeal.submitter_name),
         area_name=area.name if area.level > AreaLevel.SUBDISTRICT else "",
         subdistrict_name=appeal.subdistrict.name,

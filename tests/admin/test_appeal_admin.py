@@ -324,7 +324,8 @@ def test_publication_is_approved_from_the_request_page(as_official, district_off
     client = as_official(district_official)
     page = client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk])).content.decode()
     assert workflow_url(appeal, "publish") in page
-    assert client.post(workflow_url(appeal, "publish"), {}).status_code == 302
+    public_version = {"published_title": "楼道灯坏了", "published_content": "楼道灯坏了。", "published_reply": ""}
+    assert client.post(workflow_url(appeal, "publish"), public_version).status_code == 302
     appeal.refresh_from_db()
     assert appeal.publish_approved
     client.post(workflow_url(appeal, "unpublish"), {})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.appeals.models import Appeal, AppealEvent, Status, TrackingCounter
 from apps.appeals.services import deadlines_for, format_tracking_no
 from apps.appeals.workflow import STATE_FIELDS, TRANSITIONS, Event, StepInput, StepState, apply_step
+from apps.common.privacy import public_text
 from apps.places.models import Area, Department
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
 from apps.projects.services import derived_progress, health_dates
@@ -146,6 +147,11 @@ def assert_requests_follow_the_workflow_rules() -> int:
         for name in STATE_FIELDS:
             assert getattr(appeal, name) == getattr(state, name), (appeal.tracking_no, name)
         assert not appeal.publish_approved or appeal.consent_to_publish
+        # A published request carries the masked draft an approving official is offered.
+        originals = (appeal.title, appeal.content, appeal.public_reply) if appeal.publish_approved else ("", "", "")
+        assert (appeal.published_title, appeal.published_content, appeal.published_reply) == tuple(
+            public_text(text) for text in originals
+        ), appeal.tracking_no
         appeal.full_clean(exclude=["tracking_no", "subdistrict", "projects"])
         year = timezone.localtime(appeal.submitted_at).year
         numbers[year].append(int(appeal.tracking_no.rsplit("-", 1)[1]))
