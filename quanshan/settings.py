@@ -273,7 +273,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.ApiKeyRateThrottle", "apps.api.throttling.IpRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.apikeys.throttling.ApiKeyRateThrottle",
+        "apps.apikeys.throttling.IpRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.Pagination",
     "PAGE_SIZE": PAGE_SIZE,

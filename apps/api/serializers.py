@@ -7,7 +7,6 @@ whatever the query string says. Serializers only shape data; rules live in servi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
@@ -412,13 +411,6 @@ class AppealCreateSerializer(serializers.Serializer):
         if area is None:
             raise serializers.ValidationError("没有这个区域。 / No such area.")
         return area
-
-    def validate_submitted_at(self, value):
-        if value > timezone.now() + timedelta(minutes=5):
-            raise serializers.ValidationError("受理时间不能晚于现在。 / Cannot be in the future.")
-        if value.year < 2000:
-            raise serializers.ValidationError("受理时间过早。 / Too early.")
-        return value
 
 
 class TransitionSerializer(serializers.Serializer):

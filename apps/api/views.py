@@ -236,13 +236,15 @@ class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
         project = Project.objects.filter(pk=kwargs["pk"]).first()
         if project is None:
             raise NotFound()
-        if project.lead_department_id != api_key.department_id:
-            raise PermissionDenied(_("只有牵头单位可以发布该项目的进展。 / Only the lead department may post updates."))
         serializer = ProgressUpdateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         update = project_post_update(
-            project=project, text=data["text"], progress=data.get("progress"), on=data.get("date")
+            project=project,
+            text=data["text"],
+            progress=data.get("progress"),
+            on=data.get("date"),
+            scope=api_key.appeal_scope,
         )
         update = selectors.project_updates(project).get(pk=update.pk)
         return Response(ProgressUpdateSerializer(update, context=self.get_serializer_context()).data, status=201)

@@ -24,6 +24,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.forms import (
     AppealChangeForm,
@@ -48,11 +49,10 @@ from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, IllegalTransition
 from apps.common.admin_utils import (
     CappedCountPaginator,
-    ScopedAdminMixin,
-    SubdistrictListFilter,
     badge,
     error_text,
 )
+from apps.places.admin_filters import SubdistrictListFilter
 
 STATUS_COLOURS = {
     Status.SUBMITTED: "orange",

@@ -40,6 +40,9 @@ from apps.programmes.models import Programme
 from apps.projects.models import Project
 
 MAX_PHOTOS = 3
+# A time received elsewhere (the 12345 platform's clock) may run a little ahead of ours.
+SUBMITTED_AT_CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_SUBMISSION_YEAR = 2000
 
 
 def deadlines_for(*, kind: str, submitted_at: datetime) -> tuple[datetime, datetime]:
@@ -95,7 +98,7 @@ def appeal_submit(
     if kind not in AppealKind.values:
         raise ValidationError({"kind": "请选择诉求类型。"})
     own_subdistrict = _check_area(area, subdistrict)
-    submitted_at = submitted_at or timezone.now()
+    submitted_at = _check_submitted_at(submitted_at) if submitted_at is not None else timezone.now()
     response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted_at)
     appeal = Appeal(
         channel=channel,
@@ -158,6 +161,15 @@ def _check_actor_scope(appeal: Appeal, by, scope: Scope | None = None) -> None:
     for allowed in (scope_of(by) if by is not None else None, scope):
         if allowed is not None and not Appeal.objects.filter(allowed.appeal_q(), pk=appeal.pk).exists():
             raise PermissionDenied("您无权办理该诉求。")
+
+
+def _check_submitted_at(submitted_at: datetime) -> datetime:
+    """A time received given by another channel: never in the future, never before the system's time."""
+    if submitted_at > timezone.now() + SUBMITTED_AT_CLOCK_SKEW:
+        raise ValidationError({"submitted_at": "受理时间不能晚于现在。"})
+    if submitted_at.year < EARLIEST_SUBMISSION_YEAR:
+        raise ValidationError({"submitted_at": "受理时间过早。"})
+    return submitted_at
 
 
 @transaction.atomic

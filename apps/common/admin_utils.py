@@ -1,8 +1,6 @@
-"""Shared pieces of the officials' back office: scoping, badges, progress bars, a cheap paginator.
-
-Every ModelAdmin of projects or requests mixes in `ScopedAdminMixin`, so an official's scope
-(`apps.accounts.scoping.scope_of`) applies to lists, change pages, history pages and
-autocomplete results alike.
+"""Shared pieces of the officials' back office that know no domain: badges, progress bars, readable
+errors, a cheap paginator, Chinese CSV. The scope-aware pieces live with the scopes
+(`apps.accounts.admin_scoping`) and the 街道 filter with the places (`apps.places.admin_filters`).
 """
 
 from __future__ import annotations
@@ -10,21 +8,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV
-
-from apps.accounts.scoping import Scope, scope_of
-from apps.places.selectors import subdistricts
 
 BADGE_COLOURS = {
     "grey": ("#f0f1f3", "#3b4048"),
@@ -82,81 +73,6 @@ def error_text(exc: Exception) -> str:
     if isinstance(exc, PermissionDenied):
         return str(exc) or _("您无权执行该操作。")
     return getattr(exc, "message", None) or str(exc)
-
-
-class ScopedAdminMixin:
-    """Limit a ModelAdmin's objects to the official's scope; out-of-scope pages answer 404.
-
-    Subclasses implement `scope_queryset(scope, queryset)`.
-    """
-
-    object_history_list_template = "admin/history_list.html"
-
-    def scope_queryset(self, scope: Scope, queryset: QuerySet) -> QuerySet:
-        raise NotImplementedError
-
-    def get_queryset(self, request):
-        return self.scope_queryset(scope_of(request.user), super().get_queryset(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            # Django would redirect to the index with "does not exist"; an object outside
-            # the official's scope must look exactly like one that does not exist.
-            raise Http404(_("对象不存在或不在您的权限范围内。"))
-        return obj
-
-    # django-simple-history falls back to the latest historical record when the object is
-    # not in get_queryset(): for scoped officials that would leak other 街道's history.
-    def history_view(self, request, object_id, extra_context=None):
-        self.get_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.get_object(request, object_id)
-        if request.method == "POST":
-            # Reverting would bypass the services (and the request workflow): history is read-only.
-            raise PermissionDenied
-        request.history_read_only = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_readonly_fields(self, request, obj=None):
-        if getattr(request, "history_read_only", False):
-            return list(flatten_fieldsets(self.get_fieldsets(request, obj)))
-        return super().get_readonly_fields(request, obj)
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return True
-
-    def get_valid_export_item_pks(self, request):
-        # django-import-export's default lists every pk of the table (a million requests);
-        # only the posted ones, within scope, can be exported.
-        posted = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
-        return self.get_queryset(request).filter(pk__in=posted).values_list("pk", flat=True)
-
-
-class SubdistrictListFilter(admin.SimpleListFilter):
-    """Filter by 街道. `subdistrict_lookup` names the queryset lookup to the 街道's id."""
-
-    title = gettext_lazy("街道")
-    parameter_name = "subdistrict"
-    subdistrict_lookup = "subdistrict_id"
-
-    def lookups(self, request, model_admin):
-        return [(str(area.pk), area.name) for area in subdistricts().only("id", "name")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        try:
-            pk = int(value)
-        except ValueError:
-            return queryset.none()
-        return self.filter_subdistrict(queryset, pk)
-
-    def filter_subdistrict(self, queryset: QuerySet, pk: int) -> QuerySet:
-        return queryset.filter(**{self.subdistrict_lookup: pk})
 
 
 class CappedCountPaginator(Paginator):

@@ -19,9 +19,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from apps.api.throttling import ApiKeyRateThrottle, IpRateThrottle
 from apps.apikeys.authentication import raw_key_from_headers
 from apps.apikeys.services import api_key_authenticate
+from apps.apikeys.throttling import ApiKeyRateThrottle, IpRateThrottle
 from apps.common.cache import REQUESTS, cached_page
 from apps.open311 import selectors, serializers
 from apps.open311.forms import RequestCreateForm, RequestsQueryForm, form_errors

@@ -12,17 +12,17 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.common.admin_utils import (
     ChineseCSV,
-    ScopedAdminMixin,
-    SubdistrictListFilter,
     badge,
     colour_badge,
     error_text,
     progress_bar,
 )
 from apps.common.images import strip_exif
+from apps.places.admin_filters import SubdistrictListFilter
 from apps.projects.forms import ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
 from apps.projects.models import (
     Health,

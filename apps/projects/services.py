@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from apps.accounts.scoping import Scope
 from apps.common.cache import PROJECTS, invalidate
 from apps.common.images import strip_exif
 from apps.projects.models import (
@@ -185,10 +186,15 @@ def project_post_update(
     on: date | None = None,
     photos: Iterable = (),
     stage: str = PhotoStage.DURING,
+    scope: Scope | None = None,
 ) -> ProgressUpdate:
     """Post a 进展 to the public timeline. For hand-set projects the given progress becomes
-    the project's progress; for derived ones the update records the derived value."""
+    the project's progress; for derived ones the update records the derived value.
+
+    `scope` is the caller's when it is not an official whose admin already narrowed the projects
+    (an API key): checked on the locked row, so a lead department changed meanwhile is seen."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_poster_scope(project, scope)
     if not (text or "").strip():
         raise ValidationError({"text": "请填写进展情况。"})
     source, _ = derived_progress(project=project)
@@ -208,6 +214,19 @@ def project_post_update(
         project_photo_add(project=project, upload=upload, stage=stage, update=update, taken_on=update.date)
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
     return update
+
+
+def _check_poster_scope(project: Project, scope: Scope | None) -> None:
+    """A 进展 is the lead department's report: a department's scope posts only to projects it
+    leads (its co-departments report through it); any other scope to projects it holds."""
+    if scope is None or scope.is_all:
+        return
+    if scope.department_id is not None:
+        allowed = project.lead_department_id == scope.department_id
+    else:
+        allowed = scope.filter_projects(Project.objects.filter(pk=project.pk)).exists()
+    if not allowed:
+        raise PermissionDenied("只有牵头单位可以发布该项目的进展。")
 
 
 def _latest_update(project: Project) -> ProgressUpdate | None:

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.appeals.selectors import Rates
+from apps.common.i18n import localized
 from apps.projects.models import Health, ProjectStatus
 from apps.projects.selectors import ProgrammeFigures
 from apps.public.selectors import MonthlyRequests
-from apps.public.templatetags.public_tags import localized
 
 Number = int | float | Decimal | None
 

@@ -15,11 +15,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from apps.common.i18n import localized
 from apps.places.models import Area
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project
 from apps.public import selectors
-from apps.public.templatetags.public_tags import localized
 
 
 class UpdatesFeed(Feed):

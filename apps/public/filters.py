@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.i18n import localized
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProjectStatus
 from apps.public.selectors import DEFAULT_ORDERING, PROJECT_ORDERINGS, ProjectFilters
-from apps.public.templatetags.public_tags import localized
 
 ORDERING_LABELS = {
     "-updated_at": _("最近更新"),

@@ -18,10 +18,10 @@ from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
 from apps.appeals.services import MAX_PHOTOS
 from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
+from apps.common.i18n import localized
 from apps.common.images import MultiplePhotoField
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
-from apps.public.templatetags.public_tags import localized
 
 
 def _normalise(value: str) -> str:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
+from apps.common.i18n import localized
 from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.programmes.models import Programme
-from apps.public.templatetags.public_tags import localized
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -178,3 +178,20 @@ def test_a_resolved_request_never_rated_is_purged_too_with_the_place_the_residen
     assert not old.history.filter(latitude__isnull=False).exists()
     open_one.refresh_from_db()
     assert open_one.location_text == "和平路12号"
+
+
+@pytest.mark.parametrize(
+    "submitted_at",
+    [timezone.now() + timedelta(days=1), timezone.make_aware(datetime(1999, 12, 31, 23, 0))],
+    ids=["tomorrow", "1999"],
+)
+def test_a_time_received_in_the_future_or_before_2000_is_refused_whatever_the_channel(submitted_at):
+    with pytest.raises(ValidationError) as refused:
+        f.appeal(channel=Channel.HOTLINE, submitted_at=submitted_at)
+    assert list(refused.value.message_dict) == ["submitted_at"]
+    assert not Appeal.objects.exists()
+
+
+def test_a_time_received_a_few_minutes_ahead_of_our_clock_is_taken_as_given():
+    ahead = timezone.now() + timedelta(minutes=3)
+    assert f.appeal(channel=Channel.HOTLINE, submitted_at=ahead).submitted_at == ahead

@@ -3,8 +3,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from apps.accounts.scoping import ALL, NO_SCOPE, Scope
 from apps.projects.models import Milestone, ProgressSource, Project
 from apps.projects.services import (
     milestone_complete,
@@ -253,3 +254,29 @@ def test_sub_projects_have_one_level_only_whichever_side_is_saved_last():
     grandchild.parent = child  # child already has a parent
     with pytest.raises(ValidationError):
         project_save(project=grandchild)
+
+
+def test_with_a_departments_scope_only_the_lead_department_posts_an_update():
+    lead, co = f.department(), f.department()
+    project = f.project(lead_department=lead, co_departments=[co])
+    with pytest.raises(PermissionDenied):
+        project_post_update(project=project, text="配合单位的进展", scope=Scope("department", department_id=co.pk))
+    project_post_update(project=project, text="牵头单位的进展", scope=Scope("department", department_id=lead.pk))
+    assert [update.text for update in project.updates.all()] == ["牵头单位的进展"]
+
+
+def test_the_lead_department_is_checked_on_the_locked_row():
+    lead, successor = f.department(), f.department()
+    project = f.project(lead_department=lead)
+    stale = Project.objects.get(pk=project.pk)
+    Project.objects.filter(pk=project.pk).update(lead_department=successor)
+    with pytest.raises(PermissionDenied):
+        project_post_update(project=stale, text="已移交后的进展", scope=Scope("department", department_id=lead.pk))
+    assert not project.updates.exists()
+
+
+def test_a_scope_that_holds_no_project_posts_nowhere_and_the_districts_everywhere():
+    project = f.project()
+    with pytest.raises(PermissionDenied):
+        project_post_update(project=project, text="x", scope=NO_SCOPE)
+    assert project_post_update(project=project, text="区级进展", scope=ALL).text == "区级进展"

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from apps.common.i18n import localized
 from apps.public.display import DisplayPrefs, prefs_from_request
 
 register = template.Library()
@@ -54,14 +55,7 @@ def query_with(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@register.filter
-def localized(obj, field_name: str) -> str:
-    """`obj.<field>_en` when the page is in English and it is filled in, else `obj.<field>`."""
-    if (get_language() or "").startswith("en"):
-        english = getattr(obj, f"{field_name}_en", "")
-        if english:
-            return english
-    return getattr(obj, field_name, "")
+register.filter("localized", localized)
 
 
 @register.filter

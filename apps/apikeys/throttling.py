@@ -1,4 +1,5 @@
-"""Rate limits: per API key for authenticated clients, per IP address for anonymous readers.
+"""Rate limits of the REST API and Open311 (one budget, shared counters): per API key for
+authenticated clients, per IP address for anonymous readers.
 
 Counters live in the Django cache (Redis when several app servers share the load). Rates come
 from settings.API_THROTTLE_RATES and are read on every request, so tests can override them.

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from rest_framework.request import Request
 
-from apps.api.throttling import IpRateThrottle
+from apps.apikeys.throttling import IpRateThrottle
 
 
 def redis_is_running() -> bool:
@@ -95,7 +95,7 @@ def test_the_api_answers_429_with_retry_after_on_redis(settings):
 def test_the_check_survives_redis_forgetting_its_scripts_and_a_dropped_connection(settings):
     from django_redis import get_redis_connection
 
-    from apps.api import throttling
+    from apps.apikeys import throttling
 
     settings.API_THROTTLE_RATES = {"api_key": "100/min", "ip": "3/min"}
     assert check()[0]
