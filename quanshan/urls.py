@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.common import views as common_views
+from apps.public import views_media
 
 admin.site.site_header = "泉山六心 管理后台"
 admin.site.site_title = "泉山六心"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/v2/", include("apps.open311.urls")),
     path("api/", include("apps.api.urls")),
-    path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", common_views.project_media, name="project_media"),
+    path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", views_media.project_photo, name="project_media"),
     path("", include("apps.public.urls")),
 ]
 

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -31,12 +28,3 @@ def readyz(request: HttpRequest) -> HttpResponse:
         checks["cache"] = f"error: {exc.__class__.__name__}"
     ok = all(v == "ok" for v in checks.values())
     return JsonResponse(checks, status=200 if ok else 503)
-
-
-def project_media(request: HttpRequest, path: str) -> HttpResponse:
-    """Project photos (public, EXIF stripped on upload) under MEDIA_URL/projects/. Only this part
-    of MEDIA_ROOT is ever served: residents' request photos live beside it and stay private.
-    A reverse proxy may serve the same folder itself; this view keeps a bare deployment whole."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT / "projects")
-    patch_cache_control(response, public=True, max_age=24 * 3600)
-    return response

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -21,7 +26,6 @@ from apps.common.admin_utils import (
     error_text,
     progress_bar,
 )
-from apps.common.images import strip_exif
 from apps.places.admin_filters import SubdistrictListFilter
 from apps.projects.forms import ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
 from apps.projects.models import (
@@ -41,6 +45,8 @@ from apps.projects.services import (
     progress_update_delete,
     progress_update_edit,
     project_photo_add,
+    project_photo_change,
+    project_photo_delete,
     project_post_update,
     project_publish,
     project_refresh_progress,
@@ -117,7 +123,9 @@ class ProjectPhotoInline(admin.TabularInline):
     def thumbnail(self, obj: ProjectPhoto):
         if not obj.pk or not obj.image:
             return "—"
-        return format_html('<img src="{}" alt="{}" style="max-height:60px;max-width:90px">', obj.image.url, obj.caption)
+        # Through the admin: /media/ serves a project's photos only once it is published.
+        url = reverse("admin:projects_project_photo", args=[obj.project_id, obj.pk])
+        return format_html('<img src="{}" alt="{}" style="max-height:60px;max-width:90px">', url, obj.caption)
 
 
 class SubprojectInline(admin.TabularInline):
@@ -279,6 +287,30 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         form.scope = scope_of(request.user)
         return form
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/photos/<int:photo_id>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="projects_project_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, object_id, photo_id):
+        """A project's photo for officials whose scope holds the project, published or not."""
+        project = self.get_object(request, unquote(object_id))
+        photo = project.photos.filter(pk=photo_id).first()
+        if photo is None or not self.has_view_permission(request, project):
+            raise Http404
+        try:
+            image = photo.image.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(image, content_type=mimetypes.guess_type(photo.image.name)[0])
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         project_save(
@@ -317,7 +349,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
                 )
         elif formset.model is ProjectPhoto:
             for photo in formset.deleted_objects:
-                photo.delete()
+                project_photo_delete(photo=photo)
             for photo in formset.new_objects:
                 project_photo_add(
                     project=project,
@@ -328,9 +360,7 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
                     is_cover=photo.is_cover,
                 )
             for photo, fields in formset.changed_objects:
-                if "image" in fields:
-                    photo.image = strip_exif(photo.image.file)
-                photo.save()
+                project_photo_change(photo=photo, upload=photo.image.file if "image" in fields else None)
         else:
             formset.save()
 

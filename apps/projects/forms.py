@@ -86,9 +86,17 @@ class ProgressUpdateInlineForm(forms.ModelForm):
                 self._update_errors(exc)
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """A file input without the "currently: <link>" line: the inline's preview shows the photo
+    through the admin, while a /media/ link works only once the project is published."""
+
+    def is_initial(self, value) -> bool:
+        return False
+
+
 class ProjectPhotoInlineForm(forms.ModelForm):
     # Re-encoded without EXIF here, once: project_photo_add passes the CleanPhoto through.
-    image = PhotoField(label=_("照片"))
+    image = PhotoField(label=_("照片"), widget=PhotoInput)
 
     class Meta:
         model = ProjectPhoto

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -286,7 +288,9 @@ class PhotoStage(models.TextChoices):
 
 
 def project_photo_path(instance: ProjectPhoto, filename: str) -> str:
-    return f"projects/{instance.project_id}/{filename}"
+    # A random name: the camera's IMG_20260301_101512.jpg beside the project id would let anyone
+    # guess the photos of a project not yet published (they are served only while it is public).
+    return f"projects/{instance.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class ProjectPhoto(models.Model):

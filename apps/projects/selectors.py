@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.places.models import Area
 from apps.places.selectors import area_subtree_q
 from apps.programmes.models import Programme
-from apps.projects.models import Health, Project, ProjectStatus, investment_ratio
+from apps.projects.models import Health, Project, ProjectPhoto, ProjectStatus, investment_ratio
 
 
 def public_project_q(prefix: str = "") -> Q:
@@ -23,6 +23,16 @@ def public_project_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_public": True}) & (
         Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__is_public": True})
     )
+
+
+def public_photo_exists(*, name: str) -> bool:
+    """Whether `name` (a path in the media storage) is a photo of a published project: one
+    indexed look-up by the project id its path starts with."""
+    folder, _slash, rest = name.partition("/")
+    project_id = rest.partition("/")[0]
+    if folder != "projects" or not (project_id.isascii() and project_id.isdigit()) or len(project_id) > 18:
+        return False
+    return ProjectPhoto.objects.filter(public_project_q("project__"), project_id=int(project_id), image=name).exists()
 
 
 def public_projects() -> QuerySet[Project]:

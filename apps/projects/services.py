@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.scoping import Scope
 from apps.common.cache import PROJECTS, invalidate
+from apps.common.files import delete_file_on_commit
 from apps.common.images import strip_exif
 from apps.projects.models import (
     Milestone,
@@ -325,3 +326,25 @@ def project_photo_add(
     photo.full_clean()
     photo.save()
     return photo
+
+
+@transaction.atomic
+def project_photo_change(*, photo: ProjectPhoto, upload=None) -> ProjectPhoto:
+    """Save a photo's edited caption, stage, date or cover flag; with `upload`, replace its image
+    (stripped of EXIF, under a new random name) and remove the old file once this commits."""
+    stored = ProjectPhoto.objects.select_for_update().get(pk=photo.pk)
+    if upload is not None:
+        photo.image = strip_exif(upload)
+    photo.full_clean()
+    photo.save()
+    if upload is not None:
+        delete_file_on_commit(stored.image)
+    return photo
+
+
+@transaction.atomic
+def project_photo_delete(*, photo: ProjectPhoto) -> None:
+    """Remove a photo and, once this commits, its file: a deleted photo is no longer at its URL."""
+    image = photo.image
+    photo.delete()
+    delete_file_on_commit(image)
