@@ -227,6 +227,17 @@ class TestSubmitting:
         assert {"external_id", "type", "area", "title", "content", "programme", "latitude"} <= set(fields)
         assert not Appeal.objects.exists()
 
+    def test_refused_submissions_count_against_the_keys_limit_like_accepted_ones(self, submit_client, settings):
+        settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_key": "3/min"}
+        area = factories.community()
+        refused = [submit_client.post("/api/v1/requests/", {"type": "rant"}, format="json") for _ in range(2)]
+        assert [r.status_code for r in refused] == [400, 400]
+        assert submit_client.post("/api/v1/requests/", self.body(area), format="json").status_code == 201
+        response = submit_client.post("/api/v1/requests/", self.body(area, external_id="x-2"), format="json")
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == "throttled"
+        assert Appeal.objects.count() == 1
+
     def test_the_services_rules_come_back_as_field_errors(self, private_key):
         _key, raw = api_key_create(name="网站", scope=ApiScope.SUBMIT)  # channel api: contact needed
         area = factories.community()

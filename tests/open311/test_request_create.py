@@ -259,6 +259,15 @@ def test_posts_are_throttled_per_key(client, places, submit_key, settings):
     assert Appeal.objects.count() == 2
 
 
+def test_refused_posts_count_against_the_keys_limit_like_accepted_ones(client, places, submit_key, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "api_key": "3/min"}
+    refused = [post(client, submit_key, phone="13800001111", lat="91", long="117.1") for _ in range(2)]
+    assert [r.status_code for r in refused] == [400, 400]
+    statuses = [post(client, submit_key, phone="13800001111", address_id="320311010001").status_code for _ in range(2)]
+    assert statuses == [200, 429]
+    assert Appeal.objects.count() == 1
+
+
 def test_guessing_keys_is_throttled_per_ip(client, places, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "ip": "2/min"}
     statuses = [post(client, f"qs_guess{n}.x", address_id="320311010001").status_code for n in range(3)]
