@@ -215,7 +215,13 @@ class AppealFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         help_text=_bi("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
     )
-    q = TextFilter(method="search", help_text=_bi("按标题或内容搜索", "Search title and content"))
+    q = TextFilter(
+        method="search",
+        help_text=_bi(
+            "按公开的标题或内容搜索（范围内的密钥按原文）",
+            "Search the public title and content (keys in scope: the text as written)",
+        ),
+    )
     ordering = StableOrderingFilter(
         fields=["submitted_at", "updated_at", "id"],
         help_text=_bi("排序字段，前加 - 为倒序；默认 -submitted_at", "Sort field; default -submitted_at"),
@@ -228,6 +234,15 @@ class AppealFilterSet(django_filters.FilterSet):
     def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         level = Area.objects.filter(pk=value).values_list("level", flat=True).first()
         return queryset.filter(in_area_q(value, level))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Only what the public reads: searching the text as written would let anyone recover a
+        # masked phone number digit by digit from which queries match.
+        return queryset.filter(Q(published_title__icontains=value) | Q(published_content__icontains=value))
+
+
+class PrivateAppealFilterSet(AppealFilterSet):
+    """For API keys whose scope covers the requests: `q` searches the text as written."""
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))

@@ -18,7 +18,14 @@ from rest_framework.views import APIView
 
 from apps.accounts.scoping import ALL, NO_SCOPE
 from apps.api import exports, selectors
-from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, ProjectFilterSet, TextFilter
+from apps.api.filters import (
+    AppealFilterSet,
+    AreaFilterSet,
+    DepartmentFilterSet,
+    PrivateAppealFilterSet,
+    ProjectFilterSet,
+    TextFilter,
+)
 from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
@@ -278,8 +285,13 @@ class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
     ),
 )
 class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    filterset_class = AppealFilterSet
     lookup_value_regex = ID_REGEX
+
+    @property
+    def filterset_class(self):
+        # The public searches the public version only; a key in scope searches what it reads.
+        request = getattr(self, "request", None)
+        return PrivateAppealFilterSet if request is not None and self._private() else AppealFilterSet
 
     def get_permissions(self):
         if self.action == "create":
