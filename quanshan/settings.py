@@ -237,12 +237,17 @@ RATES_WEIGHTS = {
 RATES_MIN_SAMPLE = envint("RATES_MIN_SAMPLE", 10)
 
 # Public site spam guard (per client IP, Django cache): successful submissions allowed per window,
-# and failed tracking look-ups before the IP is refused for PUBLIC_TRACK_LOCKOUT seconds.
+# and failed tracking look-ups before the IP's wrong guesses are refused for PUBLIC_TRACK_LOCKOUT
+# seconds (a right pair still passes).
 PUBLIC_SUBMIT_LIMIT = envint("PUBLIC_SUBMIT_LIMIT", 5)
 PUBLIC_SUBMIT_WINDOW = envint("PUBLIC_SUBMIT_WINDOW", 600)
 PUBLIC_TRACK_FAILURE_LIMIT = envint("PUBLIC_TRACK_FAILURE_LIMIT", 5)
 PUBLIC_TRACK_FAILURE_WINDOW = envint("PUBLIC_TRACK_FAILURE_WINDOW", 600)
 PUBLIC_TRACK_LOCKOUT = envint("PUBLIC_TRACK_LOCKOUT", 900)
+# Wrong tracking guesses a day per IP (then refused outright) and per tracking number (then
+# that number is refused to everyone until the day is over): what bounds a guesser (README).
+PUBLIC_TRACK_DAILY_LIMIT = envint("PUBLIC_TRACK_DAILY_LIMIT", 30)
+PUBLIC_TRACK_NUMBER_LIMIT = envint("PUBLIC_TRACK_NUMBER_LIMIT", 10)
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 

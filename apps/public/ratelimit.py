@@ -1,4 +1,5 @@
-"""Per-IP counters in the Django cache: the public site's spam and probing guard.
+"""Counters in the Django cache: the public site's spam and probing guard, per IP (or per
+any other key, such as a tracking number).
 
 A counter is a fixed window that starts at an IP's first counted event. With Redis as the
 shared cache (REDIS_URL) the limit holds across app servers; with the local-memory cache it
@@ -32,9 +33,11 @@ def client_ip(request: HttpRequest) -> str:
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `limit` counted events per IP within `window` seconds.
+    """At most `limit` counted events per IP (or per key) within `window` seconds.
 
     With `lockout`, reaching the limit refuses the IP for `lockout` seconds from that moment.
+    Every method takes the request, counted by its client IP, or a string key of its own
+    (a tracking number).
     """
 
     scope: str
@@ -42,20 +45,21 @@ class Limit:
     window: int
     lockout: int = 0
 
-    def _key(self, request: HttpRequest, suffix: str = "n") -> str:
-        # Hashed so the cache never holds residents' IP addresses in clear.
-        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
+    def _key(self, request: HttpRequest | str, suffix: str = "n") -> str:
+        # Hashed so the cache never holds residents' IP addresses (or tracking numbers) in clear.
+        subject = request if isinstance(request, str) else client_ip(request)
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:32]
         return f"ratelimit:{self.scope}:{suffix}:{digest}"
 
-    def count(self, request: HttpRequest) -> int:
+    def count(self, request: HttpRequest | str) -> int:
         return int(cache.get(self._key(request), 0))
 
-    def is_blocked(self, request: HttpRequest) -> bool:
+    def is_blocked(self, request: HttpRequest | str) -> bool:
         if self.lockout:
             return cache.get(self._key(request, "lock")) is not None
         return self.count(request) >= self.limit
 
-    def record(self, request: HttpRequest) -> int:
+    def record(self, request: HttpRequest | str) -> int:
         """Count one event for the request's IP; returns the count within the current window."""
         key = self._key(request)
         cache.add(key, 0, timeout=self.window)
@@ -68,7 +72,7 @@ class Limit:
             cache.set(self._key(request, "lock"), 1, timeout=self.lockout)
         return count
 
-    def forgive(self, request: HttpRequest) -> None:
+    def forgive(self, request: HttpRequest | str) -> None:
         """Take back one counted event: an attempt counted in advance that turned out right."""
         try:
             count = cache.decr(self._key(request))
@@ -88,10 +92,23 @@ def submit_limit() -> Limit:
 
 
 def track_failure_limit() -> Limit:
-    """Failed tracking look-ups (wrong number or digits), per IP; then a lockout."""
+    """Failed tracking look-ups (wrong number or digits), per IP; then a lockout for wrong
+    guesses (a right pair still passes, see views_requests.request_track)."""
     return Limit(
         "track",
         settings.PUBLIC_TRACK_FAILURE_LIMIT,
         settings.PUBLIC_TRACK_FAILURE_WINDOW,
         lockout=settings.PUBLIC_TRACK_LOCKOUT,
     )
+
+
+def track_daily_limit() -> Limit:
+    """Failed tracking look-ups per IP and day: beyond it the IP is refused, right pair or not,
+    so an attacker spreading guesses over many numbers gets a fixed number a day."""
+    return Limit("track-day", settings.PUBLIC_TRACK_DAILY_LIMIT, 86400, lockout=86400)
+
+
+def track_number_limit() -> Limit:
+    """Failed look-ups of one tracking number (from any IP) a day: beyond it that number is
+    under attack and refused to everyone, right pair or not, for the rest of the day."""
+    return Limit("track-number", settings.PUBLIC_TRACK_NUMBER_LIMIT, 86400, lockout=86400)

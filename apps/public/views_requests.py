@@ -75,8 +75,9 @@ def request_submitted(request: HttpRequest) -> HttpResponse:
     return render(request, "public/requests/submitted.html", {"tracking_no": tracking_no})
 
 
-def _locked_out(request: HttpRequest, limit: ratelimit.Limit) -> HttpResponse:
-    context = {"retry_minutes": limit.retry_after_minutes}
+def _locked_out(request: HttpRequest, limit: ratelimit.Limit, locked: str = "ip") -> HttpResponse:
+    """The "try later" page; `locked` says what: "ip" (a short lockout), "day" or "number"."""
+    context = {"retry_minutes": limit.retry_after_minutes, "locked": locked}
     response = render(request, "public/requests/track_locked.html", context, status=429)
     response["Retry-After"] = str(limit.lockout)
     return response
@@ -87,30 +88,47 @@ def _locked_out(request: HttpRequest, limit: ratelimit.Limit) -> HttpResponse:
 def request_track(request: HttpRequest) -> HttpResponse:
     """Tracking number + last 4 phone digits (POSTed, never in a URL) → status, timeline, rating.
 
-    Every POST, the rating too, re-checks the pair; failures count per IP towards a lockout,
-    and unknown numbers and wrong digits get the same answer.
+    Every POST, the rating too, re-checks the pair, and unknown numbers and wrong digits get
+    the same answer. Wrong guesses are counted per IP (a short lockout for wrong guesses, a
+    daily cap for everything) and per tracking number (a daily cap for everyone). A right pair
+    passes an IP's short lockout: a guesser behind a shared address does not lock out the
+    residents behind it, only the number he attacks (README, "Tracking a request").
     """
-    limit = ratelimit.track_failure_limit()
     if request.method != "POST":
         return render(request, "public/requests/track.html", {"form": TrackForm()})
-    if limit.is_blocked(request):
-        return _locked_out(request, limit)
+    ip_limit, ip_daily, number_limit = (
+        ratelimit.track_failure_limit(),
+        ratelimit.track_daily_limit(),
+        ratelimit.track_number_limit(),
+    )
+    if ip_daily.is_blocked(request):
+        return _locked_out(request, ip_daily, "day")
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, "public/requests/track.html", {"form": form})
+    tracking_no = form.cleaned_data["tracking_no"]
+    if number_limit.is_blocked(tracking_no):
+        return _locked_out(request, number_limit, "number")
     # Counted before the look-up and taken back if the pair is right: guesses sent in parallel
-    # cannot all pass the check above before any of them is counted.
-    attempts = limit.record(request)
-    if attempts > limit.limit:
-        return _locked_out(request, limit)
-    appeal = appeal_for_tracking(
-        tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
-    )
+    # cannot all pass the checks above before any of them is counted.
+    ip_limit.record(request)
+    daily, number_attempts = ip_daily.record(request), number_limit.record(tracking_no)
+    if daily > ip_daily.limit:
+        return _locked_out(request, ip_daily, "day")
+    if number_attempts > number_limit.limit:
+        return _locked_out(request, number_limit, "number")
+    appeal = appeal_for_tracking(tracking_no=tracking_no, phone_last4=form.cleaned_data["phone_last4"])
     if appeal is None:
-        if attempts >= limit.limit:
-            return _locked_out(request, limit)
+        if daily >= ip_daily.limit:
+            return _locked_out(request, ip_daily, "day")
+        if number_attempts >= number_limit.limit:
+            return _locked_out(request, number_limit, "number")
+        if ip_limit.is_blocked(request):  # a wrong guess in the IP's short lockout
+            return _locked_out(request, ip_limit)
         return render(request, "public/requests/track.html", {"form": form, "not_found": _not_found_message()})
-    limit.forgive(request)
+    for limit in (ip_limit, ip_daily):
+        limit.forgive(request)
+    number_limit.forgive(tracking_no)
 
     rating_form = RatingForm()
     just_rated = False

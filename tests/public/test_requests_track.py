@@ -94,13 +94,47 @@ def test_repeated_failures_from_one_address_are_refused_for_a_while(client, sett
         assert track(client, appeal.tracking_no, "0000").status_code == 200
     third = track(client, appeal.tracking_no, "0001")
     assert third.status_code == 429
-    # Even the right pair is refused during the lockout, so guessing cannot go on.
-    refused = track(client, appeal.tracking_no, "5678")
+    refused = track(client, appeal.tracking_no, "0002")
     assert refused.status_code == 429
     assert "查询失败的次数太多了" in refused.content.decode()
-    assert appeal.title not in refused.content.decode()
     assert int(refused["Retry-After"]) == settings.PUBLIC_TRACK_LOCKOUT
-    assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    # The right pair still passes: the address may be a whole 小区's.
+    assert track(client, appeal.tracking_no, "5678").status_code == 200
+
+
+def test_a_guesser_behind_a_shared_address_does_not_lock_out_the_residents_behind_it(client, settings):
+    settings.PUBLIC_TRACK_FAILURE_LIMIT = 3
+    attacked, neighbours = f.appeal(), f.appeal(title="小区门口积水")
+    for last4 in ("0000", "0001", "0002", "0003"):
+        track(client, attacked.tracking_no, last4)  # the guesser, behind the 小区's one address
+    assert track(client, attacked.tracking_no, "0004").status_code == 429
+    response = track(client, neighbours.tracking_no, "5678")  # a neighbour, same address
+    assert response.status_code == 200 and "小区门口积水" in response.content.decode()
+    assert track(client, attacked.tracking_no, "5678").status_code == 200  # 4 wrong guesses: not under attack
+
+
+def test_a_number_under_attack_is_refused_to_everyone_for_the_day(client, settings):
+    settings.PUBLIC_TRACK_NUMBER_LIMIT = 4
+    attacked, other = f.appeal(), f.appeal()
+    # From four addresses, one guess each (no address is locked): the fourth reaches the limit.
+    statuses = [track(client, attacked.tracking_no, f"000{n}", meta={"REMOTE_ADDR": f"10.0.0.{n}"}) for n in range(4)]
+    assert [response.status_code for response in statuses] == [200, 200, 200, 429]
+    refused = track(client, attacked.tracking_no, "5678", meta={"REMOTE_ADDR": "10.9.9.9"})
+    assert refused.status_code == 429
+    assert "这个受理编号今天查询错误的次数太多了" in refused.content.decode()
+    assert attacked.title not in refused.content.decode()
+    assert int(refused["Retry-After"]) == 86400
+    assert track(client, other.tracking_no, "5678", meta={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+
+
+def test_an_address_gets_a_fixed_number_of_wrong_guesses_a_day(client, settings):
+    settings.PUBLIC_TRACK_DAILY_LIMIT = 6
+    requests = [f.appeal() for _ in range(7)]
+    for appeal in requests[:6]:  # one guess at each of many numbers
+        track(client, appeal.tracking_no, "0000")
+    refused = track(client, requests[6].tracking_no, "5678")  # even right: it could be a lucky guess
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 86400
+    assert track(client, requests[6].tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
 
 
 def test_successful_lookups_do_not_reset_the_failure_count(client, settings):
@@ -191,17 +225,17 @@ def test_the_status_page_needs_a_fixed_number_of_queries(client, django_assert_m
         track(client, big.tracking_no, "5678")
 
 
-def test_guesses_in_flight_count_before_their_look_up(client, settings, rf, monkeypatch):
-    # Six guesses sent at once all pass the lockout check before any of them is answered; each
-    # is counted as it arrives, before its look-up, so the sixth is refused even with the right
-    # pair (it could be a guess that happens to be right).
+def test_guesses_in_flight_count_before_their_look_up(client, settings, monkeypatch):
+    # Six guesses at one number sent at once all pass the lockout check before any of them is
+    # answered; each is counted as it arrives, before its look-up, so the sixth is refused even
+    # with the right pair (it could be a guess that happens to be right).
     from apps.public import ratelimit
 
-    settings.PUBLIC_TRACK_FAILURE_LIMIT = 5
+    settings.PUBLIC_TRACK_NUMBER_LIMIT = 5
     appeal = f.appeal()
-    limit = ratelimit.track_failure_limit()
+    limit = ratelimit.track_number_limit()
     for _ in range(5):
-        limit.record(rf.post(URL))  # the other five, counted, not yet answered
+        limit.record(appeal.tracking_no)  # the other five, counted, not yet answered
     monkeypatch.setattr(ratelimit.Limit, "is_blocked", lambda self, request: False)  # checked before
     assert track(client, appeal.tracking_no, "5678").status_code == 429
-    assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 429
