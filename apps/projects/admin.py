@@ -44,6 +44,7 @@ from apps.projects.services import (
     milestone_save,
     progress_update_delete,
     progress_update_edit,
+    project_delete,
     project_photo_add,
     project_photo_change,
     project_photo_delete,
@@ -310,6 +311,13 @@ class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
         response = FileResponse(image, content_type=mimetypes.guess_type(photo.image.name)[0])
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+    def delete_model(self, request, obj):
+        project_delete(project=obj)
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            project_delete(project=project)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

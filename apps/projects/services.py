@@ -348,3 +348,16 @@ def project_photo_delete(*, photo: ProjectPhoto) -> None:
     image = photo.image
     photo.delete()
     delete_file_on_commit(image)
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    """Delete a project with what cascades from it (sub-projects, milestones, 进展, photos); the
+    photos' files go once this commits, as project_photo_delete's do."""
+    photos, level = [], [project.pk]
+    while level:  # the project and its sub-projects, however deep
+        photos += ProjectPhoto.objects.filter(project_id__in=level)
+        level = list(Project.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+    project.delete()
+    for photo in photos:
+        delete_file_on_commit(photo.image)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from apps.projects import services
+from apps.projects.models import Project
 from apps.projects.services import project_photo_add, project_publish
 from tests import factories as f
 from tests.admin.conftest import *  # noqa: F403  (officials and their areas)
@@ -131,3 +132,16 @@ def test_officials_see_an_unpublished_projects_photos_through_the_admin(as_offic
     assert response.status_code == 200 and "private" in response["Cache-Control"]
     client.logout()
     assert client.get(admin_url).status_code == 302  # to the login page
+
+
+def test_deleting_a_project_in_the_admin_deletes_its_and_its_sub_projects_photo_files(
+    admin_client, django_capture_on_commit_callbacks
+):
+    project = f.project()
+    child = f.project(parent=project)
+    paths = [photo_of(project).image.path, photo_of(child).image.path]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk__in=[project.pk, child.pk]).exists()
+    assert [os.path.exists(path) for path in paths] == [False, False]
