@@ -39,6 +39,19 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def envfloat(name: str, default: float, *, maximum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+    if not 0 < value <= (maximum if maximum is not None else float("inf")):
+        raise ImproperlyConfigured(f"{name} must be above 0" + (f" and at most {maximum}" if maximum else ""))
+    return value
+
+
 def envsecret(name: str, default: str = "") -> str:
     """Read NAME, or the contents of the file named by NAME_FILE (Docker/K8s secrets)."""
     path = os.environ.get(f"{name}_FILE")
@@ -142,9 +155,17 @@ if REDIS_URL:
         "default": {
             # django-redis reuses its Redis client; Django's own backend builds one per operation,
             # which doubles the cost of every cache read and rate-limit check (see bench/).
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A failing Redis never breaks a page: short time-outs, a circuit breaker, and
+            # rate limits that count in the process meanwhile (apps.common.cache_backend).
+            "BACKEND": "apps.common.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "quanshan"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": envfloat("CACHE_TIMEOUT", 0.25, maximum=0.25),
+                "SOCKET_TIMEOUT": envfloat("CACHE_TIMEOUT", 0.25, maximum=0.25),
+                "BREAKER_THRESHOLD": envint("CACHE_BREAKER_THRESHOLD", 2),
+                "BREAKER_COOLDOWN": envfloat("CACHE_BREAKER_COOLDOWN", 10.0),
+            },
         }
     }
 else:

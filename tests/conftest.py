@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 from django.db import connection
 
@@ -74,6 +77,25 @@ def decodes(monkeypatch) -> list[tuple[int, int]]:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _redis_when_marked(request):
+    """Tests marked `redis` need Redis on 127.0.0.1:6379: they skip without it, and fail instead
+    with REQUIRE_REDIS=1 (as in CI, which starts Redis)."""
+    if request.node.get_closest_marker("redis") is None or redis_is_running():
+        return
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail("Redis tests are required (REQUIRE_REDIS=1) but nothing answers on 127.0.0.1:6379")
+    pytest.skip("needs Redis on 127.0.0.1:6379")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -22,7 +22,8 @@ database, and usually only as far behind as one recomputation.
 - Each process keeps what it last read for LOCAL_FOR (2) seconds in memory when the shared
   cache is across the network (Redis): a hot page then costs no round trip at all. Writes in the
   process clear that memory; other processes see them at most LOCAL_FOR seconds later.
-- If the cache itself fails (Redis down), values are computed directly: slower, never wrong.
+- If the cache itself fails (Redis down or hanging), values are computed directly: slower, never
+  wrong; apps.common.cache_backend makes a failing Redis fail fast.
 
 Shared pages and API answers of COMPRESS_MIN_BYTES or more are also kept gzip-compressed,
 compressed once when they are rendered, and sent so to clients that accept gzip (every browser
@@ -51,6 +52,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from apps.common.cache_backend import cache_is_bypassed
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +149,8 @@ def bump_data_version(*topics: str) -> None:
             if not cache.add(key, _initial_version(), None):
                 cache.incr(key)
         except Exception:  # a cache outage must not break a write; entries expire by time anyway
-            logger.warning("could not bump the %s data version", topic, exc_info=True)
+            if not cache_is_bypassed():
+                logger.warning("could not bump the %s data version", topic, exc_info=True)
 
 
 # Topics written in this thread's transaction and not bumped yet (see `invalidate`).
@@ -242,7 +246,8 @@ def cached_value(
     try:
         fresh, entry, versions = _read_fresh(full_key, fresh_for=fresh_for, depends=depends)
     except Exception:
-        logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
+        if not cache_is_bypassed():  # while the breaker is open, its one log line says it all
+            logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
         return compute()
     if fresh is not _MISSING:
         # A key whose last value was refused by `cache_if` is computed by each caller.
@@ -348,7 +353,8 @@ def _compute_and_store(
         try:
             cache.set(full_key, (stored, computed_at, versions), KEEP_FOR)
         except Exception:
-            logger.warning("could not store %s in the cache", full_key, exc_info=True)
+            if not cache_is_bypassed():
+                logger.warning("could not store %s in the cache", full_key, exc_info=True)
         else:
             if stored is value and _local_enabled():
                 _remember(full_key, value, _now() + LOCAL_FOR)

@@ -2,8 +2,8 @@
 any other key, such as a tracking number).
 
 A counter is a fixed window that starts at an IP's first counted event. With Redis as the
-shared cache (REDIS_URL) the limit holds across app servers; with the local-memory cache it
-holds per process, which is enough for a single server and for tests.
+shared cache (REDIS_URL) the limit holds across app servers; with the local-memory cache, or
+while Redis fails (apps.common.cache_backend.counters), it holds per process.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from apps.common.cache_backend import counters as cache
 
 
 def client_ip(request: HttpRequest) -> str:
