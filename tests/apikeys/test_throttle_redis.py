@@ -11,7 +11,6 @@ from rest_framework.request import Request
 
 from apps.apikeys.throttling import IpRateThrottle
 
-
 pytestmark = pytest.mark.redis
 
 REDIS = {

@@ -16,9 +16,9 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from apps.appeals.models import Appeal
 from apps.apikeys.models import ApiScope
 from apps.apikeys.services import api_key_create
+from apps.appeals.models import Appeal
 from apps.common import cache_backend
 from apps.places.models import AreaLevel
 from apps.places.services import area_create
