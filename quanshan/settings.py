@@ -68,6 +68,22 @@ if not SECRET_KEY:
     # A stable per-checkout key for local runs; production sets SECRET_KEY (REQUIRE_SECRET_KEY).
     SECRET_KEY = "insecure-local-key-set-SECRET_KEY-in-production"
 
+# Residents' personal data at rest (apps/common/pii.py): SM4 keyring `id:base64,...` (old keys
+# stay for reading until `rotate_pii_key` has run), the id new values are written with, and the
+# blind index's own key. With DEBUG on and none set, a development keyring is made under var/;
+# with DEBUG off the web application refuses to start without one (quanshan/wsgi.py).
+PII_KEYS = envsecret("PII_KEYS")
+PII_KEY_ID = env("PII_KEY_ID")
+PII_INDEX_KEY = envsecret("PII_INDEX_KEY")
+if not PII_KEYS and DEBUG:
+    from apps.common.pii import development_keys
+
+    PII_KEYS, PII_KEY_ID, PII_INDEX_KEY = development_keys(VAR_DIR / "pii-dev-keys")
+if PII_KEYS:
+    from apps.common.pii import parse_keyring
+
+    parse_keyring(PII_KEYS, PII_KEY_ID, PII_INDEX_KEY)  # a malformed key fails here, at start-up
+
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -112,3 +112,19 @@ def committing(django_capture_on_commit_callbacks):
     """`with committing(): ...` runs what the writes inside registered for their commit, as a real
     commit would (a test's own transaction never commits): cached pages then see the writes."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# A fixed keyring for residents' personal data (apps.common.pii): the settings read PII_KEYS
+# from the environment, which a test run does not have. Two keys, so rotation can be tested.
+TEST_PII_KEYS = {
+    "PII_KEYS": "test1:dGVzdC1rZXktb25lLWZvci1xdWFuc2hhbi1waWktMDA=,test2:dGVzdC1rZXktdHdvLWZvci1xdWFuc2hhbi1waWktMDA=",
+    "PII_KEY_ID": "test1",
+    "PII_INDEX_KEY": "dGVzdC1ibGluZC1pbmRleC1rZXktZm9yLXBob25lcy0=",
+}
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    for name, value in TEST_PII_KEYS.items():
+        setattr(settings, name, value)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.common.fields import EncryptedCharField, EncryptedDecimalField, PhoneIndexField
 from apps.common.privacy import mask_name
 from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department
 from apps.programmes.models import Programme
@@ -111,19 +112,23 @@ class Appeal(models.Model):
         related_name="+",
         editable=False,
     )
-    location_text = models.CharField(_("具体位置"), max_length=200, blank=True)
-    latitude = models.DecimalField(
+    # Personal data, encrypted at rest with SM4 (apps.common.pii): the exact place a resident
+    # gives, and its coordinates, which point at a home as precisely as its address does.
+    location_text = EncryptedCharField(_("具体位置"), max_length=200, blank=True)
+    latitude = EncryptedDecimalField(
         _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
     )
-    longitude = models.DecimalField(
+    longitude = EncryptedDecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("诉求内容"), max_length=5000)
-    # Personal data: never on a public page, the public API, a feed or a public export.
-    submitter_name = models.CharField(_("诉求人姓名"), max_length=30, blank=True)
-    submitter_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
-    submitter_contact = models.CharField(_("其他联系方式"), max_length=100, blank=True)
+    # Personal data: never on a public page, the public API, a feed or a public export; encrypted
+    # at rest. Officials find a request by phone number through its blind index.
+    submitter_name = EncryptedCharField(_("诉求人姓名"), max_length=30, blank=True)
+    submitter_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
+    submitter_phone_index = PhoneIndexField(_("联系电话索引"), source="submitter_phone")
+    submitter_contact = EncryptedCharField(_("其他联系方式"), max_length=100, blank=True)
     contact_purged_at = models.DateTimeField(_("联系方式清除时间"), null=True, blank=True, editable=False)
     consent_to_publish = models.BooleanField(_("同意公开"), default=False)
     publish_approved = models.BooleanField(_("审核公开"), default=False)
@@ -158,7 +163,7 @@ class Appeal(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(
         verbose_name=_("诉求变更记录"),
-        excluded_fields=["submitter_name", "submitter_phone", "submitter_contact"],
+        excluded_fields=["submitter_name", "submitter_phone", "submitter_phone_index", "submitter_contact"],
     )
 
     objects = AppealQuerySet.as_manager()

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, Rating, Status
+from apps.common.pii import phone_index
 from apps.places.models import Area, AreaLevel, Department
 from apps.projects.selectors import public_projects
 
@@ -167,6 +168,13 @@ def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
     if appeal is None or not appeal.submitter_phone or appeal.phone_last4 != phone_last4:
         return None
     return appeal
+
+
+def appeals_with_phone(queryset: QuerySet[Appeal], phone: str) -> QuerySet[Appeal]:
+    """The requests whose submitter's phone is exactly this number, however either was written
+    (+86, dashes, spaces): through the blind index, since the database holds no phone number."""
+    index = phone_index(phone)
+    return queryset.filter(submitter_phone_index=index) if index else queryset.none()
 
 
 def in_area_q(area_id: int, level: int | None) -> Q:

@@ -35,6 +35,7 @@ from apps.demo.bulk import (
     NULL,
     CopyPipe,
     RowWriter,
+    Sealer,
     copy_lines,
     copy_text,
     indexes_deferred,
@@ -669,12 +670,14 @@ def _write(generator: _Generator, days: list[_Day], made: MadeAppeals, progress)
 
 
 _WORKER: _Generator | None = None  # set in the parent before the worker processes fork
+_APPEAL_SEALER: Sealer | None = None
 
 
 def _rows_as_text(day: _Day) -> tuple[bytes, bytes, bytes, dict[str, int], int]:
     appeal_rows, event_rows, link_rows = _WORKER.rows_for_day(day)
     return (
-        copy_lines(appeal_rows).encode(),  # encoded here, in parallel, not in the COPY thread
+        # Encrypted and encoded here, in parallel, not in the COPY thread.
+        _APPEAL_SEALER.copy_lines(appeal_rows).encode(),
         copy_lines(event_rows).encode(),
         copy_lines(link_rows).encode(),
         _WORKER.status_counts,
@@ -689,8 +692,9 @@ def _write_parallel(generator: _Generator, days: list[_Day], made: MadeAppeals, 
     read-only tables, and never touch the database. At most WINDOW days are in flight, so
     memory stays bounded however many requests are made.
     """
-    global _WORKER
+    global _WORKER, _APPEAL_SEALER
     _WORKER = generator
+    _APPEAL_SEALER = Sealer(Appeal, APPEAL_COLUMNS)
     context = multiprocessing.get_context("fork")
     pool = context.Pool(processes=WORKERS)
     pipe = None
@@ -721,6 +725,6 @@ def _write_parallel(generator: _Generator, days: list[_Day], made: MadeAppeals, 
         raise
     finally:
         pool.join()
-        _WORKER = None
+        _WORKER = _APPEAL_SEALER = None
         if pipe is not None:
             pipe.close()

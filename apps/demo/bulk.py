@@ -16,6 +16,9 @@ from contextlib import contextmanager
 
 from django.db import connections, models
 
+from apps.common import pii
+from apps.common.pii_tables import encrypted_fields, index_fields
+
 
 def uses_copy(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
@@ -105,6 +108,44 @@ def _python(field: str) -> str | None:
     return field
 
 
+class Sealer:
+    """Residents' personal data in COPY rows, as the ORM would store it (apps.common.fields).
+
+    COPY bypasses the fields, so the rows' plain texts in encrypted columns are encrypted here,
+    a whole batch per column (`pii.encrypt_many`: one SM4 call per block position), and the
+    blind index of each phone is computed and appended as an extra column (`columns`). Run it
+    where the rows are made: in the worker processes of a parallel load.
+    """
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        names = {f.name: f.attname for f in model._meta.concrete_fields}
+        encrypted = set(encrypted_fields(model))
+        self.encrypted = [(i, fields[c]) for i, c in enumerate(columns) if fields.get(c) in encrypted]
+        position = {c: i for i, c in enumerate(columns)}
+        self.indexes = [(f, position[names[f.source]]) for f in index_fields(model) if names[f.source] in position]
+        self.columns = [*columns, *(f.attname for f, _source in self.indexes)]
+
+    def seal(self, rows: Sequence[tuple[str, ...]]) -> Sequence[tuple[str, ...]]:
+        if not rows or not (self.encrypted or self.indexes):
+            return rows
+        columns = list(zip(*rows, strict=True))
+        for _index, source in self.indexes:
+            columns.append(tuple(pii.phone_index(_python(v) or "") for v in columns[source]))
+        for i, field in self.encrypted:
+            plain = [_python(v) for v in columns[i]]
+            filled = [n for n, v in enumerate(plain) if v]
+            sealed = pii.encrypt_many([field.plaintext(field.to_python(plain[n])) for n in filled])
+            column = [NULL if v is None else "" for v in plain]
+            for n, value in zip(filled, sealed, strict=True):
+                column[n] = value
+            columns[i] = column
+        return list(zip(*columns, strict=True))
+
+    def copy_lines(self, rows: Sequence[tuple[str, ...]]) -> str:
+        return copy_lines(self.seal(rows))
+
+
 class RowWriter:
     """Buffers rows of one table and writes them in batches.
 
@@ -136,9 +177,10 @@ class RowWriter:
         missing = [c for c in self.columns if c not in fields]
         if missing:
             raise ValueError(f"{model.__name__} has no columns {missing}")
+        self.sealer = Sealer(model, self.columns)
         qn = connections[using].ops.quote_name
         self.copy_sql = "COPY {} ({}) FROM STDIN".format(
-            qn(model._meta.db_table), ", ".join(qn(fields[c].column) for c in self.columns)
+            qn(model._meta.db_table), ", ".join(qn(fields[c].column) for c in self.sealer.columns)
         )
 
     def add(self, row: tuple[str, ...]) -> None:
@@ -156,7 +198,7 @@ class RowWriter:
             return
         rows, self.rows = self.rows, []
         if self.copy:
-            data = copy_lines(rows)
+            data = self.sealer.copy_lines(rows)
             if self.pipe is not None:
                 self.pipe.put(self.copy_sql, data)
             else:
