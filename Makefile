@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint migrate seed bench clean
 
+# The local targets run with DEBUG on unless told otherwise: among other things that makes the
+# settings create this checkout's development keys for residents' personal data under var/
+# (production sets PII_KEYS, PII_KEY_ID and PII_INDEX_KEY; see .env.example).
+LOCAL := DEBUG=$${DEBUG:-true}
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -19,15 +24,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py seed_demo --if-empty --demo-accounts
+	$(LOCAL) $(BIN)/python manage.py seed_demo --if-empty --demo-accounts
 	@echo ""
 	@echo "泉山六心 is serving on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/)"
 	@echo "Demo officials (password quanshan-demo): district (全区), kuishan (奎山街道), zhujian (区住房和城乡建设局)"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -37,7 +42,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(LOCAL) $(BIN)/python manage.py seed_demo
 
 bench: install
 	$(BIN)/python bench/run.py

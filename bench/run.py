@@ -150,6 +150,10 @@ def app_env(db: str = DB_NAME, **extra: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
         REQUIRE_SECRET_KEY="true",
+        # Fixed keys for residents' personal data, so a reused benchmark database stays readable.
+        PII_KEYS="bench1:YmVuY2gta2V5LWZvci1xdWFuc2hhbi1waWktMDAwMDA=",
+        PII_KEY_ID="bench1",
+        PII_INDEX_KEY="YmVuY2gtYmxpbmQtaW5kZXgta2V5LXBob25lcy0wMDA=",
         STATIC_MANIFEST="true",
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         CACHE_KEY_PREFIX="bench",

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver
 
 from apps.appeals.models import Appeal
+from apps.appeals.selectors import appeals_with_phone
 from apps.appeals.services import appeal_link_projects, appeal_set_publication
 from apps.places.models import Area
 from apps.programmes.models import Programme
@@ -84,7 +85,7 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
     )
     assert client.post("/requests/new/", data).status_code == 302
     submitted = client.get("/requests/new/done/").content.decode()
-    appeal = Appeal.objects.get(submitter_phone=PHONE)
+    appeal = appeals_with_phone(Appeal.objects.all(), PHONE).get()
     assert appeal.tracking_no in submitted
     appeal_set_publication(appeal=appeal, approved=True)
     appeal_link_projects(appeal=appeal, projects=[project])
