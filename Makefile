@@ -8,10 +8,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint migrate seed bench clean
 
-# The local targets run with DEBUG on unless told otherwise: among other things that makes the
-# settings create this checkout's development keys for residents' personal data under var/
-# (production sets PII_KEYS, PII_KEY_ID and PII_INDEX_KEY; see .env.example).
-LOCAL := DEBUG=$${DEBUG:-true}
+# The local targets use this checkout's development keys for residents' personal data, made in
+# var/pii-dev-keys on first use (production sets PII_KEYS, PII_KEY_ID and PII_INDEX_KEY).
+LOCAL := PII_DEV_KEYS=true
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +31,7 @@ run: migrate
 	@echo "泉山六心 is serving on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/)"
 	@echo "Demo officials (password quanshan-demo): district (全区), kuishan (奎山街道), zhujian (区住房和城乡建设局)"
 	@echo ""
-	$(LOCAL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -70,12 +70,13 @@ if not SECRET_KEY:
 
 # Residents' personal data at rest (apps/common/pii.py): SM4 keyring `id:base64,...` (old keys
 # stay for reading until `rotate_pii_key` has run), the id new values are written with, and the
-# blind index's own key. With DEBUG on and none set, a development keyring is made under var/;
-# with DEBUG off the web application refuses to start without one (quanshan/wsgi.py).
+# blind index's own key. With none set and DEBUG on (or PII_DEV_KEYS=true, as the Makefile's
+# local targets pass), this checkout's development keys are used, made under var/ on first use;
+# otherwise the web application refuses to start without keys (quanshan/wsgi.py).
 PII_KEYS = envsecret("PII_KEYS")
 PII_KEY_ID = env("PII_KEY_ID")
 PII_INDEX_KEY = envsecret("PII_INDEX_KEY")
-if not PII_KEYS and DEBUG:
+if not PII_KEYS and (DEBUG or envbool("PII_DEV_KEYS", "false")):
     from apps.common.pii import development_keys
 
     PII_KEYS, PII_KEY_ID, PII_INDEX_KEY = development_keys(VAR_DIR / "pii-dev-keys")

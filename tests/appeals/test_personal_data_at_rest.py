@@ -183,3 +183,60 @@ def test_a_pg_dump_of_the_database_holds_no_personal_data():
     dump = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
     assert "楼道灯坏了" in dump  # the dump has the request; only its personal fields are sealed
     assert_no_personal_data(dump)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_requests_a_database_already_holds():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("appeals", "0002_initial")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        district = old.get_model("places", "Area").objects.create(name="泉山区", level=0)
+        now = timezone.now()
+        appeal = old.get_model("appeals", "Appeal").objects.create(
+            tracking_no="QS-2025-000001",
+            area=district,
+            subdistrict=district,
+            title="路灯不亮",
+            content="晚上很黑",
+            response_due=now,
+            resolve_due=now,
+            submitter_name=NAME,
+            submitter_phone=PHONE,
+            submitter_contact=CONTACT,
+            location_text=PLACE,
+            latitude=Decimal("34.261234"),
+            longitude=Decimal("117.184321"),
+        )
+        old.get_model("appeals", "HistoricalAppeal").objects.create(
+            id=appeal.pk,
+            tracking_no=appeal.tracking_no,
+            area=district,
+            subdistrict=district,
+            title="路灯不亮",
+            content="晚上很黑",
+            response_due=now,
+            resolve_due=now,
+            location_text=PLACE,
+            latitude=Decimal("34.261234"),
+            longitude=Decimal("117.184321"),
+            history_date=now,
+            history_type="+",
+            updated_at=now,
+        )
+        assert PHONE in raw(Appeal._meta.db_table)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+        assert_no_personal_data(raw(Appeal._meta.db_table))
+        assert_no_personal_data(raw(Appeal.history.model._meta.db_table))
+        migrated = appeals_with_phone(Appeal.objects.all(), PHONE).get()
+        assert (migrated.submitter_name, migrated.submitter_contact, migrated.location_text) == (NAME, CONTACT, PLACE)
+        assert (migrated.latitude, migrated.longitude) == (Decimal("34.261234"), Decimal("117.184321"))
+        assert migrated.history.get().location_text == PLACE
+    finally:
+        MigrationExecutor(connection).migrate(latest)

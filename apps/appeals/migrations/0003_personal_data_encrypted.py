@@ -4,10 +4,6 @@ import apps.common.fields
 import django.core.validators
 from django.db import migrations
 
-from apps.common.pii_tables import decrypt_columns, encrypt_columns
-
-TABLES = ('appeals.Appeal', 'appeals.HistoricalAppeal')
-
 
 class Migration(migrations.Migration):
 
@@ -66,6 +62,4 @@ class Migration(migrations.Migration):
             name='longitude',
             field=apps.common.fields.EncryptedDecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='经度'),
         ),
-        # The columns now hold text: encrypt what they hold, and index the phone numbers.
-        migrations.RunPython(encrypt_columns(*TABLES), decrypt_columns(*TABLES)),
     ]
