@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     """
 
     dependencies = [
-        ("appeals", "0003_personal_data_encrypted"),
+        ("appeals", "0004_personal_data_encrypted"),
     ]
 
     operations = [
