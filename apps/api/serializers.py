@@ -19,12 +19,11 @@ from rest_framework.reverse import reverse
 from apps.appeals.models import AppealKind, Rating, ReturnReason, Status
 from apps.appeals.selectors import public_timeline
 from apps.appeals.workflow import TRANSITIONS
+from apps.common.filters import MAX_ID
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressSource, ProjectStatus
-
-MAX_ID = 2**63 - 1
 
 
 def _absolute(request, url: str) -> str:

@@ -18,14 +18,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.scoping import ALL, NO_SCOPE
 from apps.api import exports, selectors
-from apps.api.filters import (
-    AppealFilterSet,
-    AreaFilterSet,
-    DepartmentFilterSet,
-    PrivateAppealFilterSet,
-    ProjectFilterSet,
-    TextFilter,
-)
+from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, PrivateAppealFilterSet
 from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
@@ -50,6 +43,8 @@ from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
 from apps.common.cache import PROJECTS, cached_api_response, lean_api_reads
+from apps.common.filters import TextFilter
+from apps.projects.filters import ProjectFilterSet
 from apps.projects.models import Project
 from apps.projects.services import project_post_update
 

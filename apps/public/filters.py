@@ -1,16 +1,18 @@
-"""The project list's filters: the query string of `/projects/`, with the API's names."""
+"""The project list's filter panel around the one `ProjectFilterSet` (apps.projects.filters):
+the programmes, areas and years it lists, the orders it offers, and the chosen filters in words."""
 
 from __future__ import annotations
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.i18n import localized
-from apps.places.models import Area, AreaLevel
+from apps.places.models import Area
 from apps.programmes.models import Programme
+from apps.projects.filters import FilterOffer, ProjectFilterSet
 from apps.projects.models import Health, ProjectStatus
-from apps.public.selectors import DEFAULT_ORDERING, PROJECT_ORDERINGS, ProjectFilters
 
+DEFAULT_ORDERING = "-updated_at"
+# The orders the page offers (the API takes any of the FilterSet's).
 ORDERING_LABELS = {
     "-updated_at": _("最近更新"),
     "-progress": _("进度从高到低"),
@@ -19,72 +21,53 @@ ORDERING_LABELS = {
     "-planned_investment": _("计划投资从多到少"),
     "title": _("按名称"),
 }
+# The query parameters the page reads: the filters it shows, and the page number.
+PARAMS = ("q", "programme", "area", "status", "year", "health", "ordering", "page")
 
 
-class ProjectFilterForm(forms.Form):
-    """Validates the filters; a bad value is reported and ignored, never a server error."""
-
-    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
-    programme = forms.ChoiceField(label=_("六心板块"), required=False)
-    area = forms.IntegerField(label=_("街道 / 社区"), required=False, min_value=1)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *ProjectStatus.choices])
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
-    health = forms.ChoiceField(label=_("红黄绿灯"), required=False, choices=[("", _("全部")), *Health.choices])
-    ordering = forms.ChoiceField(
-        label=_("排序"),
-        required=False,
-        choices=[(key, ORDERING_LABELS[key]) for key in PROJECT_ORDERINGS],
+def filter_offer(programmes: list[Programme], areas: list[Area]) -> FilterOffer:
+    """The programmes and the 街道 with their 社区 (`places.selectors.subdistricts_with_communities`)."""
+    return FilterOffer(
+        programmes=[(p.code, localized(p, "name")) for p in programmes],
+        areas=[(a.pk, a.name) for subdistrict in areas for a in (subdistrict, *subdistrict.communities)],
     )
 
-    def __init__(self, data, *, programmes: list[Programme], areas: list[Area], years: list[int]):
-        super().__init__(data)
-        self.programmes = programmes
+
+class ProjectFilterPanel:
+    """What the filter panel shows beside the form: lists, the chosen filters, their labels."""
+
+    def __init__(self, filterset: ProjectFilterSet, *, programmes: list[Programme], areas: list[Area], years):
+        self.form = filterset.form
         self.areas = areas
         self.years = years
-        self.fields["programme"].choices = [("", _("全部板块"))] + [(p.code, localized(p, "name")) for p in programmes]
-        self._areas_by_id = {a.pk: a for a in areas}
-        for subdistrict in areas:
-            for community in getattr(subdistrict, "communities", []):
-                self._areas_by_id[community.pk] = community
+        self.ordering_choices = list(ORDERING_LABELS.items())
+        self.form.is_valid()  # cleans: what is left in cleaned_data is what filters the list
+        chosen = getattr(self.form, "cleaned_data", {})
+        self._chosen = {name: value for name, value in chosen.items() if value not in (None, "", [])}
+        code = self._chosen.get("programme")
+        self.programme = next((p for p in programmes if p.code == code), None)
+        area_id = self._chosen.get("area")
+        self.area = next((a for s in areas for a in (s, *s.communities) if a.pk == area_id), None)
+        orderings = self._chosen.get("ordering") or [DEFAULT_ORDERING]
+        self.ordering = orderings[0]
 
-    def clean_area(self) -> Area | None:
-        pk = self.cleaned_data.get("area")
-        if pk is None:
-            return None
-        area = self._areas_by_id.get(pk)
-        if area is None or area.level not in (AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY):
-            raise forms.ValidationError(_("没有这个街道或社区。"))
-        return area
-
-    def filters(self) -> ProjectFilters:
-        """The valid filters; fields with errors are left out."""
-        self.is_valid()
-        data = self.cleaned_data
-        programme_code = data.get("programme") or ""
-        return ProjectFilters(
-            programme=next((p for p in self.programmes if p.code == programme_code), None),
-            area=data.get("area"),
-            status=data.get("status") or "",
-            year=data.get("year"),
-            health=data.get("health") or "",
-            q=(data.get("q") or "").strip(),
-            ordering=data.get("ordering") or DEFAULT_ORDERING,
-        )
+    @property
+    def active(self) -> bool:
+        return any(self._chosen.get(name) for name in ("programme", "area", "status", "year", "health", "q"))
 
     def chosen_labels(self) -> list[str]:
         """The filters in force, in words, for the collapsed filter panel's summary."""
-        chosen = self.filters()
         labels = []
-        if chosen.programme:
-            labels.append(localized(chosen.programme, "name"))
-        if chosen.area:
-            labels.append(chosen.area.name)
-        if chosen.status:
-            labels.append(str(ProjectStatus(chosen.status).label))
-        if chosen.year:
-            labels.append(str(chosen.year))
-        if chosen.health:
-            labels.append(str(Health(chosen.health).label))
-        if chosen.ordering != DEFAULT_ORDERING:
-            labels.append(str(ORDERING_LABELS[chosen.ordering]))
+        if self.programme:
+            labels.append(localized(self.programme, "name"))
+        if self.area:
+            labels.append(self.area.name)
+        if self._chosen.get("status"):
+            labels.append(str(ProjectStatus(self._chosen["status"]).label))
+        if self._chosen.get("year"):
+            labels.append(str(self._chosen["year"]))
+        if self._chosen.get("health"):
+            labels.append(str(Health(self._chosen["health"]).label))
+        if self.ordering != DEFAULT_ORDERING:
+            labels.append(str(ORDERING_LABELS.get(self.ordering, self.ordering)))
         return labels

@@ -28,9 +28,9 @@ from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_app
 from apps.common.dates import local_moment
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
+from apps.projects.filters import FilterOffer, ProjectFilterSet
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
 from apps.projects.selectors import (
-    health_q,
     projects_in_area,
     public_project_q,
     public_projects,
@@ -42,18 +42,6 @@ FEED_SIZE = 30
 AREA_REQUESTS = 10
 PROJECT_REQUESTS = 20
 
-# `ordering` values of the project list (same spelling as a DRF OrderingFilter would use).
-PROJECT_ORDERINGS: dict[str, tuple[str, ...]] = {
-    "-updated_at": ("-updated_at", "-id"),
-    "-progress": ("-progress", "id"),
-    "progress": ("progress", "id"),
-    "planned_finish": ("planned_finish", "id"),
-    "-planned_investment": ("-planned_investment", "id"),
-    "title": ("title", "id"),
-}
-DEFAULT_ORDERING = "-updated_at"
-
-
 # --- Projects ----------------------------------------------------------------------------------
 
 
@@ -61,41 +49,18 @@ def _in_area(area: Area) -> Q:
     return in_area_q(area.pk, area.level)
 
 
-@dataclass
-class ProjectFilters:
-    programme: Programme | None = None
-    area: Area | None = None
-    status: str = ""
-    year: int | None = None
-    health: str = ""
-    q: str = ""
-    ordering: str = DEFAULT_ORDERING
-
-    @property
-    def active(self) -> bool:
-        return any([self.programme, self.area, self.status, self.year, self.health, self.q])
+def project_list(*, params, offer: FilterOffer, page: int | str | None = 1) -> tuple[ProjectFilterSet, Page]:
+    """The filters and one page of published top-level projects, newest change first unless the
+    query asks otherwise: count, page and their areas (3 queries)."""
+    filterset = ProjectFilterSet(
+        params, queryset=public_projects().filter(parent__isnull=True).order_by("-updated_at", "-id"), offer=offer
+    )
+    return filterset, _project_page(filterset.qs, page)
 
 
-def project_list(*, filters: ProjectFilters, page: int | str | None = 1, today: date | None = None) -> Page:
-    """One page of published top-level projects: count, page and their areas (3 queries)."""
-    qs = public_projects().filter(parent__isnull=True)
-    if filters.programme:
-        qs = qs.filter(programme=filters.programme)
-    if filters.area:
-        qs = projects_in_area(qs, filters.area.pk)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.health:
-        qs = qs.filter(health_q(filters.health, today))
-    if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(summary__icontains=filters.q))
-    ordering = PROJECT_ORDERINGS.get(filters.ordering, PROJECT_ORDERINGS[DEFAULT_ORDERING])
-    qs = (
-        qs.select_related("programme", "lead_department")
-        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id")))
-        .order_by(*ordering)
+def _project_page(qs: QuerySet[Project], page: int | str | None) -> Page:
+    qs = qs.select_related("programme", "lead_department").prefetch_related(
+        Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id"))
     )
     return Paginator(qs, settings.PAGE_SIZE).get_page(page)
 
@@ -204,7 +169,9 @@ def figures_year(today: date | None = None) -> int:
 
 
 def programme_projects(*, programme: Programme, page: int | str | None = 1) -> Page:
-    return project_list(filters=ProjectFilters(programme=programme, ordering="-progress"), page=page)
+    """A programme's published top-level projects, furthest along first."""
+    qs = public_projects().filter(parent__isnull=True, programme=programme).order_by("-progress", "id")
+    return _project_page(qs, page)
 
 
 def latest_updates(*, limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:

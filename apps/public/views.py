@@ -18,7 +18,8 @@ from apps.places.selectors import subdistricts
 from apps.projects.selectors import programme_figures
 from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
-from apps.public.filters import ORDERING_LABELS, ProjectFilterForm
+from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
+from apps.public.filters import ProjectFilterPanel, filter_offer
 
 
 @cached_page(depends=(PROJECTS,), vary_cookies=DISPLAY_COOKIES)
@@ -57,22 +58,14 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/programme_detail.html", context)
 
 
-@cached_page(depends=(PROJECTS,), params=(ProjectFilterForm, "page"), vary_cookies=DISPLAY_COOKIES)
+@cached_page(depends=(PROJECTS,), params=PROJECT_LIST_PARAMS, vary_cookies=DISPLAY_COOKIES)
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(
-        request.GET,
-        programmes=selectors.programmes(),
-        areas=selectors.filter_areas(),
-        years=selectors.project_years(),
+    programmes, areas = selectors.programmes(), selectors.filter_areas()
+    filterset, page_obj = selectors.project_list(
+        params=request.GET, offer=filter_offer(programmes, areas), page=request.GET.get("page")
     )
-    filters = form.filters()
-    page_obj = selectors.project_list(filters=filters, page=request.GET.get("page"))
-    context = {
-        "form": form,
-        "filters": filters,
-        "page_obj": page_obj,
-        "ordering_labels": ORDERING_LABELS,
-    }
+    panel = ProjectFilterPanel(filterset, programmes=programmes, areas=areas, years=selectors.project_years())
+    context = {"form": panel.form, "filters": panel, "page_obj": page_obj}
     return render(request, "public/project_list.html", context)
 
 

@@ -135,3 +135,25 @@ def test_the_filter_form_shows_the_chosen_values(client):
     body = titles(client, f"?area={taishan.pk}&status=planned")
     assert f'<option value="{taishan.pk}" selected>' in body
     assert '<option value="planned" selected>' in body
+
+
+def test_the_closed_panel_names_the_chosen_filters_in_words(client):
+    taishan = f.subdistrict("泰山街道")
+    f.project(title="泰山口袋公园", programme_code="lvse", areas=[taishan], status=ProjectStatus.PLANNED)
+    body = titles(client, f"?programme=lvse&area={taishan.pk}&status=planned&year=2026&health=green&ordering=-progress")
+    assert "（绿色怡心 · 泰山街道 · 规划中 · 2026 · 绿灯·按序时推进 · 进度从高到低）" in body
+    assert "清除全部条件" in body
+    assert "清除全部条件" not in titles(client, "?ordering=-progress")  # an order is not a filter
+
+
+def test_each_list_offers_all_first(client):
+    body = titles(client, "")
+    for label in ("全部板块", "全部街道和社区", "全部状态", "全部年度", "全部"):
+        assert f'<option value="">{label}</option>' in body
+
+
+def test_a_programme_the_page_does_not_offer_is_reported_where_the_api_just_finds_nothing(client):
+    f.project(title="仍然列出")
+    body = titles(client, "?programme=nope")
+    assert "有的筛选条件不正确" in body and "仍然列出" in body
+    assert client.get("/api/v1/projects/?programme=nope").json()["count"] == 0
