@@ -216,3 +216,14 @@ def test_in_english_the_form_names_programmes_in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(URL).content.decode()
     assert '<option value="bianmin">Convenience</option>' in html
+
+
+def test_area_names_are_escaped_and_the_chosen_community_stays_selected_after_an_error(client):
+    taishan, *_ = areas()
+    odd = f.community('泰山<b>"&社区', parent=taishan)
+    response = client.post(URL, form_data(taishan, odd, title=""))
+    html = response.content.decode()
+    assert "请填写标题。" in html
+    assert f'<option value="{odd.pk}" selected>泰山&lt;b&gt;&quot;&amp;社区</option>' in html
+    assert f'<option value="{taishan.pk}" selected>' in html
+    assert "<b>" not in html
