@@ -106,6 +106,10 @@ PUBLICATION: dict[str, WorkflowStep] = {
 }
 
 
+# The list's bulk approval: a page shows each request's public version draft, then publishes it.
+BULK_PUBLISH = WorkflowStep("publish", ConfirmForm, "确认公开以上版本")
+
+
 def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
     return appeal_transition(
         appeal=appeal,
@@ -599,19 +603,22 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
                 return None
         else:
             form = step.form()
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        return self._bulk_page(request, queryset, step, form, gettext("批量%(step)s") % {"step": label})
+
+    def _bulk_page(self, request, queryset, step: WorkflowStep, form: forms.Form, title: str, **extra):
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("批量%(step)s") % {"step": label},
+            "title": title,
             "opts": self.opts,
             "form": form,
             "step": step,
             "action": request.POST.get("action"),
-            "selected": selected,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
             "appeals": queryset.order_by("-submitted_at")[:20],
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
+            **extra,
         }
         return TemplateResponse(request, "admin/appeals/appeal/workflow_bulk.html", context)
 
@@ -641,12 +648,18 @@ class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("审核通过公开（须诉求人同意）"), permissions=["change"])
     def approve_publication(self, request, queryset):
+        if "apply" not in request.POST:
+            # The officials see what will be public (the masked drafts) before confirming.
+            drafts = [(appeal, public_version_draft(appeal)) for appeal in queryset.order_by("-submitted_at")[:20]]
+            title = gettext("批量审核公开")
+            return self._bulk_page(request, queryset, BULK_PUBLISH, ConfirmForm(), title, drafts=drafts)
         self._run_bulk(
             request,
             queryset,
             "审核公开",
             lambda appeal: appeal_set_publication(appeal=appeal, approved=True, by=request.user),
         )
+        return None
 
     @admin.action(description=_("撤回公开"), permissions=["change"])
     def withdraw_publication(self, request, queryset):

@@ -33,8 +33,9 @@ _LANDLINE = r"(?:0|0086|86)(?:[12]\d[2-8]\d{7}|[3-9]\d{2}[2-8]\d{6,7})"
 _ID = r"[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
 # Digits spread over several groups: only these shapes are numbers to hide (a date is not).
 _SPLIT_NUMBER = re.compile(rf"{_MOBILE}|{_LANDLINE}|{_ID}")
-# One unbroken run: 7 or more digits is a phone, ID or account number, unless it is an amount.
+# No number to hide has more digits: longer stretches of groups are never tried.
 MAX_DIGITS = 19
+# One unbroken run: 7 or more digits is a phone, ID or account number, unless it is an amount.
 _LONG_RUN = re.compile(r"\d{7,}[Xx]?")
 _AMOUNT_AFTER = re.compile(r"\s*(?:元|块|万|亿|RMB|rmb)")
 _AMOUNT_BEFORE = re.compile(r"[¥￥]\s*$")
@@ -42,9 +43,9 @@ _AMOUNT_BEFORE = re.compile(r"[¥￥]\s*$")
 _CARD_GROUPS = re.compile(rf"\d{{4}}(?:{_SEP}{{1,3}}\d{{4}}){{3}}(?:{_SEP}{{1,3}}\d{{1,4}})?")
 # After such a word, 7 to 12 digits however grouped are a contact number ("电话：8380 1234").
 _PHONE_WORD = re.compile(r"(?:电话|手机|座机|号码|联系方式|tel|TEL|Tel|phone|Phone|QQ|qq|微信)[^0-9\n]{0,6}$")
-# A mobile number spoken in Chinese numerals (一三九一二三四五六七八, 幺 for 1).
+# A phone number spoken in Chinese numerals (一三九一二三四五六七八, 幺 for 1).
 _CHINESE_RUN = re.compile(r"[〇零幺一二三四五六七八九]{11,13}")
-_CHINESE_MOBILE = re.compile(rf"{_MOBILE}|{_LANDLINE}")
+_CHINESE_PHONE = re.compile(rf"{_MOBILE}|{_LANDLINE}")
 
 
 def mask_name(name: str) -> str:
@@ -80,7 +81,6 @@ def _number_spans(text: str) -> list[tuple[int, int]]:
             spans.append((offset + card.start(), offset + card.end()))
         i = 0
         while i < len(groups):
-            # At most 19 digits make a number: no longer stretch of groups is tried.
             j_max, total = i, 0
             while j_max < len(groups) and total + len(groups[j_max].group()) <= MAX_DIGITS:
                 total += len(groups[j_max].group())
@@ -98,7 +98,7 @@ def _number_spans(text: str) -> list[tuple[int, int]]:
                     spans.append((offset + groups[0].start(), offset + groups[end - 1].end()))
                 i = end or i + 1
     for run in _CHINESE_RUN.finditer(text):
-        if _CHINESE_MOBILE.search(run.group().translate(_CHINESE_DIGITS)):
+        if _CHINESE_PHONE.search(run.group().translate(_CHINESE_DIGITS)):
             spans.append((run.start(), run.end()))
     return spans
 

@@ -289,7 +289,7 @@ def test_a_department_returns_a_misassigned_request(as_official, zhujian_officia
 def test_publication_needs_the_residents_consent(as_official, district_official):
     consenting = f.appeal(consent_to_publish=True)
     private = f.appeal(consent_to_publish=False)
-    response = post_action(as_official(district_official), "approve_publication", [consenting, private])
+    response = post_action(as_official(district_official), "approve_publication", [consenting, private], apply="1")
     consenting.refresh_from_db()
     private.refresh_from_db()
     assert consenting.publish_approved is True

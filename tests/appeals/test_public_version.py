@@ -166,13 +166,15 @@ def test_a_blank_public_title_is_a_form_error(client, official):
     assert not appeal.publish_approved
 
 
-def test_the_bulk_approval_publishes_the_masked_draft(client, official):
+def test_the_bulk_approval_shows_the_masked_drafts_then_publishes_them(client, official):
     appeal = resolved_request()
     client.force_login(official)
-    client.post(
-        reverse("admin:appeals_appeal_changelist"),
-        {"action": "approve_publication", "_selected_action": [appeal.pk]},
-    )
+    action = {"action": "approve_publication", "_selected_action": [appeal.pk]}
+    page = client.post(reverse("admin:appeals_appeal_changelist"), action)
+    assert page.status_code == 200 and "纺织厂新村*号楼*单元楼道灯坏了" in page.content.decode()
+    appeal.refresh_from_db()
+    assert not appeal.publish_approved  # not before the official confirms what they saw
+    client.post(reverse("admin:appeals_appeal_changelist"), {**action, "apply": "1"})
     appeal.refresh_from_db()
     assert appeal.publish_approved and appeal.published_title == "纺织厂新村*号楼*单元楼道灯坏了"
 
