@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -168,3 +170,19 @@ def test_an_unreachable_database_gives_503_with_retry_after_in_each_parts_format
             assert "网站暂时无法使用" in body and "<script" not in body
     status, _retry, _type, body = answers["en"]
     assert status == 503 and "temporarily unavailable" in body
+
+
+def test_a_real_server_answers_413_before_the_oversized_body_is_sent(live_server, settings):
+    settings.REQUEST_MAX_BODY_BYTES = 1024 * 1024
+    address = urllib.parse.urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        # Headers announcing 40 MB and only the start of the body: the answer must come anyway.
+        sock.sendall(
+            b"POST /requests/new/ HTTP/1.1\r\nHost: testserver\r\n"
+            b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 40000000\r\n\r\n--x\r\n"
+        )
+        answer = b""
+        while b"</html>" not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert "提交的内容超过 1 MB".encode() in answer
