@@ -11,6 +11,7 @@ Environment variables (all optional):
   BENCH_DURATION (10 seconds per URL), BENCH_WARMUP (3 seconds per URL, excluded),
   BENCH_REDIS_DB (13), BENCH_REUSE (1: keep the seeded database even if the code changed),
   BENCH_ONLY (comma-separated labels to run, for profiling),
+  BENCH_WRITES (5 writes per second for the mixed case, bench/writer.py; 0 skips it),
   BENCH_OUTPUT (bench/results/latest.md; "-" prints only).
 """
 
@@ -51,6 +52,9 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
+WRITES = float(os.environ.get("BENCH_WRITES", "5"))
+# Mixed case: no read URL may lose more than a third of its throughput (ratio) under the writer.
+MIXED_TARGET = 2 / 3
 ONLY = {s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()}
 OUTPUT = os.environ.get("BENCH_OUTPUT", str(ROOT / "bench" / "results" / "latest.md"))
 ADMIN_USER, ADMIN_PASSWORD = "district", "quanshan-demo"
@@ -477,6 +481,43 @@ def target_text(kind: str) -> str:
     return f"≥ {TARGETS[kind]}" if kind in TARGETS else ""
 
 
+def mixed_report(alone: list[Result], mixed: list[Result], writer: dict) -> list[str]:
+    """The mixed read/write case: each URL's ratio alone and under the writer."""
+    if not mixed:
+        return []
+    rate = writer.get("rate")
+    lines = [
+        "",
+        f"## Mixed: reads while a writer writes {WRITES:g} times a second",
+        "",
+        "`bench/writer.py` submits requests and moves them through the workflow (publish, accept, assign,"
+        f" sign, resolve: one transaction each) at a steady {WRITES:g} writes/s while the URL is driven; it is"
+        " paused otherwise. Each URL is measured alone and then with the writer, each time between two /healthz"
+        " measurements under the same conditions. Target: with the writer, a URL keeps at least"
+        f" {MIXED_TARGET:.2f} of its ratio alone (loses at most a third).",
+        "",
+        f"Writer: {writer.get('writes', '?')} writes, {writer.get('errors', '?')} errors,"
+        f" about {rate if rate is not None else '?'} writes/s while running,"
+        f" slowest write {writer.get('slowest_ms', '?')} ms.",
+        "",
+        "| URL | ratio alone | ratio with writer | kept | req/s alone | req/s with writer | p99 ms with writer"
+        " | errors | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    by_label = {r.target.label: r for r in alone}
+    for w in mixed:
+        a = by_label.get(w.target.label)
+        if a is None or a.ratio is None or w.ratio is None:
+            continue
+        kept = w.ratio / a.ratio if a.ratio else 0.0
+        ok = "✓" if kept >= MIXED_TARGET and not w.errors else "✗"
+        lines.append(
+            f"| {w.target.label} | {a.ratio:.2f} | {w.ratio:.2f} | {kept:.2f} | {a.rps:.0f} | {w.rps:.0f}"
+            f" | {fmt_ms(w.p99_ms)} | {w.errors} | {ok} |"
+        )
+    return lines
+
+
 def report(
     results: list[Result],
     floors: list[Result],
@@ -484,6 +525,8 @@ def report(
     peaks_kb: dict[int, int],
     started: datetime,
     load: float,
+    mixed: list[Result] | None = None,
+    writer: dict | None = None,
 ) -> str:
     floor_rps = [f.rps for f in floors]
     commit = subprocess.run(
@@ -521,6 +564,7 @@ def report(
             f"| {r.target.label} | {r.rps:.0f} | {r.floor_rps:.0f} | {ratio} | {target_text(r.target.kind)}"
             f" | {fmt_ms(r.p50_ms)} | {fmt_ms(r.p99_ms)} | {errors} | {verdict(r)} |"
         )
+    lines += mixed_report(results, mixed or [], writer or {})
     lines += ["", "Peak resident memory per gunicorn worker (sampled from /proc every 0.2 s; target < 250 MB):", ""]
     for pid, kb in sorted(peaks_kb.items()):
         lines.append(f"- worker {pid}: {kb / 1024:.0f} MB {'✓' if kb < 250 * 1024 else '✗'}")
@@ -533,6 +577,68 @@ def report(
             f" migrations took {meta.get('migrate_seconds', 0):.0f} s."
         )
     return "\n".join(lines) + "\n"
+
+
+class Writer:
+    """bench/writer.py in its own process, paused (SIGSTOP) except while a mixed measurement runs."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [PYTHON, str(ROOT / "bench" / "writer.py"), "--rate", str(WRITES), "--seed", str(SEED)],
+            cwd=ROOT,
+            env=app_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        time.sleep(5)  # Django's start-up, not counted
+        self.pause()
+        self.running_seconds = 0.0
+        self._resumed_at: float | None = None
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        self._resumed_at = time.monotonic()
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+        if getattr(self, "_resumed_at", None) is not None:
+            self.running_seconds += time.monotonic() - self._resumed_at
+            self._resumed_at = None
+
+    def stop(self) -> dict:
+        self.process.send_signal(signal.SIGCONT)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            out, _err = self.process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return {}
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        stats = json.loads(lines[-1]) if lines else {}
+        if stats and self.running_seconds:
+            # Writes made while running (start-up and the final lines aside): the rate readers saw.
+            stats["rate"] = round(stats["writes"] / self.running_seconds, 2)
+        return stats
+
+
+def measured(target: Target, cookie: str, floors: list[Result], *, fresh_floor: bool = False) -> Result:
+    """The URL between two /healthz measurements (the one before is the last of `floors`
+    unless `fresh_floor`)."""
+    if fresh_floor or not floors:
+        floors.append(measure(FLOOR, cookie, duration=FLOOR_DURATION, warmup=1))
+    result = measure(target, cookie)
+    if target.authenticated and not cookie:
+        result.note = "not logged in"
+    # /healthz again right after each URL: the machine's speed drifts during a run.
+    floors.append(measure(FLOOR, cookie, duration=FLOOR_DURATION, warmup=1))
+    result.floor_rps = (floors[-2].rps + floors[-1].rps) / 2
+    ratio = f"{result.ratio:.2f}" if result.ratio is not None else "–"
+    log(
+        f"  {result.rps:.0f} req/s (ratio {ratio}; /healthz around it {result.floor_rps:.0f}),"
+        f" p50 {fmt_ms(result.p50_ms)} ms, errors {result.errors} {result.note}"
+    )
+    return result
 
 
 def main() -> None:
@@ -550,34 +656,39 @@ def main() -> None:
     sampler.start()
     results: list[Result] = []
     floors: list[Result] = []
+    mixed: list[Result] = []
+    mixed_floors: list[Result] = []
+    writer: Writer | None = None
+    writer_stats: dict = {}
     try:
         try:
             cookie = login_cookie()
         except (RuntimeError, OSError) as exc:
             log(f"admin login failed: {exc}")
             cookie = ""
-        floors.append(measure(FLOOR, cookie, duration=FLOOR_DURATION, warmup=1))
+        if WRITES > 0:
+            log(f"starting the writer ({WRITES:g} writes/s, paused between mixed measurements)")
+            writer = Writer()
         for target in targets(project_path):
             if ONLY and target.label not in ONLY:
                 continue
             log(f"{target.label}: {WARMUP} s warm-up, {DURATION} s measured")
-            result = measure(target, cookie)
-            if target.authenticated and not cookie:
-                result.note = "not logged in"
-            # /healthz again right after each URL: the machine's speed drifts during a run.
-            floors.append(measure(FLOOR, cookie, duration=FLOOR_DURATION, warmup=1))
-            result.floor_rps = (floors[-2].rps + floors[-1].rps) / 2
-            ratio = f"{result.ratio:.2f}" if result.ratio is not None else "–"
-            log(
-                f"  {result.rps:.0f} req/s (ratio {ratio}; /healthz around it {result.floor_rps:.0f}),"
-                f" p50 {fmt_ms(result.p50_ms)} ms, errors {result.errors} {result.note}"
-            )
-            results.append(result)
+            results.append(measured(target, cookie, floors))
+            if writer is not None and target.kind != "floor":
+                log(f"{target.label} with the writer")
+                writer.resume()
+                try:
+                    mixed.append(measured(target, cookie, mixed_floors, fresh_floor=True))
+                finally:
+                    writer.pause()
     finally:
+        if writer is not None:
+            writer_stats = writer.stop()
+            log(f"writer: {writer_stats}")
         sampler.sample()
         sampler.stop()
         stop_server(server)
-    text = report(results, floors, meta, sampler.peaks_kb, started, load)
+    text = report(results, floors, meta, sampler.peaks_kb, started, load, mixed, writer_stats)
     print()
     print(text)
     if OUTPUT != "-":
