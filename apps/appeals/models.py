@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.common.fields import EncryptedCharField, EncryptedDecimalField, PhoneIndexField
 from apps.common.privacy import mask_name
-from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department
+from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department, GeoPoint
 from apps.programmes.models import Programme
 from apps.projects.models import Project
 
@@ -85,7 +85,7 @@ def overdue_q(now=None) -> Q:
     return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)
 
 
-class Appeal(models.Model):
+class Appeal(GeoPoint):
     tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     external_id = models.CharField(_("外部系统编号"), max_length=64, null=True, blank=True)
@@ -201,8 +201,7 @@ class Appeal(models.Model):
             errors["submitter_phone"] = _("请留下电话或其他联系方式，以便工作人员回复。")
         if self.area_id and self.area.level < AreaLevel.SUBDISTRICT:
             errors["area"] = _("请选择街道或社区。")
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = _("经纬度需同时填写。")
+        errors.update(self.point_errors())
         if errors:
             raise ValidationError(errors)
 

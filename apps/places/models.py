@@ -17,7 +17,32 @@ LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
-class Area(models.Model):
+class GeoPoint(models.Model):
+    """An optional point (WGS-84) on a map: both coordinates or neither. Areas, projects and
+    requests have one; a model may redeclare the two fields (requests store them encrypted)."""
+
+    latitude = models.DecimalField(
+        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+
+    class Meta:
+        abstract = True
+
+    def point_errors(self) -> dict[str, str]:
+        """For `clean()`: one coordinate without the other is an error on the second."""
+        if (self.latitude is None) != (self.longitude is None):
+            return {"longitude": _("经纬度需同时填写。")}
+        return {}
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Area(GeoPoint):
     """A node of the area tree 区 → 街道 → 社区 → 小区.
 
     `subdistrict` points at the 街道 this area lies in (itself for a 街道, empty for the
@@ -51,12 +76,6 @@ class Area(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{12}$", _("统计代码应为12位数字。"))],
     )
-    latitude = models.DecimalField(
-        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
-    )
-    longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
-    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -86,8 +105,8 @@ class Area(models.Model):
                     }
                 }
             )
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("经纬度需同时填写。"))
+        if errors := self.point_errors():
+            raise ValidationError(errors)
 
     def derive_subdistrict(self) -> Area | None:
         if self.level == AreaLevel.SUBDISTRICT:
@@ -97,10 +116,6 @@ class Area(models.Model):
         if self.level == AreaLevel.COMPOUND:
             return self.parent.parent if self.parent else None
         return None
-
-    @property
-    def has_point(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 class DepartmentKind(models.TextChoices):

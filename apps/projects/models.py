@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.common.dates import dates_out_of_range
-from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, Department
+from apps.places.models import Area, Department, GeoPoint
 from apps.programmes.models import Programme
 
 PERCENT_VALIDATORS = [
@@ -50,7 +50,7 @@ class Health(models.TextChoices):
     RED = "red", _("红灯·推进缓慢")
 
 
-class Project(models.Model):
+class Project(GeoPoint):
     """A 民生项目 of one programme and one year.
 
     `progress` is stored: set by hand, or derived from milestones / sub-projects by
@@ -130,12 +130,6 @@ class Project(models.Model):
     )
     yellow_from = models.DateField(_("黄灯起始日"), null=True, blank=True, editable=False)
     red_from = models.DateField(_("红灯起始日"), null=True, blank=True, editable=False)
-    latitude = models.DecimalField(
-        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
-    )
-    longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
-    )
     is_public = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -170,8 +164,7 @@ class Project(models.Model):
             errors["actual_start"] = _("进行中的项目须填写实际开工日期。")
         if self.actual_finish and self.actual_finish > timezone.localdate():
             errors["actual_finish"] = _("实际完工日期不能晚于今天。")
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = _("经纬度需同时填写。")
+        errors.update(self.point_errors())
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = _("项目不能是自己的子项目。")
         elif self.parent_id and self.parent.parent_id:
@@ -180,10 +173,6 @@ class Project(models.Model):
             errors["parent"] = _("该项目已有子项目，不能再作为其他项目的子项目（子项目只能有一级）。")
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def has_point(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     def expected_progress(self, today: date | None = None) -> Decimal:
         """序时进度: the share of the planned period elapsed by `today`, in percent."""
