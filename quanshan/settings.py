@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -103,9 +106,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "apps.common",
     "apps.places",
     "apps.accounts",
+    "apps.audit",
     "apps.programmes",
     "apps.projects",
     "apps.appeals",
@@ -120,15 +129,20 @@ MIDDLEWARE = [
     # First: an oversized body or a NUL in the admin's query is refused before anything reads it.
     "quanshan.errors.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.OfficialSignInGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a refused sign-in of a locked account into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's exception first: an unreachable database is a 503, not a 500.
     "quanshan.errors.DatabaseUnavailableMiddleware",
 ]
@@ -147,6 +161,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -188,12 +203,69 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Officials' sign-in (等保 2.0 身份鉴别) ----------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in of a locked username + address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", 10)
+PASSWORD_MIN_CHARACTER_CLASSES = envint("PASSWORD_MIN_CHARACTER_CLASSES", 3)
+# Days before an official must choose a new password (0: never expires).
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "apps.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES},
+    },
+    {"NAME": "apps.accounts.passwords.NotContainingUsernameValidator"},
+    # Records when each password was set; the sign-in gate makes an expired one be changed.
+    {"NAME": "apps.accounts.passwords.PasswordAgeRecorder"},
 ]
+if not 8 <= PASSWORD_MIN_LENGTH <= 128 or not 1 <= PASSWORD_MIN_CHARACTER_CLASSES <= 4:
+    raise ImproperlyConfigured("Need 8 <= PASSWORD_MIN_LENGTH <= 128 and 1 <= PASSWORD_MIN_CHARACTER_CLASSES <= 4")
+
+# Lockout (django-axes): a username from one address is refused for LOGIN_LOCKOUT_MINUTES after
+# LOGIN_FAILURE_LIMIT failed sign-ins.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A lock lasts LOGIN_LOCKOUT_MINUTES from the last counted failure; tries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "apps.common.http.client_ip_or_none"  # the proxies we trust, nothing else
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # apps.accounts.admin has its own page, where lifting a lock is audited
+
+# Two-factor sign-in (TOTP) for every official; on unless DEBUG (the demo under `make run`).
+OFFICIAL_2FA_REQUIRED = envbool("OFFICIAL_2FA_REQUIRED", "false" if DEBUG else "true")
+OTP_TOTP_ISSUER = "泉山六心"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Idle sessions end after SESSION_IDLE_MINUTES; every session ends when the browser closes.
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOGIN_URL = "admin:login"
+
+# --- Audit log (等保 2.0 安全审计) -------------------------------------------------------------
+
+# Entries are kept at least 180 days (网络安全法 art. 21); `prune_audit_log` deletes older ones.
+AUDIT_RETENTION_MIN_DAYS = 180
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS must be at least {AUDIT_RETENTION_MIN_DAYS}")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -234,6 +306,16 @@ SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if envbool("SECURE_PROXY_SSL_HEADER", "false"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the load balancer's probes speak plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
@@ -293,6 +375,39 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 TIANDITU_KEY = envsecret("TIANDITU_KEY")
+
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------
+
+
+def _tile_origin(url: str) -> str:
+    """The origin a tile template loads from, with Leaflet's {s} subdomain as a wildcard."""
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")
+    if "{" in host:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+# Scripts only from our own static files (a nonce for the rare page that needs an inline one,
+# `request.csp_nonce`); inline style attributes stay allowed for progress bars and badges.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": sorted(
+            {SELF, "data:", "blob:", _tile_origin(MAP_TILE_URL)}
+            | ({"https://*.tianditu.gov.cn"} if TIANDITU_KEY else set())
+        ),
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- REST framework ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("readyz", common_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("apps.accounts.urls")),
     path("open311/v2/", include("apps.open311.urls")),
     path("api/", include("apps.api.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", views_media.project_photo, name="project_media"),

@@ -13,6 +13,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_without_second_factor(settings):
+    """Tests sign officials in with force_login or a password and no authenticator app, and
+    their passwords are new: the second factor and password expiry are off here and switched
+    on by their own tests (tests/accounts/)."""
+    settings.OFFICIAL_2FA_REQUIRED = False
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+
+
 def _clear_caches() -> None:
     from django.core.cache import cache
 

@@ -1,13 +1,37 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import OfficialProfile
+from apps.accounts.scoping import is_district_official
+from apps.accounts.selectors import group_permissions, official_snapshot
+from apps.accounts.services import group_change_audit, official_change_audit, sign_in_locks_lift
 
 User = get_user_model()
+
+
+class AuditedOfficialChangesMixin:
+    """Every change of an official's flags, groups, permissions or scope goes to the audit log."""
+
+    def official_id(self, obj) -> int | None:
+        return obj.pk
+
+    def save_model(self, request, obj, form, change):
+        request._official_before = official_snapshot(self.official_id(obj)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = User.objects.get(pk=self.official_id(form.instance))
+        official_change_audit(request=request, user=user, before=getattr(request, "_official_before", {}))
 
 
 class OfficialProfileInline(admin.StackedInline):
@@ -24,7 +48,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class OfficialUserAdmin(UserAdmin):
+class OfficialUserAdmin(AuditedOfficialChangesMixin, UserAdmin):
     """Django's user admin with the official's scope (全区 / 街道 / 责任单位) on the same page."""
 
     inlines = [OfficialProfileInline]
@@ -53,9 +77,68 @@ class OfficialUserAdmin(UserAdmin):
 
 
 @admin.register(OfficialProfile)
-class OfficialProfileAdmin(admin.ModelAdmin):
+class OfficialProfileAdmin(AuditedOfficialChangesMixin, admin.ModelAdmin):
     list_display = ["user", "scope", "subdistrict", "department", "public_name", "title"]
     list_filter = ["scope"]
     search_fields = ["user__username", "public_name", "subdistrict__name", "department__name"]
     list_select_related = ["user", "subdistrict", "department"]
     autocomplete_fields = ["user", "subdistrict", "department"]
+
+    def official_id(self, obj) -> int | None:
+        return obj.user_id
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(GroupAdmin):
+    def save_model(self, request, obj, form, change):
+        request._group_before = group_permissions(obj.pk) if change else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        group_change_audit(request=request, group=form.instance, before=getattr(request, "_group_before", []))
+
+
+@admin.register(AccessAttempt)
+class SignInLockAdmin(admin.ModelAdmin):
+    """Failed sign-ins per username and address (django-axes); a district official lifts a lock."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_filter = ["attempt_time"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time", "path_info"]
+    readonly_fields = fields
+    actions = ["lift"]
+
+    @admin.display(description=_("锁定中"), boolean=True)
+    def locked(self, obj) -> bool:
+        return (
+            obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+            and obj.attempt_time + settings.AXES_COOLOFF_TIME > timezone.now()
+        )
+
+    @admin.action(description=_("解除所选锁定"), permissions=["lift"])
+    def lift(self, request, queryset):
+        lifted = sign_in_locks_lift(attempts=list(queryset), by=request.user, request=request)
+        self.message_user(request, gettext("已解除 %(n)d 条登录锁定。") % {"n": lifted}, messages.SUCCESS)
+
+    def has_lift_permission(self, request) -> bool:
+        return is_district_official(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return is_district_official(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_district_official(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

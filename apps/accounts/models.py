@@ -59,3 +59,23 @@ class OfficialProfile(models.Model):
                 raise ValidationError({"subdistrict": _("请选择一个街道。")})
         if self.scope == ScopeKind.DEPARTMENT and not self.department_id:
             raise ValidationError({"department": _("单位范围的工作人员必须选择责任单位。")})
+
+
+class PasswordAge(models.Model):
+    """When an account's password was last set (written by `PasswordAgeRecorder`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="password_age",
+    )
+    changed_at = models.DateTimeField(_("密码设置时间"))
+
+    class Meta:
+        verbose_name = _("密码设置时间")
+        verbose_name_plural = _("密码设置时间")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.changed_at:%Y-%m-%d}"

@@ -106,3 +106,9 @@ def scope_of(user) -> Scope:
     if profile.scope == accounts.ScopeKind.DEPARTMENT:
         return Scope(ScopeKind.DEPARTMENT, department_id=profile.department_id)
     return NO_SCOPE
+
+
+def is_district_official(user) -> bool:
+    """A signed-in official whose scope is the whole district (or a superuser): reads the audit
+    log and lifts sign-in locks."""
+    return user.is_authenticated and user.is_active and user.is_staff and scope_of(user).is_all

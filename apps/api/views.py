@@ -42,6 +42,8 @@ from apps.api.serializers import (
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
+from apps.audit.models import Action as AuditAction
+from apps.audit.services import audit_record
 from apps.common.cache import PROJECTS, cached_api_response, lean_api_reads
 from apps.common.filters import TextFilter
 from apps.projects.filters import ProjectFilterSet
@@ -439,6 +441,17 @@ class _ExportView(StrictQueryMixin, generics.GenericAPIView):
         queryset = self.filter_queryset(self.get_queryset())
         exports.check_size(queryset)
         table = self.rows(queryset)
+        api_key = api_key_of(request)
+        if api_key is not None:
+            # A key holder's export is audited; anonymous open-data downloads are not (nothing private).
+            audit_record(
+                action=AuditAction.EXPORT,
+                request=request,
+                username=f"api-key:{api_key.prefix}",
+                target=self.filename().rsplit("-", 1)[0],
+                rows=len(table),
+                data={"via": "api", "key": api_key.name, "format": self.fmt, "filters": request.query_params.dict()},
+            )
         return exports.response(table, fmt=self.fmt, filename=self.filename())
 
 

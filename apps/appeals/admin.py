@@ -48,6 +48,7 @@ from apps.appeals.services import (
 )
 from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, IllegalTransition
+from apps.audit.admin import AuditedExportMixin
 from apps.common.admin_utils import (
     CappedCountPaginator,
     badge,
@@ -176,7 +177,7 @@ class AppealPhotoInline(admin.TabularInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [AppealExportResource]
     formats = [XLSX, CSV]
     to_encoding = "utf-8-sig"

@@ -30,6 +30,8 @@ from apps.appeals.models import (
 )
 from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
+from apps.audit.models import Action as AuditAction
+from apps.audit.services import audit_record
 from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.privacy import hide_numbers, public_text
@@ -341,6 +343,13 @@ def appeal_set_publication(
     locked.save(update_fields=fields)
     for field in fields:
         setattr(appeal, field, getattr(locked, field))
+    audit_record(
+        action=AuditAction.PUBLICATION,
+        user=by,
+        username="" if by is not None else "system",
+        target=appeal.tracking_no,
+        data={"approved": approved},
+    )
     return appeal
 
 

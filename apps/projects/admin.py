@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
+from apps.audit.admin import AuditedExportMixin, AuditedImportMixin
 from apps.common.admin_utils import (
     ChineseCSV,
     badge,
@@ -150,7 +151,7 @@ class SubprojectInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
     formats = [XLSX, CSV]

@@ -16,20 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from apps.common.cache_backend import counters as cache
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For.
-
-    Only the last TRUSTED_PROXY_COUNT entries were written by proxies we run; anything left of
-    them is whatever the client chose to send, so it is never trusted.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from apps.common.http import client_ip
 
 
 @dataclass(frozen=True)

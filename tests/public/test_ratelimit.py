@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.test import RequestFactory
 
+from apps.common.http import client_ip
 from apps.public import ratelimit
-from apps.public.ratelimit import Limit, client_ip
+from apps.public.ratelimit import Limit
 
 
 def request(ip: str = "203.0.113.5", forwarded: str | None = None):
