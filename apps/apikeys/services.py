@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from apps.apikeys.models import ApiKey
 from apps.appeals.models import Channel
+from apps.audit.models import Action as AuditAction
+from apps.audit.services import audit_record
 from apps.places.models import Department
 
 KEY_PREFIX = "qs_"
@@ -50,6 +52,13 @@ def api_key_create(
     )
     api_key.full_clean()
     api_key.save()
+    audit_record(
+        action=AuditAction.API_KEY_CREATE,
+        user=by,
+        username="" if by is not None else "manage.py",
+        target=str(api_key),
+        data={"scope": scope, "department": department.name if department else None, "channel": channel},
+    )
     return api_key, raw
 
 
@@ -76,4 +85,10 @@ def api_key_revoke(*, api_key: ApiKey, by=None) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.revoked_by = by
         api_key.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(
+            action=AuditAction.API_KEY_REVOKE,
+            user=by,
+            username="" if by is not None else "manage.py",
+            target=str(api_key),
+        )
     return api_key

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ScopeKind
-from apps.apikeys.models import ApiScope
+from apps.apikeys.models import ApiKey, ApiScope
 from apps.apikeys.services import api_key_create
 from apps.audit.models import Action, AuditEntry
 from apps.audit.services import audit_record
@@ -158,6 +158,24 @@ def test_each_publication_decision_is_logged(as_official, district_official):
         (district_official, consenting.tracking_no, True),
         (district_official, consenting.tracking_no, False),
     ]
+
+
+def test_creating_and_revoking_an_api_key_in_the_admin_is_logged(as_official, superuser):
+    client = as_official(superuser)
+    client.post(reverse("admin:apikeys_apikey_add"), {"name": "开放数据平台", "scope": "read_private", "channel": "api"})
+    key = ApiKey.objects.get()
+    client.post(reverse("admin:apikeys_apikey_changelist"), {"action": "revoke", ACTION_CHECKBOX_NAME: [key.pk]})
+
+    created, revoked = entries(Action.API_KEY_CREATE), entries(Action.API_KEY_REVOKE)
+    assert [(e.actor, e.target, e.data["scope"]) for e in created] == [(superuser, str(key), "read_private")]
+    assert [(e.actor, e.target) for e in revoked] == [(superuser, str(key))]
+    assert key.key_hash not in str(created[0].data)
+
+
+def test_a_key_made_with_the_command_is_logged():
+    call_command("create_api_key", "12345 热线平台", "--scope", "submit")
+    (entry,) = entries(Action.API_KEY_CREATE)
+    assert entry.actor is None and entry.actor_name == "manage.py" and entry.target.startswith("12345 热线平台")
 
 
 # --- reading the log ---------------------------------------------------------------------------
