@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "apps.places",
     "apps.accounts",
     "apps.audit",
+    "apps.backups",
     "apps.programmes",
     "apps.projects",
     "apps.appeals",
@@ -175,7 +176,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "quanshan.sqlite3",
+            "NAME": Path(env("SQLITE_PATH") or VAR_DIR / "quanshan.sqlite3"),
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
@@ -207,7 +208,7 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in of a locked username + address before the password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "apps.accounts.backends.SignInLockBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", 10)

@@ -162,7 +162,9 @@ def test_each_publication_decision_is_logged(as_official, district_official):
 
 def test_creating_and_revoking_an_api_key_in_the_admin_is_logged(as_official, superuser):
     client = as_official(superuser)
-    client.post(reverse("admin:apikeys_apikey_add"), {"name": "开放数据平台", "scope": "read_private", "channel": "api"})
+    client.post(
+        reverse("admin:apikeys_apikey_add"), {"name": "开放数据平台", "scope": "read_private", "channel": "api"}
+    )
     key = ApiKey.objects.get()
     client.post(reverse("admin:apikeys_apikey_changelist"), {"action": "revoke", ACTION_CHECKBOX_NAME: [key.pk]})
 

@@ -4,6 +4,7 @@ Without /usr/bin/chromium (or Playwright) these tests skip, unless REQUIRE_BROWS
 .ci/run), where they fail: CI must really run them. Playwright never downloads a browser here.
 Every request that leaves the live server is aborted and recorded, so pages are tested as
 they behave on a closed government network, and a test can assert nothing tried to leave.
+Any Content-Security-Policy violation the browser reports in its console fails the test.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Session:
     page: object
     base_url: str
     external: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def go(self, path: str):
         return self.page.goto(self.base_url + path, wait_until="load")
@@ -88,11 +90,18 @@ def session(browser, live_server) -> Iterator[Session]:
             result.external.append(url)
             route.abort()
 
+    def watch_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            result.csp_violations.append(f"{result.page.url}: {message.text}")
+
     context.route("**/*", keep_local)
     result.page = context.new_page()
+    result.page.on("console", watch_console)
     result.page.set_default_timeout(15_000)
     yield result
     context.close()
+    # Every page a browser test opens must work under the Content-Security-Policy as it is.
+    assert not result.csp_violations, "\n".join(result.csp_violations)
 
 
 @pytest.fixture
