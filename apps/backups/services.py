@@ -170,8 +170,15 @@ def backup_restore(*, directory: Path, force: bool = False) -> BackupSummary:
             _drop_everything()
         connection.close()
         _run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", str(database)]
-            + [f"--dbname={connection.settings_dict['NAME']}"],
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(database),
+            ],
             _pg_env(),
         )
     else:

@@ -69,7 +69,7 @@ def test_a_backup_goes_only_into_a_new_or_empty_folder(tmp_path):
 def test_restore_refuses_a_database_that_holds_data(tmp_path):
     make_data()
     call_command("backup", str(tmp_path / "b"))
-    with pytest.raises(CommandError, match="not empty.*--force"):
+    with pytest.raises(CommandError, match=r"not empty.*--force"):
         call_command("restore", str(tmp_path / "b"))
 
 

@@ -8,7 +8,10 @@ from apps.backups.services import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    help = "Back up the database (pg_dump custom format, or SQLite's backup API) and MEDIA_ROOT into DIR, with a manifest of checksums."
+    help = (
+        "Back up the database (pg_dump custom format, or SQLite's backup API) and MEDIA_ROOT into DIR, "
+        "with a manifest of checksums."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("directory", type=Path, help="a new or empty folder")
