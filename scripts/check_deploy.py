@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Run `manage.py check --deploy --fail-level WARNING` with the values of .env.production.example.
+
+The secrets it names by file (SECRET_KEY_FILE, PII_KEYS_FILE, PII_INDEX_KEY_FILE) are generated
+into a temporary folder for the run, as a deployment would provision them. Extra NAME=VALUE
+arguments override the example. Exits with the check's status (`.ci/run` and the tests call it).
+
+    scripts/check_deploy.py [NAME=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / ".env.production.example"
+
+
+def example_values() -> dict[str, str]:
+    values = {}
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line)
+        if match:
+            values[match[1]] = match[2]
+    return values
+
+
+def generated_secrets(folder: Path) -> dict[str, str]:
+    def key() -> str:
+        return base64.b64encode(os.urandom(32)).decode()
+
+    contents = {
+        "SECRET_KEY_FILE": secrets.token_urlsafe(64),
+        "PII_KEYS_FILE": f"k1:{key()}",
+        "PII_INDEX_KEY_FILE": key(),
+    }
+    paths = {}
+    for name, content in contents.items():
+        path = folder / name.lower()
+        path.write_text(content)
+        path.chmod(0o600)
+        paths[name] = str(path)
+    return paths
+
+
+def main(argv: list[str]) -> int:
+    overrides = dict(arg.split("=", 1) for arg in argv)
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**keep, **example_values(), **generated_secrets(Path(folder)), **overrides}
+        command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+        return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
