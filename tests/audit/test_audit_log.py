@@ -149,7 +149,7 @@ def test_changing_a_groups_permissions_is_logged(as_official, superuser):
 def test_each_publication_decision_is_logged(as_official, district_official):
     consenting = f.appeal_in("resolved")
     client = as_official(district_official)
-    payload = {"action": "approve_publication", ACTION_CHECKBOX_NAME: [consenting.pk], "index": 0}
+    payload = {"action": "approve_publication", ACTION_CHECKBOX_NAME: [consenting.pk], "index": 0, "apply": "1"}
     client.post(reverse("admin:appeals_appeal_changelist"), payload)
     client.post(reverse("admin:appeals_appeal_changelist"), {**payload, "action": "withdraw_publication"})
 
