@@ -8,7 +8,6 @@ whose ValidationErrors are put back on the right field by `add_service_errors`.
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +22,8 @@ from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
 from apps.common.i18n import localized
 from apps.common.images import MultiplePhotoField
-from apps.places.models import Area, AreaLevel
+from apps.places.models import Area
+from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
 
 
@@ -72,21 +72,10 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
 
 def area_choices() -> tuple[list, list, dict[int, Area]]:
     """街道 choices, 社区 choices grouped by 街道 (<optgroup>), and the areas by id: one query."""
-    areas = list(
-        Area.objects.filter(level__in=(AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY))
-        .only("id", "name", "level", "parent_id", "subdistrict_id", "order")
-        .order_by("level", "order", "id")
-    )
-    subdistricts = [a for a in areas if a.level == AreaLevel.SUBDISTRICT]
-    by_parent: dict[int, list[Area]] = defaultdict(list)
-    for area in areas:
-        if area.level == AreaLevel.COMMUNITY:
-            by_parent[area.parent_id].append(area)
-    subdistrict_choices = [(a.pk, a.name) for a in subdistricts]
-    community_groups = [
-        (sd.name, [(c.pk, c.name) for c in by_parent[sd.pk]]) for sd in subdistricts if by_parent.get(sd.pk)
-    ]
-    return subdistrict_choices, community_groups, {a.pk: a for a in areas}
+    tree = subdistricts_with_communities()
+    subdistrict_choices = [(s.pk, s.name) for s in tree]
+    community_groups = [(s.name, [(c.pk, c.name) for c in s.communities]) for s in tree if s.communities]
+    return subdistrict_choices, community_groups, {a.pk: a for s in tree for a in (s, *s.communities)}
 
 
 class AppealSubmitForm(forms.Form):

@@ -69,20 +69,6 @@ def project_years() -> list[int]:
     return list(public_projects().order_by("-year").values_list("year", flat=True).distinct())
 
 
-def filter_areas() -> list[Area]:
-    """街道 and their 社区, in tree order, for the area filter (one query)."""
-    areas = list(
-        Area.objects.filter(level__in=[AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY]).order_by("level", "order", "id")
-    )
-    children: dict[int, list[Area]] = {}
-    for area in areas:
-        if area.level == AreaLevel.COMMUNITY:
-            children.setdefault(area.parent_id, []).append(area)
-    for area in areas:
-        area.communities = children.get(area.pk, [])
-    return [a for a in areas if a.level == AreaLevel.SUBDISTRICT]
-
-
 def programmes() -> list[Programme]:
     return list(Programme.objects.order_by("order", "code"))
 

@@ -20,6 +20,7 @@ from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_
 from apps.common.i18n import localized
 from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
+from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
 
 
@@ -119,21 +120,19 @@ class PublishedAppealFilter(django_filters.FilterSet):
 
 def published_appeals_page(params, page_number: str | int | None) -> tuple[PublishedAppealFilter, Page]:
     """The filter form and one page of published requests as PublicAppeal rows."""
-    from apps.public.forms import area_choices
-
-    subdistrict_choices, community_groups, areas = area_choices()
+    tree = subdistricts_with_communities()
     # One <optgroup> per 街道: the 街道 itself first, then its 社区.
-    grouped = []
-    community_by_name = dict(community_groups)
-    for pk, name in subdistrict_choices:
-        grouped.append((name, [(pk, _("%(name)s（整个街道）") % {"name": name}), *community_by_name.get(name, [])]))
+    grouped = [
+        (s.name, [(s.pk, _("%(name)s（整个街道）") % {"name": s.name}), *((c.pk, c.name) for c in s.communities)])
+        for s in tree
+    ]
     programmes = [(p.code, localized(p, "name")) for p in Programme.objects.order_by("order", "code")]
     filterset = PublishedAppealFilter(
         params,
         queryset=published_appeals(),
         programmes=programmes,
         area_choices=grouped,
-        area_levels={pk: area.level for pk, area in areas.items()},
+        area_levels={a.pk: a.level for s in tree for a in (s, *s.communities)},
     )
     paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
     page = paginator.get_page(page_number)

@@ -14,7 +14,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
-from apps.places.selectors import subdistricts
+from apps.places.selectors import subdistricts, subdistricts_with_communities
 from apps.projects.selectors import programme_figures
 from apps.public import charts, maps, selectors
 from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
@@ -60,7 +60,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @cached_page(depends=(PROJECTS,), params=PROJECT_LIST_PARAMS, vary_cookies=DISPLAY_COOKIES)
 def project_list(request: HttpRequest) -> HttpResponse:
-    programmes, areas = selectors.programmes(), selectors.filter_areas()
+    programmes, areas = selectors.programmes(), subdistricts_with_communities()
     filterset, page_obj = selectors.project_list(
         params=request.GET, offer=filter_offer(programmes, areas), page=request.GET.get("page")
     )
