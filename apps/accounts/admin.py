@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import OfficialProfile
+from apps.accounts.models import OfficialProfile, SignInLock
 from apps.accounts.scoping import is_district_official
 from apps.accounts.selectors import group_permissions, official_snapshot
 from apps.accounts.services import group_change_audit, official_change_audit, sign_in_locks_lift
@@ -102,7 +101,7 @@ class AuditedGroupAdmin(GroupAdmin):
         group_change_audit(request=request, group=form.instance, before=getattr(request, "_group_before", []))
 
 
-@admin.register(AccessAttempt)
+@admin.register(SignInLock)
 class SignInLockAdmin(admin.ModelAdmin):
     """Failed sign-ins per username and address (django-axes); a district official lifts a lock."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -79,3 +80,13 @@ class PasswordAge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.changed_at:%Y-%m-%d}"
+
+
+class SignInLock(AccessAttempt):
+    """django-axes' failed sign-ins per username and address, shown in the back office as
+    登录锁定 beside the officials (a proxy: the rows stay in axes' own table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")

@@ -74,12 +74,12 @@ def test_a_district_official_sees_and_lifts_a_lock(client, li):
         sign_in(client, "lixiaoming", f"wrong-{attempt}")
     boss = f.official("district")
     client.force_login(boss)
-    page = client.get("/admin/axes/accessattempt/")
+    page = client.get("/admin/accounts/signinlock/")
     assert page.status_code == 200 and "lixiaoming" in page.content.decode()
     from axes.models import AccessAttempt
 
     pk = AccessAttempt.objects.get(username="lixiaoming").pk
-    response = client.post("/admin/axes/accessattempt/", {"action": "lift", "_selected_action": [pk]}, follow=True)
+    response = client.post("/admin/accounts/signinlock/", {"action": "lift", "_selected_action": [pk]}, follow=True)
     assert "已解除 1 条登录锁定" in response.content.decode()
     client.logout()
 
@@ -91,7 +91,7 @@ def test_a_district_official_sees_and_lifts_a_lock(client, li):
 def test_a_subdistrict_official_cannot_see_or_lift_locks(client):
     kuishan = f.subdistrict("奎山街道")
     client.force_login(f.official("kuishan", scope="subdistrict", subdistrict=kuishan))
-    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    assert client.get("/admin/accounts/signinlock/").status_code == 403
 
 
 # --- password rules ----------------------------------------------------------------------------
