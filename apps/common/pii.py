@@ -72,8 +72,8 @@ class _Key:
         self.key_id = key_id
         self.prefix = key_id + SEPARATOR
         self._cipher = Cipher(algorithms.SM4(_derive(master, b"quanshan pii sm4")[:BLOCK]), modes.ECB())
-        self._mac = hmac.HMAC(_derive(master, b"quanshan pii hmac-sm3"), hashes.SM3())
-        self._mac.update(key_id.encode())
+        self.mac = hmac.HMAC(_derive(master, b"quanshan pii hmac-sm3"), hashes.SM3())
+        self.mac.update(key_id.encode())  # the tag covers the key id: HMAC(key id ‖ IV ‖ ciphertext)
         self._local = threading.local()
 
     def _contexts(self):
@@ -84,7 +84,7 @@ class _Key:
         return local.encrypt, local.decrypt
 
     def tag(self, data: bytes) -> bytes:
-        mac = self._mac.copy()
+        mac = self.mac.copy()
         mac.update(data)
         return mac.finalize()[:TAG]
 
@@ -170,30 +170,35 @@ def encrypt_many(values: Sequence[str], *, key: _Key | None = None, ivs: Sequenc
 
     CBC chains the blocks of one value, not of different values, so block j of every value is
     encrypted together: C_j = SM4(P_j xor C_(j-1)), C_0 = IV. "" stays "". `ivs` only for the
-    known-answer test; normally each IV is fresh from the OS.
+    known-answer test; normally each IV is fresh from the OS (one read for the whole batch).
     """
     key = key or keyring().current
-    plain = [_pad(v.encode()) if v else b"" for v in values]
-    positions = [i for i, p in enumerate(plain) if p]
-    if not positions:
+    filled = [i for i, v in enumerate(values) if v]
+    if not filled:
         return ["" for _ in values]
-    iv_list = list(ivs) if ivs is not None else [os.urandom(BLOCK) for _ in positions]
-    previous = dict(zip(positions, iv_list, strict=True))
-    out = {i: [] for i in positions}
+    plain = [_pad(values[i].encode()) for i in filled]
+    iv_blob = b"".join(ivs) if ivs is not None else os.urandom(BLOCK * len(filled))
+    previous = [iv_blob[k : k + BLOCK] for k in range(0, len(iv_blob), BLOCK)]
+    chains = [[iv] for iv in previous]
+    active = range(len(filled))
     offset = 0
-    active = positions
     while active:
-        blocks = key.encrypt_blocks(b"".join(_xor(plain[i][offset : offset + BLOCK], previous[i]) for i in active))
-        for n, i in enumerate(active):
-            block = blocks[n * BLOCK : (n + 1) * BLOCK]
-            out[i].append(block)
-            previous[i] = block
+        blocks = key.encrypt_blocks(b"".join([_xor(plain[k][offset : offset + BLOCK], previous[k]) for k in active]))
+        start = 0
+        for k in active:
+            block = blocks[start : start + BLOCK]
+            chains[k].append(block)
+            previous[k] = block
+            start += BLOCK
         offset += BLOCK
-        active = [i for i in active if len(plain[i]) > offset]
+        active = [k for k in active if len(plain[k]) > offset]
     result = ["" for _ in values]
-    for i, iv in zip(positions, iv_list, strict=True):
-        body = iv + b"".join(out[i])
-        result[i] = key.prefix + base64.b64encode(body + key.tag(body)).decode("ascii")
+    mac, prefix, b64 = key.mac, key.prefix, binascii.b2a_base64
+    for k, i in enumerate(filled):
+        body = b"".join(chains[k])
+        tag = mac.copy()
+        tag.update(body)
+        result[i] = prefix + b64(body + tag.finalize()[:TAG], newline=False).decode("ascii")
     return result
 
 
