@@ -422,5 +422,10 @@ def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime |
     invalidate(REQUESTS)  # .update() sends no signals; published requests lose their place
     Appeal.history.filter(id__in=due).update(**place)  # first: `due` no longer matches afterwards
     return Appeal.objects.filter(pk__in=due).update(
-        submitter_name="", submitter_phone="", submitter_contact="", contact_purged_at=now, **place
+        submitter_name="",
+        submitter_phone="",
+        submitter_phone_index="",  # .update() skips the field's pre_save: the number must not stay findable
+        submitter_contact="",
+        contact_purged_at=now,
+        **place,
     )

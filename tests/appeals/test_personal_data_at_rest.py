@@ -120,6 +120,7 @@ def test_purging_contacts_still_empties_the_encrypted_columns():
     old.refresh_from_db()
     assert (old.submitter_name, old.submitter_phone, old.location_text, old.latitude) == ("", "", "", None)
     assert raw_column(Appeal._meta.db_table, "submitter_phone") == [""]
+    assert not appeals_with_phone(Appeal.objects.all(), PHONE).exists()  # nor findable by the number
     assert set(raw_column(Appeal.history.model._meta.db_table, "location_text")) == {""}
 
 
