@@ -133,3 +133,19 @@ def test_the_web_application_starts_with_keys_and_refuses_a_malformed_one():
     assert _start_wsgi(DEBUG="false", **keys).returncode == 0
     broken = _start_wsgi(DEBUG="false", **{**keys, "PII_KEY_ID": "nope"})
     assert broken.returncode != 0 and "PII_KEY_ID" in broken.stderr
+
+
+def test_the_deployment_checks_refuse_a_production_setup_without_keys():
+    from tests.common.test_deploy_settings import deploy_check
+
+    result = deploy_check("PII_KEYS_FILE=", "PII_INDEX_KEY_FILE=")
+    assert result.returncode != 0
+    assert "common.E002" in result.stderr and "PII_KEYS is not set" in result.stderr
+
+
+def test_the_deployment_checks_refuse_development_keys(settings):
+    from apps.common.checks import check_pii_keys
+
+    assert check_pii_keys() == []
+    settings.PII_DEVELOPMENT_KEYS = True
+    assert [error.id for error in check_pii_keys()] == ["common.E001"]
