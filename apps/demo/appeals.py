@@ -19,16 +19,16 @@ from bisect import bisect
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import lru_cache
 from itertools import accumulate, islice
 
-from django.utils import timezone
-
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, ReturnReason, Status, TrackingCounter
-from apps.appeals.services import deadlines_for, format_tracking_no
+from apps.appeals.services import deadlines_for
+from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step
+from apps.common.dates import local_moment
 from apps.common.privacy import public_text
 from apps.demo import corpus
 from apps.demo.bulk import (
@@ -218,7 +218,7 @@ class _Generator:
         self.numbers: dict[int, int] = {}
         self.deadlines: dict[tuple[str, date], tuple[int, int, str]] = {}
         self.dates: dict[int, str] = {}
-        midnight = timezone.make_aware(datetime.combine(today, time()))
+        midnight = local_moment(today)
         self.anchor = midnight.timestamp()
         self.status_counts: dict[str, int] = {}
         self.made = 0
@@ -262,7 +262,7 @@ class _Generator:
         self.made = day.first_index
         self.numbers = {day.day.year: day.first_number - 1}
         self.status_counts = {}
-        midnight = int(timezone.make_aware(datetime.combine(day.day, time())).timestamp())
+        midnight = int(local_moment(day.day).timestamp())
         hours = self.hours
         seconds = sorted(
             bisect(hours, rng.random() * hours[-1]) * HOUR + int(rng.random() * HOUR) for _ in range(day.count)

@@ -6,10 +6,12 @@ A period is [start, end) in local time; `last_day` is the last day it covers, fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from apps.common.dates import local_moment
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.first_day, time.min))
+        return local_moment(self.first_day)
 
     @property
     def end(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
+        return local_moment(self.last_day + timedelta(days=1))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,6 +12,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
+from apps.places.models import GeoPoint
 from apps.places.selectors import subdistricts, subdistricts_with_communities
 from apps.projects.selectors import programme_figures
 from apps.public import charts, maps, selectors
@@ -74,7 +73,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.project_detail(pk=pk)
     project = detail.project
-    points = [_point(project.title, project.latitude, project.longitude)] if project.has_point else []
+    points = _point(project.title, project)
     context = {
         "detail": detail,
         "project": project,
@@ -90,11 +89,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.area_detail(pk=pk)
     area = detail.area
-    points = [_point(area.name, area.latitude, area.longitude)] if area.has_point else []
-    points += [
-        _point(p.title, p.latitude, p.longitude, reverse("public:project_detail", args=[p.pk]))
-        for p in detail.project_points
-    ]
+    points = _point(area.name, area)
+    for project in detail.project_points:
+        points += _point(project.title, project, reverse("public:project_detail", args=[project.pk]))
     context = {
         "detail": detail,
         "area": area,
@@ -104,8 +101,11 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "public/area_detail.html", context)
 
 
-def _point(label: str, latitude: Decimal, longitude: Decimal, url: str = "") -> dict:
-    return {"label": label, "lat": float(latitude), "lng": float(longitude), "url": url}
+def _point(label: str, place: GeoPoint, url: str = "") -> list[dict]:
+    """The map marker of a place with a point; none for a place without."""
+    if not place.has_point:
+        return []
+    return [{"label": label, "lat": float(place.latitude), "lng": float(place.longitude), "url": url}]
 
 
 @never_cache

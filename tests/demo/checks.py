@@ -9,7 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, Status, TrackingCounter
-from apps.appeals.services import deadlines_for, format_tracking_no
+from apps.appeals.services import deadlines_for
+from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import STATE_FIELDS, TRANSITIONS, Event, StepInput, StepState, apply_step
 from apps.common.privacy import public_text
 from apps.places.models import Area, Department
