@@ -10,6 +10,7 @@ services that call it again do no second decode.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from pathlib import Path
 
@@ -68,8 +69,11 @@ def strip_exif(upload) -> CleanPhoto:
     image = _open_checked(upload)
     fmt = image.format
     if fmt in ("JPEG", "MPO"):
-        # Lets the JPEG decoder scale by 1/2..1/8 while decoding: a 40 Mpx photo never exists in full.
-        image.draft(image.mode, (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+        # The JPEG decoder scales by 1/2..1/8 while decoding, down to no less than the size the
+        # photo is shrunk to below: a 35 Mpx photo is decoded as 9 Mpx and never exists in full.
+        width, height = image.size
+        ratio = min(1.0, MAX_PHOTO_SIDE / max(width, height))
+        image.draft(image.mode, (math.ceil(width * ratio), math.ceil(height * ratio)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -100,3 +100,20 @@ def test_the_body_limit_page_is_in_english_for_english_readers(client, settings)
     assert response.status_code == 413
     assert 'lang="en"' in response.content.decode()
     assert "larger than 1 MB" in response.content.decode()
+
+
+def test_a_large_phone_photo_is_decoded_at_a_reduced_scale_and_stored_at_most_2560_a_side(client, decodes):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8000, 6000), (90, 140, 200)).save(buffer, format="JPEG", quality=60)  # 48 Mpx
+    photo = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+    taishan, *_ = areas()
+    response = client.post(URL, form_data(taishan, photos=[photo]), REMOTE_ADDR="10.1.1.1")
+    assert "照片像素过多（8000×6000）" in response.content.decode()  # over the 40 Mpx budget
+    buffer = io.BytesIO()
+    Image.new("RGB", (7000, 5000), (90, 140, 200)).save(buffer, format="JPEG", quality=60)  # 35 Mpx
+    photo = SimpleUploadedFile("IMG_0002.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert client.post(URL, form_data(taishan, photos=[photo])).status_code == 302
+    # The JPEG decoder scaled by 1/2 while decoding: 35 Mpx never existed in memory.
+    assert decodes == [(3500, 2500)]
+    with Image.open(Appeal.objects.get().photos.get().image.path) as stored:
+        assert max(stored.size) == 2560
