@@ -235,18 +235,21 @@ def test_the_second_factor_page_refuses_an_outside_next_url(client, li, two_fact
     assert response["Location"] == "/admin/"
 
 
-def test_two_factor_is_required_by_default_when_debug_is_off(monkeypatch):
-    import importlib
+@pytest.mark.parametrize(("debug", "required"), [("false", "True"), ("true", "False")])
+def test_two_factor_is_required_by_default_unless_debug(debug, required):
+    import os
+    import subprocess
+    import sys
 
-    import quanshan.settings as settings_module
-
-    monkeypatch.setenv("DEBUG", "false")
-    monkeypatch.delenv("OFFICIAL_2FA_REQUIRED", raising=False)
-    assert importlib.reload(settings_module).OFFICIAL_2FA_REQUIRED is True
-    monkeypatch.setenv("DEBUG", "true")
-    assert importlib.reload(settings_module).OFFICIAL_2FA_REQUIRED is False
-    monkeypatch.delenv("DEBUG")
-    importlib.reload(settings_module)
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import quanshan.settings as s; print(s.OFFICIAL_2FA_REQUIRED)"],
+        env={**env, "DEBUG": debug, "PII_DEV_KEYS": "false"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == required
 
 
 def test_a_failed_sign_in_of_an_unknown_name_is_audited(client):
