@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from apps.accounts.models import ScopeKind
 from tests import factories as f
@@ -13,6 +14,13 @@ def staff(user):
     """An official with the back-office permissions of the 工作人员 group (made by migration)."""
     user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
     return user
+
+
+def changelist_pks(client, changelist: str, query: str = "") -> set[int]:
+    """The ids an admin list shows for `query` (filters, search), as the official sees them."""
+    response = client.get(reverse(changelist) + query)
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["cl"].result_list}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.appeals.models import Appeal, AppealEvent, Status
 from apps.appeals.services import appeal_link_projects
 from tests import factories as f
-from tests.admin.conftest import export_file
+from tests.admin.conftest import changelist_pks, export_file
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ CHANGELIST = "admin:appeals_appeal_changelist"
 
 
 def result_pks(client, query: str = "") -> set[int]:
-    response = client.get(reverse(CHANGELIST) + query)
-    assert response.status_code == 200
-    return {obj.pk for obj in response.context["cl"].result_list}
+    return changelist_pks(client, CHANGELIST, query)
 
 
 def messages_of(response) -> list[str]:

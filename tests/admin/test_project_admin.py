@@ -14,6 +14,7 @@ from PIL import Image
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
 from apps.projects.services import milestone_save, project_post_update
 from tests import factories as f
+from tests.admin.conftest import changelist_pks
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,7 @@ CHANGELIST = "admin:projects_project_changelist"
 
 
 def result_pks(client, query: str = "") -> set[int]:
-    response = client.get(reverse(CHANGELIST) + query)
-    assert response.status_code == 200
-    return {obj.pk for obj in response.context["cl"].result_list}
+    return changelist_pks(client, CHANGELIST, query)
 
 
 def inline(prefix: str, rows: list[dict], initial: int = 0) -> dict:
