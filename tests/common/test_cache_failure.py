@@ -70,23 +70,40 @@ def broken_cache(request) -> Iterator[str]:
     cache_backend.counters.local.clear()
 
 
-class Stopwatch:
-    def __init__(self) -> None:
+class CacheTime:
+    """Seconds each step spent in calls to the cache (waiting on Redis, or failing fast)."""
+
+    def __init__(self, monkeypatch) -> None:
         self.steps: list[tuple[str, float]] = []
+        self._spent = 0.0
+        real = cache_backend.Breaker.call
+
+        def timed(breaker, func):
+            started = time.monotonic()
+            try:
+                return real(breaker, func)
+            finally:
+                self._spent += time.monotonic() - started
+
+        monkeypatch.setattr(cache_backend.Breaker, "call", timed)
 
     def time(self, label: str, func):
-        started = time.monotonic()
+        self._spent = 0.0
         result = func()
-        self.steps.append((label, time.monotonic() - started))
+        self.steps.append((label, self._spent))
         return result
 
     def after_the_first(self) -> float:
         return max(seconds for _label, seconds in self.steps[1:])
 
 
-def test_a_resident_submits_and_tracks_a_request(client, broken_cache):
+@pytest.fixture
+def watch(monkeypatch) -> CacheTime:
+    return CacheTime(monkeypatch)
+
+
+def test_a_resident_submits_and_tracks_a_request(client, broken_cache, watch):
     taishan, taishan_c, *_ = areas()
-    watch = Stopwatch()
     response = watch.time("submit", lambda: client.post("/requests/new/", form_data(taishan, taishan_c)))
     assert response.status_code == 302, response.content.decode()[:500]
     done = watch.time("done page", lambda: client.get(response["Location"]))
@@ -101,14 +118,13 @@ def test_a_resident_submits_and_tracks_a_request(client, broken_cache):
     assert appeal.title in tracked.content.decode()
     for url in ("/", "/projects/", "/requests/", "/stats/"):
         assert watch.time(url, lambda url=url: client.get(url)).status_code == 200, url
-    # The first failures cost their time-outs; then the breaker is open and nothing waits.
+    # The first failures cost their time-outs; then the breaker is open and nothing waits on Redis.
     assert cache.breaker.is_open
-    assert watch.after_the_first() < TIMEOUT, watch.steps
+    assert watch.after_the_first() < TIMEOUT / 5, watch.steps
 
 
-def test_the_api_lists_projects_in_its_own_format(client, broken_cache):
+def test_the_api_lists_projects_in_its_own_format(client, broken_cache, watch):
     f.project(title="云龙湖口袋公园")
-    watch = Stopwatch()
     for _ in range(3):
         response = watch.time("list", lambda: client.get("/api/v1/projects/"))
         assert response.status_code == 200
@@ -116,7 +132,7 @@ def test_the_api_lists_projects_in_its_own_format(client, broken_cache):
         assert [p["title"] for p in json.loads(response.content)["results"]] == ["云龙湖口袋公园"]
     stats = watch.time("stats", lambda: client.get("/api/v1/stats/"))
     assert stats.status_code == 200 and stats["Content-Type"].startswith("application/json")
-    assert watch.after_the_first() < TIMEOUT, watch.steps
+    assert watch.after_the_first() < TIMEOUT / 5, watch.steps
 
 
 def test_open311_takes_a_post(client, broken_cache):
