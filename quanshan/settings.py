@@ -94,7 +94,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(","
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.backoffice.apps.BackOfficeAdminConfig",  # django.contrib.admin, its index a workbench
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -331,6 +331,8 @@ LOGGING = {
 # 红黄绿灯: percentage points behind 序时进度 at which a project turns yellow / red.
 HEALTH_YELLOW_THRESHOLD = envint("HEALTH_YELLOW_THRESHOLD", 10)
 HEALTH_RED_THRESHOLD = envint("HEALTH_RED_THRESHOLD", 30)
+# A project under way with no 进展 for this many days shows on the officials' workbench.
+PROJECT_STALE_DAYS = envint("PROJECT_STALE_DAYS", 30)
 if not 0 < HEALTH_YELLOW_THRESHOLD < HEALTH_RED_THRESHOLD <= 100:
     raise ImproperlyConfigured("Need 0 < HEALTH_YELLOW_THRESHOLD < HEALTH_RED_THRESHOLD <= 100")
 

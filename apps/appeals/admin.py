@@ -37,7 +37,7 @@ from apps.appeals.forms import (
 )
 from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q, published_q
 from apps.appeals.resources import AppealExportResource
-from apps.appeals.selectors import appeals_with_phone
+from apps.appeals.selectors import APPEAL_QUEUES, APPEAL_QUEUES_BY_KEY, appeals_in_queue, appeals_with_phone
 from apps.appeals.services import (
     appeal_correct,
     appeal_link_projects,
@@ -123,6 +123,21 @@ def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
     )
 
 
+class QueueListFilter(admin.SimpleListFilter):
+    """The workbench's queues (今日待办): each of its counts links here with `?queue=<key>`."""
+
+    title = _("待办")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(queue.key, queue.label) for queue in APPEAL_QUEUES]
+
+    def queryset(self, request, queryset):
+        if self.value() in APPEAL_QUEUES_BY_KEY:
+            return appeals_in_queue(queryset, self.value())
+        return queryset
+
+
 class OverdueListFilter(admin.SimpleListFilter):
     title = _("超期")
     parameter_name = "overdue"
@@ -192,7 +207,9 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         "submitted",
     ]
     list_filter = [
+        QueueListFilter,
         "status",
+        "rating",
         "kind",
         "channel",
         "programme",

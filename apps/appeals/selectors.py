@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import Appeal, AppealEvent, Rating, Status
+from apps.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Rating, Status, overdue_q
 from apps.common.pii import phone_index
 from apps.places.models import Area, AreaLevel, Department
 from apps.projects.selectors import public_projects
@@ -239,3 +241,75 @@ def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
         .order_by("-submitted_at", "-id")
     )
     return appeals.prefetch_related(linked_public_projects()) if linked_projects else appeals
+
+
+# --- The officials' to-do queues (今日待办) ------------------------------------------------------
+
+
+def deadline_expression() -> Case:
+    """A request's next deadline: the response deadline until it is accepted, then the
+    deadline to resolve it."""
+    return Case(When(status=Status.SUBMITTED, then=F("response_due")), default=F("resolve_due"))
+
+
+def due_within_q(now: datetime, hours: int) -> Q:
+    """Open requests not yet overdue whose next deadline falls within `hours` from now."""
+    until = now + timedelta(hours=hours)
+    waiting = Q(status=Status.SUBMITTED, response_due__gte=now, response_due__lt=until)
+    handling = Q(
+        status__in=[status for status in OPEN_STATUSES if status != Status.SUBMITTED],
+        resolve_due__gte=now,
+        resolve_due__lt=until,
+    )
+    return (waiting | handling) & ~overdue_q(now)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One to-do queue of the workbench: its key (the admin list's `?queue=` value), its
+    label, and the condition that both counts it and filters the list it links to."""
+
+    key: str
+    label: str | Promise
+    condition: Callable[[datetime], Q]
+
+
+# Each count of the workbench is one line here; the admin's 待办 filter reads the same table,
+# so a count and the list it opens cannot disagree.
+APPEAL_QUEUES: tuple[Queue, ...] = (
+    Queue("to_accept", _("待受理"), lambda now: Q(status=Status.SUBMITTED)),
+    Queue("to_assign", _("待派单（含退单）"), lambda now: Q(status__in=[Status.ACCEPTED, Status.RETURNED])),
+    Queue("to_sign", _("待签收"), lambda now: Q(status=Status.ASSIGNED)),
+    Queue("due_24h", _("24 小时内到期"), lambda now: due_within_q(now, 24)),
+    Queue("due_48h", _("48 小时内到期"), lambda now: due_within_q(now, 48)),
+    Queue("overdue", _("已超期"), lambda now: overdue_q(now)),
+    Queue("overdue_3d", _("超期 3 天以上"), lambda now: overdue_q(now - timedelta(days=3))),
+    Queue("overdue_7d", _("超期 7 天以上"), lambda now: overdue_q(now - timedelta(days=7))),
+    Queue("unsatisfied", _("不满意待处理"), lambda now: Q(status=Status.CLOSED, rating=Rating.UNSATISFIED)),
+    Queue("to_publish", _("待审核公开"), lambda now: Q(consent_to_publish=True, publish_approved=False)),
+)
+APPEAL_QUEUES_BY_KEY = {queue.key: queue for queue in APPEAL_QUEUES}
+
+
+def appeals_in_queue(queryset: QuerySet[Appeal], key: str, *, now: datetime | None = None) -> QuerySet[Appeal]:
+    return queryset.filter(APPEAL_QUEUES_BY_KEY[key].condition(now or timezone.now()))
+
+
+def appeal_queue_counts(queryset: QuerySet[Appeal], *, now: datetime | None = None) -> dict[str, int]:
+    """How many requests of `queryset` (an official's scope) wait in each queue: one query."""
+    now = now or timezone.now()
+    return queryset.order_by().aggregate(
+        **{queue.key: Count("pk", filter=queue.condition(now)) for queue in APPEAL_QUEUES}
+    )
+
+
+def most_urgent_appeals(queryset: QuerySet[Appeal], *, limit: int = 5) -> list[Appeal]:
+    """The open requests of `queryset` whose next deadline comes first (overdue ones first)."""
+    return list(
+        queryset.filter(status__in=OPEN_STATUSES)
+        .annotate(deadline=deadline_expression())
+        .select_related("subdistrict", "department")
+        .only("id", "tracking_no", "title", "status", "response_due", "resolve_due", "subdistrict__name",
+              "department__name", "department__short_name")
+        .order_by("deadline", "id")[:limit]
+    )

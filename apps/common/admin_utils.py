@@ -39,6 +39,23 @@ def badge(text: str, colour: str = "grey"):
     )
 
 
+def deadline_badge(deadline, now):
+    """How far a deadline is: "超期 N 天" in red once passed, "剩 N 小时" within two days
+    (orange within one), "剩 N 天" beyond; "—" without one."""
+    if deadline is None:
+        return "—"
+    seconds = (deadline - now).total_seconds()
+    if seconds < 0:
+        days, hours = divmod(int(-seconds) // 3600, 24)
+        if days:
+            return badge(_("超期 %(days)d 天") % {"days": days}, "red")
+        return badge(_("超期 %(hours)d 小时") % {"hours": max(hours, 1)}, "red")
+    hours = int(seconds) // 3600
+    if hours < 48:
+        return badge(_("剩 %(hours)d 小时") % {"hours": hours}, "orange" if hours < 24 else "yellow")
+    return badge(_("剩 %(days)d 天") % {"days": hours // 24}, "green")
+
+
 def colour_badge(text: str, colour: str):
     """A badge in a programme's own colour (white text on it)."""
     return format_html(

@@ -39,7 +39,13 @@ from apps.projects.models import (
     ProjectStatus,
 )
 from apps.projects.resources import ProjectResource, import_errors
-from apps.projects.selectors import health_q, projects_in_area
+from apps.projects.selectors import (
+    PROJECT_QUEUES,
+    PROJECT_QUEUES_BY_KEY,
+    health_q,
+    projects_in_area,
+    projects_in_queue,
+)
 from apps.projects.services import (
     milestone_delete,
     milestone_save,
@@ -76,6 +82,21 @@ PROGRESS_SOURCE_HELP = {
 class ProjectSubdistrictFilter(SubdistrictListFilter):
     def filter_subdistrict(self, queryset, pk):
         return projects_in_area(queryset, pk)
+
+
+class QueueListFilter(admin.SimpleListFilter):
+    """The workbench's project queues (红灯, 黄灯, 久无进展): its counts link here."""
+
+    title = _("待办")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(queue.key, queue.label) for queue in PROJECT_QUEUES]
+
+    def queryset(self, request, queryset):
+        if self.value() in PROJECT_QUEUES_BY_KEY:
+            return projects_in_queue(queryset, self.value())
+        return queryset
 
 
 class HealthListFilter(admin.SimpleListFilter):
@@ -169,6 +190,7 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
         "is_public",
     ]
     list_filter = [
+        QueueListFilter,
         "programme",
         ProjectSubdistrictFilter,
         "status",

@@ -4,17 +4,21 @@ figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from apps.places.models import Area
 from apps.places.selectors import area_subtree_q
 from apps.programmes.models import Programme
-from apps.projects.models import Health, Project, ProjectPhoto, ProjectStatus, investment_ratio
+from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus, investment_ratio
 
 
 def public_project_q(prefix: str = "") -> Q:
@@ -124,3 +128,43 @@ def programme_figures(*, year: int, today: date | None = None, code: str | None 
         )
         for p in rows
     ]
+
+
+# --- The officials' to-do queues (今日待办) ------------------------------------------------------
+
+
+def stale_q(today: date) -> Q:
+    """Projects under way with no 进展 dated within the last `PROJECT_STALE_DAYS` days."""
+    since = today - timedelta(days=settings.PROJECT_STALE_DAYS)
+    recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), date__gt=since)
+    return Q(status=ProjectStatus.IN_PROGRESS) & ~Q(Exists(recent))
+
+
+@dataclass(frozen=True)
+class ProjectQueue:
+    """One project queue of the workbench: the admin list's `?queue=` value, its label and
+    the condition that both counts it and filters the list it links to."""
+
+    key: str
+    label: str | Promise
+    condition: Callable[[date], Q]
+
+
+PROJECT_QUEUES: tuple[ProjectQueue, ...] = (
+    ProjectQueue("red", _("红灯（推进缓慢）"), lambda today: health_q(Health.RED, today)),
+    ProjectQueue("yellow", _("黄灯"), lambda today: health_q(Health.YELLOW, today)),
+    ProjectQueue("stale", _("久无进展"), stale_q),
+)
+PROJECT_QUEUES_BY_KEY = {queue.key: queue for queue in PROJECT_QUEUES}
+
+
+def projects_in_queue(queryset: QuerySet[Project], key: str, *, today: date | None = None) -> QuerySet[Project]:
+    return queryset.filter(PROJECT_QUEUES_BY_KEY[key].condition(today or timezone.localdate()))
+
+
+def project_queue_counts(queryset: QuerySet[Project], *, today: date | None = None) -> dict[str, int]:
+    """How many projects of `queryset` (an official's scope) sit in each queue: one query."""
+    today = today or timezone.localdate()
+    return queryset.order_by().aggregate(
+        **{queue.key: Count("pk", filter=queue.condition(today)) for queue in PROJECT_QUEUES}
+    )

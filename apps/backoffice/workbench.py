@@ -1,0 +1,69 @@
+"""今日待办: what waits for an official today, within their scope, each count linking to the
+admin list that shows exactly those rows. The queues themselves are defined once, in
+`apps.appeals.selectors.APPEAL_QUEUES` and `apps.projects.selectors.PROJECT_QUEUES`; here they
+are only counted (one query per group) and linked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from apps.accounts.scoping import ScopeKind, scope_of
+from apps.appeals.models import Appeal
+from apps.appeals.selectors import APPEAL_QUEUES, appeal_queue_counts, most_urgent_appeals
+from apps.common.admin_utils import deadline_badge
+from apps.projects.models import Project
+from apps.projects.selectors import PROJECT_QUEUES, project_queue_counts
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str | Promise
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Urgent:
+    appeal: Appeal
+    due: str
+    url: str
+
+
+@dataclass
+class Workbench:
+    appeal_tiles: list[Tile] = field(default_factory=list)
+    project_tiles: list[Tile] = field(default_factory=list)
+    urgent: list[Urgent] = field(default_factory=list)
+    now: datetime | None = None
+    appeals_url: str = ""
+
+
+def workbench(request) -> Workbench | None:
+    """The workbench of the signed-in official, or None for someone with no scope."""
+    scope = scope_of(request.user)
+    if scope.kind == ScopeKind.NONE:
+        return None
+    now = timezone.now()
+    bench = Workbench(now=now)
+    if request.user.has_perm("appeals.view_appeal"):
+        appeals = scope.filter_appeals(Appeal.objects.all())
+        counts = appeal_queue_counts(appeals, now=now)
+        bench.appeals_url = reverse("admin:appeals_appeal_changelist")
+        bench.appeal_tiles = [
+            Tile(q.key, q.label, counts[q.key], f"{bench.appeals_url}?queue={q.key}") for q in APPEAL_QUEUES
+        ]
+        bench.urgent = [
+            Urgent(item, deadline_badge(item.deadline, now), reverse("admin:appeals_appeal_change", args=[item.pk]))
+            for item in most_urgent_appeals(appeals)
+        ]
+    if request.user.has_perm("projects.view_project"):
+        counts = project_queue_counts(scope.filter_projects(Project.objects.all()))
+        url = reverse("admin:projects_project_changelist")
+        bench.project_tiles = [Tile(q.key, q.label, counts[q.key], f"{url}?queue={q.key}") for q in PROJECT_QUEUES]
+    return bench

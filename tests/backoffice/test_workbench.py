@@ -1,0 +1,116 @@
+"""今日待办: the admin's index counts what waits for each official, within their scope, and each
+count opens the admin list of exactly those rows."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.appeals.models import Appeal
+from apps.appeals.selectors import APPEAL_QUEUES
+from apps.projects.selectors import PROJECT_QUEUES
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DEMO_OFFICIALS = ["district", "kuishan", "zhujian"]
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--demo-accounts", "--projects", "12", "--requests", "150", stdout=io.StringIO())
+
+
+def tiles(response, group: str) -> dict[str, tuple[int, str]]:
+    bench = response.context["workbench"]
+    chosen = bench.appeal_tiles if group == "appeals" else bench.project_tiles
+    return {tile.key: (tile.count, tile.url) for tile in chosen}
+
+
+def list_count(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["cl"].result_count
+
+
+@pytest.mark.parametrize("username", DEMO_OFFICIALS)
+def test_each_count_equals_the_rows_of_the_list_it_opens(client, demo, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    seen = 0
+    for group, queues in (("appeals", APPEAL_QUEUES), ("projects", PROJECT_QUEUES)):
+        counts = tiles(response, group)
+        assert set(counts) == {queue.key for queue in queues}
+        for key, (count, url) in counts.items():
+            assert list_count(client, url) == count, (username, key)
+            assert f'href="{url}"' in response.content.decode().replace("&amp;", "&")
+            seen += count
+    assert seen > 0, "the demo data should leave something to do"
+
+
+def test_a_subdistrict_official_counts_only_their_subdistrict(client, demo):
+    kuishan = get_user_model().objects.get(username="kuishan")
+    client.force_login(kuishan)
+    counts = tiles(client.get(reverse("admin:index")), "appeals")
+    in_kuishan = Appeal.objects.filter(subdistrict=kuishan.official.subdistrict)
+    assert counts["to_accept"][0] == in_kuishan.filter(status="submitted").count()
+    assert counts["to_accept"][0] < Appeal.objects.filter(status="submitted").count()
+
+
+@pytest.fixture
+def district_official():
+    from tests.admin.conftest import staff
+
+    return staff(f.official("district"))
+
+
+def test_deadlines_fall_in_the_right_queue(client, district_official):
+    now = timezone.now()
+    handler = f.department()
+    soon = f.appeal_in("in_progress", handler=handler)
+    tomorrow = f.appeal_in("in_progress", handler=handler)
+    late = f.appeal_in("in_progress", handler=handler)
+    very_late = f.appeal_in("in_progress", handler=handler)
+    Appeal.objects.filter(pk=soon.pk).update(resolve_due=now + timedelta(hours=3))
+    Appeal.objects.filter(pk=tomorrow.pk).update(resolve_due=now + timedelta(hours=30))
+    Appeal.objects.filter(pk=late.pk).update(resolve_due=now - timedelta(hours=30))
+    Appeal.objects.filter(pk=very_late.pk).update(resolve_due=now - timedelta(days=8))
+    client.force_login(district_official)
+    response = client.get(reverse("admin:index"))
+    counts = {key: count for key, (count, _url) in tiles(response, "appeals").items()}
+    assert counts["due_24h"] == 1
+    assert counts["due_48h"] == 2
+    assert counts["overdue"] == 2
+    assert counts["overdue_3d"] == 1
+    assert counts["overdue_7d"] == 1
+    urgent = [row.appeal.pk for row in response.context["workbench"].urgent]
+    assert urgent[:4] == [very_late.pk, late.pk, soon.pk, tomorrow.pk]
+    page = response.content.decode()
+    assert "超期 8 天" in page and "超期 1 天" in page and "剩 2 小时" in page
+
+
+def test_the_counts_take_a_fixed_number_of_queries(client, district_official, django_assert_max_num_queries):
+    client.force_login(district_official)
+    client.get(reverse("admin:index"))
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("admin:index")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(6):
+        f.appeal_in("assigned")
+        f.appeal()
+        f.project()
+    assert queries() == few
