@@ -15,6 +15,7 @@ from apps.common.filters import (
     StableOrderingFilter,
     StrictBooleanFilter,
     TextFilter,
+    UpdatedSinceFilter,
     YearFilter,
     bilingual,
 )
@@ -77,11 +78,7 @@ class AppealFilterSet(django_filters.FilterSet):
     submitted_before = IsoDateTimeFilter(
         field_name="submitted_at", lookup_expr="lt", help_text=bilingual("提交时间早于", "Submitted before")
     )
-    updated_since = IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text=bilingual("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
-    )
+    updated_since = UpdatedSinceFilter()
     q = TextFilter(
         method="search",
         help_text=bilingual(

@@ -109,3 +109,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not fields:
             return qs
         return qs.order_by(*fields, "id")
+
+
+class UpdatedSinceFilter(IsoDateTimeFilter):
+    """`updated_since`: rows changed at or after a time, for clients that keep a copy in sync."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault(
+            "help_text", bilingual("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)")
+        )
+        super().__init__(*args, **kwargs)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.filters import (
     IdFilter,
-    IsoDateTimeFilter,
     ProgrammeFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
     TextFilter,
+    UpdatedSinceFilter,
     YearFilter,
     bilingual,
 )
@@ -68,11 +68,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         lookup_expr="isnull",
         help_text=bilingual("仅顶层项目（不含子项目）", "Top-level projects only"),
     )
-    updated_since = IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text=bilingual("更新时间不早于（ISO 8601，含时区）", "Updated at or after (ISO 8601 with zone)"),
-    )
+    updated_since = UpdatedSinceFilter()
     q = TextFilter(
         label=_("关键词"), method="search", help_text=bilingual("按项目名称或摘要搜索", "Search title and summary")
     )
