@@ -74,8 +74,8 @@ def rewrite_table(
     columns = ", ".join(qn(f.column) for f in read)
     first = f"SELECT {columns} FROM {table} ORDER BY {pk} LIMIT %s"
     following = f"SELECT {columns} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
-    written = [*fields, *indexes]
-    update = f"UPDATE {table} SET {', '.join(qn(f.column) + ' = %s' for f in written)} WHERE {pk} = %s"
+    written = [qn(f.column) for f in [*fields, *indexes]]
+    update = f"UPDATE {table} SET {', '.join(c + ' = %s' for c in written)} WHERE {pk} = %s"
     last = None
     changed = 0
     while True:
@@ -85,9 +85,18 @@ def rewrite_table(
             if not rows:
                 return changed
             updates = list(_changed_rows(rows, fields, indexes, sources, change, plain_source))
-            if updates:
+            if updates and connection.vendor == "postgresql":
+                # One statement per batch: a round trip per row would dominate on a million rows.
+                values = ", ".join(["(" + ", ".join(["%s"] * len(updates[0])) + ")"] * len(updates))
+                assignments = ", ".join(f"{c} = v.c{n}" for n, c in enumerate(written))
+                names = ", ".join([*(f"c{n}" for n in range(len(written))), "pk"])
+                cursor.execute(
+                    f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v({names}) WHERE {table}.{pk} = v.pk",
+                    [value for row in updates for value in row],
+                )
+            elif updates:
                 cursor.executemany(update, updates)
-                changed += len(updates)
+            changed += len(updates)
             last = rows[-1][0]
 
 
