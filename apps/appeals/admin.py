@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,9 +36,25 @@ from apps.appeals.forms import (
     ReplyForm,
     ReturnForm,
 )
-from apps.appeals.models import Appeal, AppealPhoto, Channel, ReturnReason, Status, overdue_q, published_q
+from apps.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealPhoto,
+    Channel,
+    ReturnReason,
+    Status,
+    TrackingCounter,
+    overdue_q,
+    published_q,
+)
 from apps.appeals.resources import AppealExportResource
-from apps.appeals.selectors import APPEAL_QUEUES, APPEAL_QUEUES_BY_KEY, appeals_in_queue, appeals_with_phone
+from apps.appeals.selectors import (
+    APPEAL_QUEUES,
+    APPEAL_QUEUES_BY_KEY,
+    appeals_in_queue,
+    appeals_with_phone,
+    deadline_expression,
+)
 from apps.appeals.services import (
     appeal_correct,
     appeal_link_projects,
@@ -46,12 +63,13 @@ from apps.appeals.services import (
     appeal_transition,
     public_version_draft,
 )
-from apps.appeals.tracking import parse_tracking_no
+from apps.appeals.tracking import format_tracking_no, parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, IllegalTransition
 from apps.audit.admin import AuditedExportMixin
 from apps.common.admin_utils import (
     CappedCountPaginator,
     badge,
+    deadline_badge,
     error_text,
 )
 from apps.common.pii import normalise_phone
@@ -67,6 +85,7 @@ STATUS_COLOURS = {
     Status.REJECTED: "grey",
     Status.RETURNED: "yellow",
 }
+BARE_NUMBER = re.compile(r"^\d{1,6}$", re.ASCII)
 PHONE_LIKE = re.compile(r"^\+?[\d\- ]{4,20}$")
 BULK_LIMIT = 500
 EXPORT_LIMIT = 50_000
@@ -201,7 +220,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         "title",
         "kind",
         "status_badge",
-        "overdue_badge",
+        "due",
         "subdistrict",
         "department_name",
         "submitted",
@@ -226,7 +245,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
     # Sorting a million rows by an unindexed column is a full sort: only indexed orders.
-    sortable_by = ["tracking_no", "submitted"]
+    sortable_by = ["tracking_no", "submitted", "due"]
     list_per_page = 50
     autocomplete_fields = ["projects", "area"]
     inlines = [AppealPhotoInline]
@@ -315,7 +334,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     ]
 
     def scope_queryset(self, scope: Scope, queryset):
-        return scope.filter_appeals(queryset)
+        return scope.filter_appeals(queryset).annotate(deadline=deadline_expression())
 
     # --- list ----------------------------------------------------------------------------------
 
@@ -349,9 +368,12 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     def submitted(self, obj: Appeal) -> str:
         return timezone.localtime(obj.submitted_at).strftime("%Y-%m-%d %H:%M")
 
-    @admin.display(description=_("超期"))
-    def overdue_badge(self, obj: Appeal):
-        return badge(_("超期"), "red") if obj.is_overdue(self._now) else ""
+    @admin.display(description=_("时限"), ordering="deadline")
+    def due(self, obj: Appeal):
+        """How long an open request has left (剩 N 小时) or how late it is (超期 N 天)."""
+        if obj.status not in OPEN_STATUSES:
+            return "—"
+        return deadline_badge(obj.deadline, self._now or timezone.now())
 
     @admin.display(description=_("时限"))
     def overdue_info(self, obj: Appeal):
@@ -372,6 +394,12 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         tracking_no = parse_tracking_no(term)
         if tracking_no is not None:
             return queryset.filter(tracking_no=tracking_no), False
+        if BARE_NUMBER.match(term):
+            # 2755 or 002755: the request of that number in any year that issued numbers (an
+            # indexed IN), or a title with those digits in it.
+            years = TrackingCounter.objects.values_list("year", flat=True)
+            numbers = [format_tracking_no(year, int(term)) for year in years]
+            return queryset.filter(Q(tracking_no__in=numbers) | Q(title__contains=term)), False
         if PHONE_LIKE.match(term) and len(normalise_phone(term)) >= 7 and scope_of(request.user).kind != ScopeKind.NONE:
             # Residents' phones are searchable only by officials, within their scope, and only
             # as a whole number: the database holds a blind index of each, not the digits.

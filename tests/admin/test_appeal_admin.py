@@ -39,7 +39,37 @@ def test_the_list_shows_status_and_overdue_badges(as_official, district_official
     page = as_official(district_official).get(reverse(CHANGELIST)).content.decode()
     assert late.tracking_no in page and fresh.tracking_no in page
     assert "已提交" in page
-    assert page.count('nowrap">超期<') == 1
+    assert page.count('nowrap">超期 39 天<') == 1  # a day to respond, 39 days ago
+    assert page.count('nowrap">剩 23 小时<') == 1
+
+
+def test_the_list_sorts_by_deadline(as_official, district_official):
+    now = timezone.now()
+    later, sooner, late = f.appeal_in("in_progress"), f.appeal_in("in_progress"), f.appeal_in("in_progress")
+    for item, hours in ((later, 50), (sooner, 5), (late, -30)):
+        Appeal.objects.filter(pk=item.pk).update(resolve_due=now + timedelta(hours=hours))
+    client = as_official(district_official)
+    column = client.get(reverse(CHANGELIST)).context["cl"].list_display.index("due")
+    response = client.get(reverse(CHANGELIST) + f"?o={column}")
+    assert [row.pk for row in response.context["cl"].result_list] == [late.pk, sooner.pk, later.pk]
+    page = response.content.decode()
+    assert page.index("超期 1 天") < page.index("剩 4 小时") < page.index("剩 2 天")
+
+
+def test_search_by_the_bare_number_of_a_tracking_number(as_official, district_official):
+    lamp = f.appeal(title="路灯不亮")
+    f.appeal(title="楼道漏水")
+    number = lamp.tracking_no.rsplit("-", 1)[1]
+    client = as_official(district_official)
+    assert result_pks(client, f"?q={number}") == {lamp.pk}  # 000001 as printed
+    assert result_pks(client, f"?q={int(number)}") == {lamp.pk}  # 1 as said on the phone
+
+
+def test_the_list_filters_by_rating(as_official, district_official):
+    unhappy = f.appeal_in("closed")
+    Appeal.objects.filter(pk=unhappy.pk).update(rating="unsatisfied")
+    f.appeal_in("closed")
+    assert result_pks(as_official(district_official), "?rating__exact=unsatisfied") == {unhappy.pk}
 
 
 def test_the_overdue_filter_uses_the_deadlines(as_official, district_official):
