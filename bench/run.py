@@ -498,7 +498,7 @@ def mixed_report(alone: list[Result], mixed: list[Result], writer: dict) -> list
         "",
         f"Writer: {writer.get('writes', '?')} writes, {writer.get('errors', '?')} errors,"
         f" about {rate if rate is not None else '?'} writes/s while running,"
-        f" slowest write {writer.get('slowest_ms', '?')} ms.",
+        f" a write takes {writer.get('median_ms', '?')} ms (median), {writer.get('p90_ms', '?')} ms (90th percentile).",
         "",
         "| URL | ratio alone | ratio with writer | kept | req/s alone | req/s with writer | p99 ms with writer"
         " | errors | |",

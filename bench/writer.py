@@ -5,7 +5,7 @@ Each write is one transaction: a resident submits a request (consenting to publi
 official approves it for publication, then accepts, assigns, signs and resolves it — six writes
 per request, five of them on a published request (they change public pages). Writes are paced
 at `--rate` per second (steady, not in bursts); on SIGTERM or SIGINT the writer prints one JSON
-line: writes done, errors, the rate achieved and the slowest write.
+line: writes done, errors, the rate achieved and the median and 90th-percentile write times.
 
 bench/run.py pauses it (SIGSTOP) between measurements; it resumes at the rate, without
 catching up. Run with the app's environment (DATABASE_URL, REDIS_URL, ...):
@@ -84,7 +84,7 @@ def main() -> None:
     started = time.monotonic()
     next_at = started
     writes = errors = 0
-    slowest = 0.0
+    durations: list[float] = []
     steps = lifecycle()
     while not stopping:
         now = time.monotonic()
@@ -106,8 +106,13 @@ def main() -> None:
             errors += 1
             print(f"write failed: {exc.__class__.__name__}: {exc}", file=sys.stderr, flush=True)
             steps = lifecycle()
-        slowest = max(slowest, time.monotonic() - began)
+        durations.append(time.monotonic() - began)
     elapsed = time.monotonic() - started
+    durations.sort()
+    # Median and 90th percentile: a write that was under way when run.py paused the writer
+    # counts the pause too, so the slowest says nothing.
+    median = durations[len(durations) // 2] if durations else 0.0
+    p90 = durations[int(len(durations) * 0.9)] if durations else 0.0
     print(
         json.dumps(
             {
@@ -115,7 +120,8 @@ def main() -> None:
                 "errors": errors,
                 "seconds": round(elapsed, 1),
                 "rate": round(writes / elapsed, 2) if elapsed else 0,
-                "slowest_ms": round(slowest * 1000),
+                "median_ms": round(median * 1000),
+                "p90_ms": round(p90 * 1000),
             }
         ),
         flush=True,
