@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "apps.programmes",
     "apps.projects",
     "apps.appeals",
+    "apps.notifications",
     "apps.apikeys",
     "apps.demo",
     "apps.public",
@@ -204,6 +205,50 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background jobs and notifications (apps.notifications) ---------------------------------
+
+# Celery on Redis. With no broker configured (`make run`), tasks run in the process that queues
+# them, after its transaction commits; production runs `celery -A quanshan worker` and `beat`.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_BROKER_CONNECTION_TIMEOUT = envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 1.0)
+# A web request never hangs on a broker that is down: one quick try, then the row waits.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+# Celery's own beat (no django-celery-beat): the schedule is code, reviewed like code, and needs
+# no tables. The sweep sends what a lost task or a broker outage left pending.
+CELERY_BEAT_SCHEDULE = {
+    "send-due-messages": {"task": "notifications.send_due", "schedule": envint("NOTIFY_SWEEP_SECONDS", 60)},
+}
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_SWEEP_LIMIT = envint("NOTIFY_SWEEP_LIMIT", 500)
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "泉山六心 <noreply@localhost>")
+
+# SMS senders (apps.notifications.sms): console, file (tests) or an HTTP gateway.
+SMS_BACKEND = env("SMS_BACKEND", "apps.notifications.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(env("SMS_FILE_PATH") or VAR_DIR / "sms")
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TEMPLATE_ID = env("SMS_HTTP_TEMPLATE_ID")
+SMS_HTTP_APP_KEY = env("SMS_HTTP_APP_KEY")
+SMS_HTTP_APP_SECRET = envsecret("SMS_HTTP_APP_SECRET")
+SMS_HTTP_TIMEOUT = envfloat("SMS_HTTP_TIMEOUT", 5.0, maximum=30)
+if SMS_BACKEND.endswith(".HttpBackend") and not (SMS_HTTP_URL and SMS_HTTP_APP_KEY and SMS_HTTP_APP_SECRET):
+    raise ImproperlyConfigured("SMS_BACKEND HttpBackend needs SMS_HTTP_URL, SMS_HTTP_APP_KEY and SMS_HTTP_APP_SECRET")
+# A resident's link to their tracking page stays valid this long (apps.appeals.tracking).
+TRACKING_LINK_MAX_AGE_DAYS = envint("TRACKING_LINK_MAX_AGE_DAYS", 180)
 
 # --- Officials' sign-in (等保 2.0 身份鉴别) ----------------------------------------------------
 
