@@ -309,7 +309,16 @@ def most_urgent_appeals(queryset: QuerySet[Appeal], *, limit: int = 5) -> list[A
         queryset.filter(status__in=OPEN_STATUSES)
         .annotate(deadline=deadline_expression())
         .select_related("subdistrict", "department")
-        .only("id", "tracking_no", "title", "status", "response_due", "resolve_due", "subdistrict__name",
-              "department__name", "department__short_name")
+        .only(
+            "id",
+            "tracking_no",
+            "title",
+            "status",
+            "response_due",
+            "resolve_due",
+            "subdistrict__name",
+            "department__name",
+            "department__short_name",
+        )
         .order_by("deadline", "id")[:limit]
     )

@@ -6,8 +6,9 @@ import mimetypes
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,7 +29,7 @@ from apps.common.admin_utils import (
     progress_bar,
 )
 from apps.places.admin_filters import SubdistrictListFilter
-from apps.projects.forms import ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
+from apps.projects.forms import PostUpdateForm, ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
 from apps.projects.models import (
     Health,
     Milestone,
@@ -314,12 +315,65 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
     def get_urls(self):
         return [
             path(
+                "<path:object_id>/post-update/",
+                self.admin_site.admin_view(self.post_update_view),
+                name="projects_project_post_update",
+            ),
+            path(
                 "<path:object_id>/photos/<int:photo_id>/",
                 self.admin_site.admin_view(self.photo_view),
                 name="projects_project_photo",
             ),
             *super().get_urls(),
         ]
+
+    def post_update_view(self, request, object_id):
+        """发布进展: one page per project, through project_post_update. "计算进度" shows the
+        progress the ticked milestones give without saving."""
+        project = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, project):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = PostUpdateForm(request.POST if posted else None, request.FILES if posted else None, project=project)
+        computed = None
+        if posted and form.is_valid():
+            computed = form.computed_progress()
+            if "_preview" not in request.POST:
+                data = form.cleaned_data
+                try:
+                    project_post_update(
+                        project=project,
+                        text=data["text"],
+                        by=request.user,
+                        progress=data.get("progress"),
+                        on=data["date"],
+                        photos=data.get("photos") or [],
+                        stage=data["stage"],
+                        milestones=data.get("milestones") or [],
+                        scope=scope_of(request.user),
+                    )
+                except ValidationError as exc:
+                    for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                        form.add_error(field if field in form.fields else None, errors)
+                except PermissionDenied as exc:
+                    form.add_error(None, error_text(exc))
+                else:
+                    self.message_user(request, gettext("进展已发布。"), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:projects_project_change", args=[project.pk]))
+        today = timezone.localdate()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": project,
+            "title": gettext("发布进展：%(title)s") % {"title": project.title},
+            "form": form,
+            "computed": computed,
+            "source": form.source,
+            "milestones": form.all_milestones,
+            "late_milestones": [m for m in form.all_milestones if m.completed_on is None and m.planned_date < today],
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/projects/project/post_update.html", context)
 
     def photo_view(self, request, object_id, photo_id):
         """A project's photo for officials whose scope holds the project, published or not."""

@@ -177,6 +177,17 @@ def project_set_progress(*, project: Project, progress: Decimal) -> Project:
     return project_refresh_progress(project=project)
 
 
+def milestone_progress(*, weights: Iterable[tuple[int, bool]]) -> Decimal | None:
+    """Progress from (weight, completed) pairs: the weighted share of completed milestones
+    (None without any weight). What `derived_progress` stores, and what the 发布进展 page shows
+    before saving."""
+    weights = list(weights)
+    total = sum(weight for weight, _done in weights)
+    if not total:
+        return None
+    return percent(Decimal(sum(weight for weight, done in weights if done)) * 100 / Decimal(total))
+
+
 @transaction.atomic
 def project_post_update(
     *,
@@ -188,9 +199,12 @@ def project_post_update(
     photos: Iterable = (),
     stage: str = PhotoStage.DURING,
     scope: Scope | None = None,
+    milestones: Iterable[Milestone] = (),
 ) -> ProgressUpdate:
     """Post a 进展 to the public timeline. For hand-set projects the given progress becomes
-    the project's progress; for derived ones the update records the derived value.
+    the project's progress. For derived ones, `milestones` are marked completed on the
+    update's date first, and the update records the progress they give; a typed `progress`
+    that differs from it is refused, never replaced.
 
     `scope` is the caller's when it is not an official whose admin already narrowed the projects
     (an API key): checked on the locked row, so a lead department changed meanwhile is seen."""
@@ -198,7 +212,26 @@ def project_post_update(
     _check_poster_scope(project, scope)
     if not (text or "").strip():
         raise ValidationError({"text": "请填写进展情况。"})
-    source, _ = derived_progress(project=project)
+    on = on or timezone.localdate()
+    milestones = list(milestones)
+    if any(milestone.project_id != project.pk for milestone in milestones):
+        raise ValidationError({"milestones": "只能勾选本项目的节点。"})
+    for milestone in milestones:
+        if milestone.completed_on is None:
+            milestone.completed_on = on
+            milestone.full_clean()
+            milestone.save(update_fields=["completed_on"])
+    if milestones:
+        project_refresh_progress(project=project)
+        project.refresh_from_db()
+    source, derived = derived_progress(project=project)
+    if source != ProgressSource.MANUAL and progress is not None and Decimal(progress) != derived:
+        raise ValidationError(
+            {
+                "progress": f"该项目的进度由{ProgressSource(source).label}，按已完成的节点为 {derived}%，"
+                f"不能填写为 {Decimal(progress)}%。请勾选已完成的节点，或清空进度。"
+            }
+        )
     if source == ProgressSource.MANUAL and progress is not None:
         project_set_progress(project=project, progress=progress)
         project.refresh_from_db()
@@ -207,7 +240,7 @@ def project_post_update(
         text=text.strip(),
         author=by,
         progress=project.progress if (source != ProgressSource.MANUAL or progress is None) else Decimal(progress),
-        date=on or timezone.localdate(),
+        date=on,
     )
     update.full_clean()
     update.save()

@@ -189,12 +189,15 @@ class TestPostingAnUpdate:
         assert response.status_code == 400
         assert "date" in response.json()["error"]["fields"]
 
-    def test_progress_derived_from_milestones_is_not_overwritten(self, department_client, department):
+    def test_progress_derived_from_milestones_is_refused_not_overwritten(self, department_client, department):
         project = factories.project(lead_department=department)
         milestone_save(milestone=Milestone(project=project, title="a", planned_date=timezone.localdate()))
-        response = department_client.post(
-            f"/api/v1/projects/{project.pk}/updates/", {"text": "x", "progress": 90}, format="json"
-        )
+        url = f"/api/v1/projects/{project.pk}/updates/"
+        response = department_client.post(url, {"text": "x", "progress": 90}, format="json")
+        assert response.status_code == 400
+        assert "progress" in response.json()["error"]["fields"]
+        assert not project.updates.exists()
+        response = department_client.post(url, {"text": "x"}, format="json")
         assert response.status_code == 201
         assert response.json()["progress"] == 0.0
 

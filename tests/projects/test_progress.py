@@ -113,10 +113,29 @@ def test_a_progress_update_of_a_derived_project_records_the_derived_value():
     project = f.project()
     add_milestone(project, 1, done=True)
     add_milestone(project, 1)
-    update = project_post_update(project=project, text="第一节点完成", progress=Decimal("99"))
+    update = project_post_update(project=project, text="第一节点完成")
     project.refresh_from_db()
     assert update.progress == Decimal("50.0")
     assert project.progress == Decimal("50.0")
+
+
+def test_a_typed_progress_that_the_milestones_do_not_give_is_refused_not_replaced():
+    project = f.project()
+    add_milestone(project, 2, done=True)
+    add_milestone(project, 1)
+    add_milestone(project, 2)
+    # 2 of 5 weights done: 40 %. The official typed 75 %: refused, saying what the nodes give.
+    with pytest.raises(ValidationError) as refused:
+        project_post_update(project=project, text="主体完工", progress=Decimal("75"))
+    assert "40.0%" in str(refused.value) and "75%" in str(refused.value)
+    assert not project.updates.exists()
+    # Ticking the milestones that make it 60 % is accepted with the figure typed.
+    small = project.milestones.get(weight=1)
+    update = project_post_update(project=project, text="主体完工", progress=Decimal("60"), milestones=[small])
+    project.refresh_from_db()
+    small.refresh_from_db()
+    assert update.progress == Decimal("60.0") == project.progress
+    assert small.completed_on == update.date
 
 
 def test_update_photos_are_stored_without_exif():
