@@ -42,6 +42,7 @@ class Workbench:
     urgent: list[Urgent] = field(default_factory=list)
     now: datetime | None = None
     appeals_url: str = ""
+    behind_url: str = ""
 
 
 def workbench(request) -> Workbench | None:
@@ -65,5 +66,6 @@ def workbench(request) -> Workbench | None:
     if request.user.has_perm("projects.view_project"):
         counts = project_queue_counts(scope.filter_projects(Project.objects.all()))
         url = reverse("admin:projects_project_changelist")
+        bench.behind_url = reverse("admin:projects_project_behind")
         bench.project_tiles = [Tile(q.key, q.label, counts[q.key], f"{url}?queue={q.key}") for q in PROJECT_QUEUES]
     return bench

@@ -44,6 +44,7 @@ from apps.projects.selectors import (
     PROJECT_QUEUES,
     PROJECT_QUEUES_BY_KEY,
     health_q,
+    projects_behind_schedule,
     projects_in_area,
     projects_in_queue,
 )
@@ -314,6 +315,7 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
 
     def get_urls(self):
         return [
+            path("behind/", self.admin_site.admin_view(self.behind_view), name="projects_project_behind"),
             path(
                 "<path:object_id>/post-update/",
                 self.admin_site.admin_view(self.post_update_view),
@@ -326,6 +328,20 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
             ),
             *super().get_urls(),
         ]
+
+    def behind_view(self, request):
+        """红黄灯项目: the official's red and yellow projects for leaders, furthest behind first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_queryset(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("红黄灯项目（落后序时进度）"),
+            "rows": [(row, badge(*HEALTH_BADGES[row.health])) for row in projects_behind_schedule(queryset)],
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "admin/projects/project/behind.html", context)
 
     def post_update_view(self, request, object_id):
         """发布进展: one page per project, through project_post_update. "计算进度" shows the

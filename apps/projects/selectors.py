@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +168,38 @@ def project_queue_counts(queryset: QuerySet[Project], *, today: date | None = No
     return queryset.order_by().aggregate(
         **{queue.key: Count("pk", filter=queue.condition(today)) for queue in PROJECT_QUEUES}
     )
+
+
+@dataclass(frozen=True)
+class BehindSchedule:
+    """A red or yellow project as leaders read it: where, who leads, when due, 序时 vs actual."""
+
+    project: Project
+    health: Health
+    subdistricts: list[str]
+    expected: Decimal
+    gap: Decimal  # percentage points behind 序时进度
+
+
+def projects_behind_schedule(queryset: QuerySet[Project], *, today: date | None = None) -> list[BehindSchedule]:
+    """The red and yellow projects of `queryset` (an official's scope), furthest behind first:
+    two queries whatever their number."""
+    today = today or timezone.localdate()
+    behind = (
+        queryset.filter(health_q(Health.RED, today) | health_q(Health.YELLOW, today))
+        .select_related("lead_department")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.select_related("subdistrict").order_by("order", "id"))
+        )
+    )
+    rows = []
+    for project in behind:
+        names = []
+        for area in project.areas.all():
+            name = area.subdistrict.name if area.subdistrict_id else area.name
+            if name not in names:
+                names.append(name)
+        expected = project.expected_progress(today)
+        rows.append(BehindSchedule(project, project.health_on(today), names, expected, expected - project.progress))
+    rows.sort(key=lambda row: (-row.gap, row.project.planned_finish, row.project.pk))
+    return rows
