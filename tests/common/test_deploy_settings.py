@@ -43,7 +43,8 @@ def test_every_setting_the_app_reads_is_in_the_production_example():
     read |= set(re.findall(r'environ\.get\("([A-Z][A-Z0-9_]*)"', gunicorn))
     listed = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", EXAMPLE.read_text(encoding="utf-8"), re.M))
     listed |= {name.removesuffix("_FILE") for name in listed}
-    assert read - listed == set()
+    missing = read - listed
+    assert not missing, f"add {sorted(missing)} with production values to .env.production.example"
 
 
 @pytest.mark.django_db
