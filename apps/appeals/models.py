@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from pathlib import Path
 
@@ -85,6 +86,10 @@ def overdue_q(now=None) -> Q:
     return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)
 
 
+def new_tracking_nonce() -> str:
+    return secrets.token_hex(8)
+
+
 class Appeal(GeoPoint):
     tracking_no = models.CharField(_("受理编号"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
@@ -130,6 +135,11 @@ class Appeal(GeoPoint):
     submitter_phone_index = PhoneIndexField(_("联系电话索引"), source="submitter_phone")
     submitter_contact = EncryptedCharField(_("其他联系方式"), max_length=100, blank=True)
     contact_purged_at = models.DateTimeField(_("联系方式清除时间"), null=True, blank=True, editable=False)
+    # How the resident asked to hear of each public change (apps.notifications.residents);
+    # private like the phone number. Changing the nonce revokes every tracking link sent so far.
+    notify_sms = models.BooleanField(_("短信通知"), default=False, editable=False)
+    notify_email = EncryptedCharField(_("通知邮箱"), max_length=254, blank=True, editable=False)
+    tracking_nonce = models.CharField(_("查询链接随机码"), max_length=32, default=new_tracking_nonce, editable=False)
     consent_to_publish = models.BooleanField(_("同意公开"), default=False)
     publish_approved = models.BooleanField(_("审核公开"), default=False)
     projects = models.ManyToManyField(Project, verbose_name=_("关联项目"), blank=True, related_name="appeals")

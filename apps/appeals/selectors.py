@@ -156,6 +156,21 @@ def appeal_public_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
     return appeal.events.only(*PUBLIC_EVENT_FIELDS)
 
 
+def appeal_for_tracking_token(token: str) -> Appeal | None:
+    """The request a resident's signed link opens, else None (forged, expired or revoked)."""
+    from apps.appeals.tracking import read_tracking_token
+
+    carried = read_tracking_token(token)
+    if carried is None:
+        return None
+    pk, nonce = carried
+    return (
+        Appeal.objects.select_related("area", "subdistrict", "department", "programme")
+        .filter(pk=pk, tracking_nonce=nonce)
+        .first()
+    )
+
+
 def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
     """The request matching both its tracking number and the last 4 phone digits, else None."""
     tracking_no = (tracking_no or "").strip().upper()

@@ -27,6 +27,7 @@ from apps.appeals.models import (
     Channel,
     Status,
     TrackingCounter,
+    new_tracking_nonce,
 )
 from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
@@ -36,6 +37,8 @@ from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.privacy import hide_numbers, public_text
 from apps.common.workdays import add_working_days
+from apps.notifications.residents import resident_notify
+from apps.notifications.services import messages_forget_recipients
 from apps.places.models import Area, AreaLevel, Department
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
@@ -81,6 +84,8 @@ def appeal_submit(
     submitter_phone: str = "",
     submitter_contact: str = "",
     consent_to_publish: bool = False,
+    notify_sms: bool = False,
+    notify_email: str = "",
     programme: Programme | None = None,
     location_text: str = "",
     latitude: Decimal | None = None,
@@ -118,6 +123,8 @@ def appeal_submit(
         submitter_phone=(submitter_phone or "").strip(),
         submitter_contact=(submitter_contact or "").strip(),
         consent_to_publish=consent_to_publish,
+        notify_sms=notify_sms,
+        notify_email=(notify_email or "").strip(),
         submitted_at=submitted_at,
         response_due=response_due,
         resolve_due=resolve_due,
@@ -138,6 +145,7 @@ def appeal_submit(
         actor_label=actor_label or Channel(channel).label,
         at=submitted_at,
     )
+    resident_notify(appeal=appeal, action="submit")
     return appeal
 
 
@@ -240,6 +248,7 @@ def appeal_transition(
         actor_label=actor_label or _actor_label(by, transition.actor),
         **event._asdict(),
     )
+    resident_notify(appeal=locked, action=action, reply=event.reply)  # written now, sent after commit
     return locked
 
 
@@ -407,6 +416,14 @@ def appeal_correct(*, appeal: Appeal, by=None) -> Appeal:
 
 
 @transaction.atomic
+def appeal_revoke_tracking_links(*, appeal: Appeal) -> Appeal:
+    """Make every link to the request's tracking page sent so far stop working."""
+    appeal.tracking_nonce = new_tracking_nonce()
+    appeal.save(update_fields=["tracking_nonce"])
+    return appeal
+
+
+@transaction.atomic
 def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime | None = None) -> int:
     """Erase residents' personal data (name, phone, contact, the exact place they gave, also
     from the change history) of requests finished longer ago than the retention period:
@@ -418,9 +435,10 @@ def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime |
         .filter(finished_at__lt=now - timedelta(days=days), contact_purged_at__isnull=True)
         .values("pk")
     )
-    place = {"location_text": "", "latitude": None, "longitude": None}
+    place = {"location_text": "", "latitude": None, "longitude": None, "notify_email": "", "notify_sms": False}
     invalidate(REQUESTS)  # .update() sends no signals; published requests lose their place
     Appeal.history.filter(id__in=due).update(**place)  # first: `due` no longer matches afterwards
+    messages_forget_recipients(appeals=due)
     return Appeal.objects.filter(pk__in=due).update(
         submitter_name="",
         submitter_phone="",

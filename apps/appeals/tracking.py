@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.conf import settings
+from django.core import signing
+
 # How people type one: with or without the dashes, the number with or without its zeros.
 TRACKING_NO = re.compile(r"QS-?(\d{4})-?(\d{1,6})", re.ASCII)
 
@@ -25,3 +28,23 @@ def parse_tracking_no(text: str) -> str | None:
     if match is None:
         return None
     return format_tracking_no(int(match.group(1)), int(match.group(2)))
+
+
+TOKEN_SALT = "appeals.tracking-link"
+
+
+def tracking_token(appeal) -> str:
+    """A signed token for the resident's link to their tracking page: the request's id and its
+    nonce, valid TRACKING_LINK_MAX_AGE_DAYS; `appeal_revoke_tracking_links` changes the nonce."""
+    return signing.dumps([appeal.pk, appeal.tracking_nonce], salt=TOKEN_SALT, compress=True)
+
+
+def read_tracking_token(token: str) -> tuple[int, str] | None:
+    """The (id, nonce) a token carries, or None if it is forged, malformed or expired."""
+    try:
+        pk, nonce = signing.loads(token, salt=TOKEN_SALT, max_age=settings.TRACKING_LINK_MAX_AGE_DAYS * 86400)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(pk, int) or not isinstance(nonce, str):
+        return None
+    return pk, nonce

@@ -106,3 +106,10 @@ def messages_retry(*, messages: Iterable[Message]) -> int:
     for pk in ids:
         transaction.on_commit(lambda pk=pk: queue_send(pk))
     return count
+
+
+def messages_forget_recipients(*, appeals) -> int:
+    """When a request's contact details are purged, its messages forget whom they went to;
+    unsent ones are dropped (there is no one left to send them to)."""
+    Message.objects.filter(appeal__in=appeals, status=MessageStatus.PENDING).delete()
+    return Message.objects.filter(appeal__in=appeals).update(recipient="")

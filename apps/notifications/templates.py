@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 SIGNATURE = _("【泉山六心】")
@@ -46,4 +48,6 @@ TEMPLATES: dict[str, Template] = {
 
 
 def render(key: str, context: dict) -> tuple[str, str]:
-    return TEMPLATES[key].render(context)
+    # In the site's language, whatever the language of the official whose step causes it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return TEMPLATES[key].render(context)

@@ -168,6 +168,20 @@ class AppealSubmitForm(forms.Form):
             "姓名只显示姓氏（如“张*”），电话和具体位置不会公开。"
         ),
     )
+    notify_sms = forms.BooleanField(
+        label=_("用短信告诉我办理进展"),
+        required=False,
+        initial=True,
+        help_text=_("发到上面的手机号码：受理编号，以及受理、派单、办结等每一步，附查看进度的链接。"),
+    )
+    notify_email = forms.EmailField(
+        label=_("用电子邮件告诉我办理进展（可选）"),
+        required=False,
+        max_length=254,
+        help_text=_("只用于发送这条诉求的进展，不会公开。"),
+        error_messages={"invalid": _("请填写正确的电子邮箱地址。")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     # Spam guard: people never see this field (it is hidden), form-filling robots fill it.
     website = forms.CharField(
         label=_("网址（请勿填写）"),
@@ -187,6 +201,8 @@ class AppealSubmitForm(forms.Form):
         "location_text",
         "submitter_name",
         "submitter_phone",
+        "notify_sms",
+        "notify_email",
         "consent_to_publish",
         "website",
     ]
@@ -233,6 +249,8 @@ class AppealSubmitForm(forms.Form):
             "submitter_name": data["submitter_name"],
             "submitter_phone": data["submitter_phone"],
             "consent_to_publish": data.get("consent_to_publish", False),
+            "notify_sms": data.get("notify_sms", False),
+            "notify_email": data.get("notify_email", ""),
             "channel": Channel.WEB,
         }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/new/", views_requests.request_new, name="request_new"),
     path("requests/new/done/", views_requests.request_submitted, name="request_submitted"),
     path("requests/track/", views_requests.request_track, name="request_track"),
+    path("requests/track/<str:token>/", views_requests.request_track_token, name="request_track_token"),
     path("stats/", views_stats.stats, name="stats"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),

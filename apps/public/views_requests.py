@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.appeals.selectors import appeal_for_tracking
+from apps.appeals.selectors import appeal_for_tracking, appeal_for_tracking_token
 from apps.appeals.services import appeal_rate, appeal_submit
 from apps.appeals.workflow import IllegalTransition
 from apps.common.cache import REQUESTS, cached_page
@@ -134,25 +134,10 @@ def request_track(request: HttpRequest) -> HttpResponse:
     just_rated = False
     rating_refused = ""
     if request.POST.get("action") == "rate":
-        rating_form = RatingForm(request.POST)
-        if rating_form.is_valid():
-            try:
-                appeal_rate(
-                    appeal=appeal,
-                    rating=rating_form.cleaned_data["rating"],
-                    comment=rating_form.cleaned_data["comment"],
-                )
-            except IllegalTransition:
-                rating_refused = _("这条诉求已经评价过，或还没有办结，不能评价。")
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        rating_form.add_error(field if field in rating_form.fields else None, message)
-            else:
-                just_rated = True
-            appeal = appeal_for_tracking(
-                tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
-            )
+        rating_form, just_rated, rating_refused = _rate(appeal, request.POST)
+        appeal = appeal_for_tracking(
+            tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
+        )
     context = {
         "form": form,
         "appeal": appeal,
@@ -163,6 +148,51 @@ def request_track(request: HttpRequest) -> HttpResponse:
         "rating_refused": rating_refused,
     }
     return render(request, "public/requests/track.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_track_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The tracking page opened from the link in a resident's SMS or e-mail: the signed token
+    stands in for the tracking number and phone digits. A forged, expired or revoked link gets
+    the ordinary tracking form, with a 404."""
+    appeal = appeal_for_tracking_token(token)
+    if appeal is None:
+        context = {"form": TrackForm(), "not_found": _("这个查询链接已失效。请输入受理编号和手机号码后四位查询。")}
+        return render(request, "public/requests/track.html", context, status=404)
+    rating_form, just_rated, rating_refused = RatingForm(), False, ""
+    if request.method == "POST" and request.POST.get("action") == "rate":
+        rating_form, just_rated, rating_refused = _rate(appeal, request.POST)
+        appeal = appeal_for_tracking_token(token)
+    context = {
+        "appeal": appeal,
+        "token": token,
+        "timeline": tracking_timeline(appeal),
+        "awaiting_rating": is_awaiting_rating(appeal),
+        "rating_form": rating_form,
+        "just_rated": just_rated,
+        "rating_refused": rating_refused,
+    }
+    return render(request, "public/requests/track.html", context)
+
+
+def _rate(appeal, data) -> tuple[RatingForm, bool, str]:
+    """The resident rates the finished request: (the form, whether it was rated, why it was refused)."""
+    rating_form = RatingForm(data)
+    if not rating_form.is_valid():
+        return rating_form, False, ""
+    try:
+        appeal_rate(
+            appeal=appeal, rating=rating_form.cleaned_data["rating"], comment=rating_form.cleaned_data["comment"]
+        )
+    except IllegalTransition:
+        return rating_form, False, _("这条诉求已经评价过，或还没有办结，不能评价。")
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                rating_form.add_error(field if field in rating_form.fields else None, message)
+        return rating_form, False, ""
+    return rating_form, True, ""
 
 
 @require_GET

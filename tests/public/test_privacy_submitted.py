@@ -30,7 +30,9 @@ ADDRESS = "云龙路17号6栋2单元501室"
 # The last four digits count as a leak where they stand alone like (part of) a phone number:
 # not inside a longer number or a random token.
 LAST4_AS_PHONE = re.compile(rf"(?<![0-9A-Za-z]){LAST4}(?![0-9A-Za-z])")
-NOT_PAGES = {"display", "request_submitted"}  # a redirect; the submitter's own one-off page
+# A redirect; the submitter's own one-off page; the submitter's own page behind the secret link
+# sent to them (tests/notifications/test_residents.py checks it shows no name, phone or address).
+NOT_PAGES = {"display", "request_submitted", "request_track_token"}
 
 
 def public_paths(project_id: int, areas_: list[Area]) -> Iterator[str]:
