@@ -58,11 +58,22 @@ def health_q(health: str, today: date | None = None, prefix: str = "") -> Q:
     raise ValueError(f"unknown health {health!r}")
 
 
-def projects_in_area(queryset: QuerySet[Project], area_id: int) -> QuerySet[Project]:
+def projects_in_area(queryset: QuerySet[Project], area_id: int, *, with_subdistrict: bool = False) -> QuerySet[Project]:
     """The projects of `queryset` that touch the area or any area below it (a 街道 takes its
-    社区 and 小区), each once however many of those areas it touches."""
-    area_ids = Area.objects.filter(area_subtree_q(area_id)).values("pk")
-    return queryset.filter(pk__in=Project.areas.through.objects.filter(area_id__in=area_ids).values("project_id"))
+    社区 and 小区), each once however many of those areas it touches.
+
+    `with_subdistrict` adds the projects of the area's 街道 itself (a 社区's residents live
+    with its 街道-wide work too), each annotated `in_subdistrict`: true for those that do not
+    touch the area's own subtree."""
+    through = Project.areas.through.objects
+    own = through.filter(area_id__in=Area.objects.filter(area_subtree_q(area_id)).values("pk"))
+    if not with_subdistrict:
+        return queryset.filter(pk__in=own.values("project_id"))
+    subdistrict = Area.objects.filter(pk=area_id).exclude(subdistrict_id=area_id).values("subdistrict_id")
+    wider = through.filter(area_id__in=subdistrict)
+    return queryset.filter(Q(pk__in=own.values("project_id")) | Q(pk__in=wider.values("project_id"))).annotate(
+        in_subdistrict=~Exists(own.filter(project_id=OuterRef("pk")))
+    )
 
 
 @dataclass

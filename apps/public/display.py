@@ -13,6 +13,8 @@ from django.http import HttpRequest
 TEXT_COOKIE = "qs_text"
 CONTRAST_COOKIE = "qs_contrast"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# The 街道 or 社区 a resident chose on the home page (an area id): the home page opens with it.
+AREA_COOKIE = "qs_area"
 # Cookies that change how a page looks: cached pages are kept per combination of them.
 DISPLAY_COOKIES = (TEXT_COOKIE, CONTRAST_COOKIE)
 

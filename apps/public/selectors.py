@@ -23,7 +23,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from apps.appeals.models import Appeal
+from apps.appeals.models import OPEN_STATUSES, Appeal
 from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_appeals
 from apps.common.dates import local_moment
 from apps.places.models import Area, AreaLevel
@@ -245,9 +245,31 @@ class AreaDetail:
     period: tuple[datetime, datetime]
     project_points: list[Project] = field(default_factory=list)
 
+    @property
+    def level_tag(self) -> str:
+        return area_level_tag(self.area)
+
 
 def area_projects(area: Area) -> QuerySet[Project]:
-    return projects_in_area(public_projects(), area.pk).filter(parent__isnull=True)
+    """A 街道's projects with its 社区's; a 社区's (or 小区's) own and its 街道's, each annotated
+    `in_subdistrict` when it is the 街道's and not the area's own."""
+    wider = area.level >= AreaLevel.COMMUNITY
+    return projects_in_area(public_projects(), area.pk, with_subdistrict=wider).filter(parent__isnull=True)
+
+
+# Names that already say their level (奎河社区, 泰山街道, 拾西村): no "社区" tag after them.
+LEVEL_SUFFIXES = {
+    AreaLevel.SUBDISTRICT: ("街道", "镇", "乡", "办事处"),
+    AreaLevel.COMMUNITY: ("社区", "村", "居委会"),
+    AreaLevel.COMPOUND: ("小区", "苑", "园", "院"),
+}
+
+
+def area_level_tag(area: Area) -> str:
+    """The level shown beside an area's name, or "" when the name already says it."""
+    if area.name.endswith(LEVEL_SUFFIXES.get(area.level, ())):
+        return ""
+    return str(AreaLevel(area.level).label)
 
 
 def area_detail(*, pk: int, now: datetime | None = None) -> AreaDetail:
@@ -281,6 +303,80 @@ def area_detail(*, pk: int, now: datetime | None = None) -> AreaDetail:
         rates=rates,
         period=(start, end),
         project_points=[p for p in projects if p.has_point],
+    )
+
+
+# --- The resident's own 社区 on the home page ------------------------------------------------------
+
+LOCAL_PROJECTS = 6
+LOCAL_UPDATES = 3
+LOCAL_REQUESTS = 5
+
+
+@dataclass
+class LocalArea:
+    """The area a resident chose (a 社区, or a 街道 until they pick one) and what happens there."""
+
+    area: Area
+    subdistrict: Area
+    projects: list[Project]
+    project_count: int
+    updates: list[ProgressUpdate]
+    requests: list[PublicAppeal]
+
+
+def chosen_area(*, subdistrict: str | None, community: str | None) -> Area | None:
+    """What a resident picked in the two selects: the 社区 when it lies in the chosen 街道 (or
+    no 街道 was sent), else the 街道 alone (they changed 街道, so pick its 社区 next). One query."""
+    sub_id, com_id = _area_id(subdistrict), _area_id(community)
+    found = {a.pk: a for a in Area.objects.filter(pk__in=[i for i in (sub_id, com_id) if i is not None])}
+    sub, com = found.get(sub_id), found.get(com_id)
+    sub = sub if sub is not None and sub.level == AreaLevel.SUBDISTRICT else None
+    com = com if com is not None and com.level == AreaLevel.COMMUNITY else None
+    if com is not None and (sub is None or com.parent_id == sub.pk):
+        return com
+    return sub
+
+
+def _area_id(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def local_area(area_id: str | None) -> LocalArea | None:
+    """The home page's "你的社区": the chosen area's projects (its own, its 街道's, district-wide
+    ones that list it), their latest 进展 and its open published requests (5 queries). None when
+    the cookie names no 街道 or 社区."""
+    pk = _area_id(area_id)
+    if pk is None:
+        return None
+    area = (
+        Area.objects.filter(pk=pk, level__in=(AreaLevel.SUBDISTRICT, AreaLevel.COMMUNITY))
+        .select_related("parent")
+        .first()
+    )
+    if area is None:
+        return None
+    projects = area_projects(area)
+    updates = list(
+        ProgressUpdate.objects.filter(project__in=projects.values("pk"))
+        .select_related("project")
+        .order_by("-date", "-id")[:LOCAL_UPDATES]
+    )
+    requests = [
+        public_appeal(a)
+        for a in published_appeals(linked_projects=False).filter(_in_area(area), status__in=OPEN_STATUSES)[
+            :LOCAL_REQUESTS
+        ]
+    ]
+    return LocalArea(
+        area=area,
+        subdistrict=area if area.level == AreaLevel.SUBDISTRICT else area.parent,
+        projects=list(
+            projects.select_related("programme", "lead_department").order_by("-updated_at", "-id")[:LOCAL_PROJECTS]
+        ),
+        project_count=projects.count(),
+        updates=updates,
+        requests=requests,
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("areas/<int:pk>/", views.area_detail, name="area_detail"),
     path("display/", views.display_set, name="display"),
+    path("my-area/", views.my_area_set, name="my_area"),
     # Residents' requests and the 三率 (views_requests, views_stats)
     path("requests/", views_requests.request_list, name="request_list"),
     path("requests/new/", views_requests.request_new, name="request_new"),

@@ -13,19 +13,37 @@ from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.models import GeoPoint
-from apps.places.selectors import subdistricts, subdistricts_with_communities
+from apps.places.selectors import subdistricts_with_communities
 from apps.projects.selectors import programme_figures
 from apps.public import charts, maps, selectors
-from apps.public.display import CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
+from apps.public.display import AREA_COOKIE, CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
 from apps.public.filters import ProjectFilterPanel, filter_offer
 
 
-@cached_page(depends=(PROJECTS,), vary_cookies=DISPLAY_COOKIES)
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard; with a chosen area it opens with "你的社区", kept per area (one resident's
+    choice is never served to another) and following requests too, since it lists them."""
+    if request.COOKIES.get(AREA_COOKIE):
+        return _home_with_area(request)
+    return _home(request)
+
+
+@cached_page(depends=(PROJECTS,), vary_cookies=DISPLAY_COOKIES)
+def _home(request: HttpRequest) -> HttpResponse:
+    return _render_home(request, local=None)
+
+
+@cached_page(depends=ALL_DATA, vary_cookies=(*DISPLAY_COOKIES, AREA_COOKIE))
+def _home_with_area(request: HttpRequest) -> HttpResponse:
+    return _render_home(request, local=selectors.local_area(request.COOKIES.get(AREA_COOKIE)))
+
+
+def _render_home(request: HttpRequest, *, local: selectors.LocalArea | None) -> HttpResponse:
     today = timezone.localdate()
     year = selectors.figures_year(today)
     figures = programme_figures(year=year)
+    area_choices = subdistricts_with_communities()
     # Whole-table aggregates over a million requests (seconds): shared by all readers, by time.
     rates = cached_aggregate(f"home:rates:{today}", selectors.rates_by_subdistrict)
     monthly = cached_aggregate(f"home:monthly:{today}", selectors.requests_per_month)
@@ -37,9 +55,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "rates_chart": charts.rates_chart(rates),
         "rates": rates,
         "updates": selectors.latest_updates(),
-        "subdistricts": list(subdistricts()),
+        "local": local,
+        # One query for both the 街道/社区 selects and the 街道 links further down.
+        "area_choices": area_choices,
+        "subdistricts": area_choices,
     }
     return render(request, "public/home.html", context)
+
+
+@never_cache
+def my_area_set(request: HttpRequest) -> HttpResponse:
+    """Remember the 街道 and 社区 a resident chose under the home page's search box, then open
+    the home page at "你的社区". A GET form like `display_set`: no JavaScript, no CSRF token."""
+    response = HttpResponseRedirect(reverse("public:home") + "#local")
+    if request.GET.get("clear"):
+        response.delete_cookie(AREA_COOKIE, samesite="Lax")
+        return response
+    area = selectors.chosen_area(subdistrict=request.GET.get("subdistrict"), community=request.GET.get("community"))
+    if area is None:
+        response.delete_cookie(AREA_COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(
+            AREA_COOKIE, str(area.pk), max_age=COOKIE_MAX_AGE, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+        )
+    return response
 
 
 @cached_page(depends=(PROJECTS,), params=("page",), vary_cookies=DISPLAY_COOKIES)
