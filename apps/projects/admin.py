@@ -385,7 +385,7 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
             "form": form,
             "computed": computed,
             "source": form.source,
-            "milestones": form.all_milestones,
+            "completed_milestones": [m for m in form.all_milestones if m.completed_on is not None],
             "late_milestones": [m for m in form.all_milestones if m.completed_on is None and m.planned_date < today],
             "media": self.media + form.media,
         }

@@ -134,7 +134,9 @@ class PostUpdateForm(forms.Form):
     milestones completed (milestone-driven ones). The progress those milestones give is shown
     before saving; a figure is never typed where it is computed."""
 
-    date = forms.DateField(label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=5000)
     progress = forms.DecimalField(
         label=_("当前进度（%）"), required=False, min_value=0, max_value=100, max_digits=4, decimal_places=1
