@@ -72,7 +72,6 @@ def test_an_official_posts_progress_with_photos_on_both_kinds_of_project(session
     from apps.projects.models import Milestone, ProjectStatus
     from apps.projects.services import milestone_save
     from tests import factories as f
-
     from tests.browser.site import ensure_programmes
 
     ensure_programmes()  # an earlier transactional test flushed the data migration's programmes
