@@ -13,9 +13,10 @@ import django_filters
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import Appeal, AppealEvent, AppealKind, Status
+from apps.appeals.models import Appeal, AppealEvent, AppealKind, Rating, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
 from apps.common.i18n import localized
 from apps.common.privacy import mask_name
@@ -166,3 +167,51 @@ def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
 
 def is_awaiting_rating(appeal: Appeal) -> bool:
     return appeal.status == Status.RESOLVED and not appeal.rating
+
+
+def _when(moment: datetime | None) -> str:
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
+
+
+def appeal_next_step(appeal: Appeal, *, now: datetime | None = None) -> str:
+    """One plain sentence for the resident: what happens next to their request, and by when.
+    Every state has one; a state this function does not know yet gets none rather than a wrong one."""
+    now = now or timezone.now()
+    unit = appeal.department.name if appeal.department_id else _("承办单位")
+    resolve_by = _when(appeal.resolve_due)
+    status = appeal.status
+    if status == Status.SUBMITTED:
+        if appeal.response_due and now > appeal.response_due:
+            return _("已超过受理时限（%(due)s），已列入超期督办清单；工作人员受理后会在这里更新。") % {
+                "due": _when(appeal.response_due)
+            }
+        return _("工作人员会在 %(due)s 前受理，或告诉您不予受理的原因。") % {"due": _when(appeal.response_due)}
+    if status == Status.ACCEPTED:
+        return _("已受理，下一步派给承办单位，须在 %(due)s 前办结并答复您。") % {"due": resolve_by}
+    if status == Status.ASSIGNED:
+        return _("已派给%(unit)s，签收后开始办理，须在 %(due)s 前办结并答复您。") % {"unit": unit, "due": resolve_by}
+    if status == Status.IN_PROGRESS:
+        if appeal.resolve_due and now > appeal.resolve_due:
+            return _("%(unit)s正在办理，已超过办结时限（%(due)s），已列入超期督办清单。") % {
+                "unit": unit,
+                "due": resolve_by,
+            }
+        return _("%(unit)s正在办理，须在 %(due)s 前办结并答复您。") % {"unit": unit, "due": resolve_by}
+    if status == Status.RETURNED:
+        return _("承办单位认为不归其管，已退回；工作人员会改派给合适的单位，办结时限仍为 %(due)s。") % {
+            "due": resolve_by
+        }
+    if status == Status.RESOLVED:
+        return _("已办结，答复见上方。请在下面评价办理结果：满意、基本满意或不满意。")
+    if status == Status.REJECTED:
+        return _("不予受理，原因见答复。如有异议，可以重新反映或拨打 12345 热线。")
+    if status == Status.CLOSED:
+        if appeal.rating == Rating.UNSATISFIED:
+            return _(
+                "您评价了不满意，这件诉求已列入区里“不满意待处理”清单，工作人员会复核办理情况；"
+                "问题仍未解决的，可以重新反映或拨打 12345 热线。"
+            )
+        if appeal.rating:
+            return _("已办结并评价，流程结束。感谢您的评价。")
+        return _("已结案，流程结束。问题仍未解决的，可以重新反映或拨打 12345 热线。")
+    return ""

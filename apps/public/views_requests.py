@@ -22,6 +22,7 @@ from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import AppealSubmitForm, RatingForm, TrackForm
 from apps.public.selectors_requests import (
     PublishedAppealFilter,
+    appeal_next_step,
     is_awaiting_rating,
     published_appeals_page,
     tracking_timeline,
@@ -143,6 +144,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
         "appeal": appeal,
         "timeline": tracking_timeline(appeal),
         "awaiting_rating": is_awaiting_rating(appeal),
+        "next_step": appeal_next_step(appeal),
         "rating_form": rating_form,
         "just_rated": just_rated,
         "rating_refused": rating_refused,
@@ -169,6 +171,7 @@ def request_track_token(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "timeline": tracking_timeline(appeal),
         "awaiting_rating": is_awaiting_rating(appeal),
+        "next_step": appeal_next_step(appeal),
         "rating_form": rating_form,
         "just_rated": just_rated,
         "rating_refused": rating_refused,
