@@ -44,6 +44,22 @@ TEMPLATES: dict[str, Template] = {
         _("诉求不予受理：{tracking_no}"),
         _("您的诉求 {tracking_no} 不予受理。说明：{reply}。详情：{link}"),
     ),
+    "appeal_extended": Template(
+        _("诉求办理期限延长：{tracking_no}"),
+        _("您的诉求 {tracking_no} 经批准延期办理。查看新的期限：{link}"),
+    ),
+    "appeal_reopened": Template(
+        _("诉求重新办理：{tracking_no}"),
+        _("您的诉求 {tracking_no} 已重新交承办单位办理。查看进度：{link}"),
+    ),
+    "appeal_closed_explained": Template(
+        _("诉求已解释说明：{tracking_no}"),
+        _("您的诉求 {tracking_no} 已解释说明并关闭：{reply}。详情：{link}"),
+    ),
+    "appeal_merged": Template(
+        _("诉求已合并办理：{tracking_no}"),
+        _("您的诉求 {tracking_no} 与反映同一问题的诉求合并办理。查看进度：{link}"),
+    ),
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.notifications.residents import RESIDENT_TEMPLATES, resident_notify
+from apps.appeals.workflow import TRANSITIONS
+from apps.notifications.residents import RESIDENT_TEMPLATES, SILENT_STEPS, resident_notify
 from apps.notifications.templates import TEMPLATES
 from tests import factories as f
 
@@ -18,6 +19,12 @@ REPLY = (
 
 def test_every_template_is_sent_for_some_workflow_step():
     assert set(RESIDENT_TEMPLATES.values()) == set(TEMPLATES)
+
+
+def test_every_workflow_step_is_either_told_to_the_resident_or_silent_by_decision():
+    undecided = set(TRANSITIONS) - set(RESIDENT_TEMPLATES) - SILENT_STEPS
+    assert not undecided, f"decide whether residents hear of {undecided}: apps/notifications/residents.py"
+    assert not set(RESIDENT_TEMPLATES) & SILENT_STEPS
 
 
 @pytest.mark.parametrize("action", sorted(RESIDENT_TEMPLATES))
