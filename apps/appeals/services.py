@@ -97,8 +97,10 @@ def appeal_submit(
     submitted_at: datetime | None = None,
     by=None,
     actor_label: str = "诉求人",
+    projects: Iterable[Project] = (),
 ) -> Appeal:
-    """Register a new request, give it a tracking number and its deadlines."""
+    """Register a new request, give it a tracking number and its deadlines; `projects`: the
+    projects it is about (a resident who scanned a site notice board's QR code)."""
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片。"})
@@ -134,6 +136,8 @@ def appeal_submit(
     cleaned_photos = [strip_exif(upload) for upload in photos]
     appeal.tracking_no = _next_tracking_no(timezone.localtime(submitted_at).year)
     appeal.save()
+    if projects := list(projects):
+        appeal.projects.set(projects)
     for image in cleaned_photos:
         AppealPhoto.objects.create(appeal=appeal, image=image)
     AppealEvent.objects.create(

@@ -12,6 +12,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,8 @@ from apps.common.images import MultiplePhotoField
 from apps.places.models import Area
 from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
+from apps.projects.models import Project
+from apps.public.selectors import project_for_request
 
 
 def _normalise(value: str) -> str:
@@ -182,6 +185,9 @@ class AppealSubmitForm(forms.Form):
         error_messages={"invalid": _("请填写正确的电子邮箱地址。")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # The project the request is about (the QR code on its site notice board): an unknown or
+    # unpublished id is ignored, never an error the resident cannot correct.
+    project = forms.CharField(required=False, widget=forms.HiddenInput)
     # Spam guard: people never see this field (it is hidden), form-filling robots fill it.
     website = forms.CharField(
         label=_("网址（请勿填写）"),
@@ -212,6 +218,20 @@ class AppealSubmitForm(forms.Form):
         subdistrict_choices, community_groups, self._areas = area_choices()
         self.fields["subdistrict"].choices = [("", _("请选择街道")), *subdistrict_choices]
         self.fields["community"].choices = [("", _("不清楚 / 不选")), *community_groups]
+        if not self.is_bound:
+            project = self.about_project
+            self.initial["project"] = project.pk if project else ""
+            if project and not self.initial.get("programme"):
+                self.initial["programme"] = project.programme_id
+
+    @cached_property
+    def about_project(self) -> Project | None:
+        """The published project named by the form's data (or, unbound, its initial value)."""
+        source = self.data if self.is_bound else self.initial
+        return project_for_request(source.get("project"))
+
+    def clean_project(self) -> Project | None:
+        return self.about_project
 
     @property
     def is_spam(self) -> bool:
@@ -252,6 +272,7 @@ class AppealSubmitForm(forms.Form):
             "notify_sms": data.get("notify_sms", False),
             "notify_email": data.get("notify_email", ""),
             "channel": Channel.WEB,
+            "projects": [data["project"]] if data.get("project") else [],
         }
 
     def add_service_errors(self, error: ValidationError) -> None:

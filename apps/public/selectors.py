@@ -143,6 +143,27 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
     )
 
 
+def project_board(*, pk: int) -> Project:
+    """A published project with what its printed notice board shows (1 query)."""
+    project = public_projects().select_related("programme", "lead_department").filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_for_request(value: object) -> Project | None:
+    """The published project a resident's request is about, from `?project=<id>`; None for
+    anything else (unknown, unpublished, not a number), which the form then ignores (1 query
+    for a number, none otherwise)."""
+    try:
+        pk = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**31:
+        return None
+    return public_projects().filter(pk=pk).first()
+
+
 # --- Programmes and the dashboard ----------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/<slug:code>/", views.programme_detail, name="programme_detail"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/board/", views.project_board, name="project_board"),
     path("areas/<int:pk>/", views.area_detail, name="area_detail"),
     path("display/", views.display_set, name="display"),
     path("my-area/", views.my_area_set, name="my_area"),

@@ -19,6 +19,7 @@ from apps.public import charts, maps, selectors
 from apps.public.display import AREA_COOKIE, CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
 from apps.public.filters import ProjectFilterPanel, filter_offer
+from apps.public.qr import qr_svg
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -122,6 +123,25 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "red_threshold": settings.HEALTH_RED_THRESHOLD,
     }
     return render(request, "public/project_detail.html", context)
+
+
+# The print date is the day the page was rendered: cached pages are at most a minute old.
+@cached_page(depends=(PROJECTS,), vary_cookies=DISPLAY_COOKIES)
+def project_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's 公示牌: an A5 card to print and put up on the site, with QR codes to the
+    project page and to the request form about this project (absolute URLs of this host)."""
+    project = selectors.project_board(pk=pk)
+    project_url = request.build_absolute_uri(reverse("public:project_detail", args=[project.pk]))
+    request_url = request.build_absolute_uri(f"{reverse('public:request_new')}?project={project.pk}")
+    context = {
+        "project": project,
+        "printed_on": timezone.localdate(),
+        "project_url": project_url,
+        "request_url": request_url,
+        "project_qr": qr_svg(project_url),
+        "request_qr": qr_svg(request_url),
+    }
+    return render(request, "public/project_board.html", context)
 
 
 @cached_page(depends=ALL_DATA, vary_cookies=DISPLAY_COOKIES)

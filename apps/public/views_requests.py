@@ -41,8 +41,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     limit = ratelimit.submit_limit()
     if request.method != "POST":
         initial = {}
-        if request.GET.get("programme"):
-            initial["programme"] = request.GET["programme"]
+        for name in ("programme", "project"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
         return render(request, "public/requests/new.html", {"form": AppealSubmitForm(initial=initial)})
 
     # Every attempt counts, refused ones too, and before any photo is decoded: a client that
