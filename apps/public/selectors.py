@@ -122,6 +122,10 @@ def project_detail(*, pk: int, today: date | None = None) -> ProjectDetail:
             Prefetch("photos", queryset=ProjectPhoto.objects.order_by("stage", "id"))
         )
     )
+    # The timeline reads as changes ("60% → 80%"): each entry knows the progress before it.
+    for i, update in enumerate(updates):
+        before = updates[i + 1].progress if i + 1 < len(updates) else None
+        update.progress_before = before if before is not None and before != update.progress else None
     photos_by_stage: dict[str, list[ProjectPhoto]] = {}
     for photo in project.photos.order_by("-is_cover", "taken_on", "id"):
         photos_by_stage.setdefault(photo.stage, []).append(photo)

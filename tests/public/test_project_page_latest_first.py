@@ -49,3 +49,22 @@ def test_a_photo_opens_full_size_with_its_caption(client):
     assert f'<a class="photo-link" href="{photo.image.url}">' in body
     assert "改造前的空地" in body
     assert client.get(photo.image.url).status_code == 200
+
+
+def test_the_timeline_reads_as_changes_of_progress(client):
+    project = f.project(title="口袋公园")
+    today = timezone.localdate()
+    project_post_update(project=project, text="开工。", on=today - timedelta(days=60), progress=Decimal("20"))
+    project_post_update(project=project, text="铺装完成。", on=today - timedelta(days=30), progress=Decimal("60"))
+    project_post_update(project=project, text="绿化种植。", on=today, progress=Decimal("80"))
+    body = client.get(f"/projects/{project.pk}/").content.decode()
+    timeline = body[body.index('id="updates"') :]
+    assert "进度 60% → 80%" in timeline and "进度 20% → 60%" in timeline
+    assert "当时进度 20%" in timeline  # the first entry has nothing before it
+
+
+def test_the_home_pages_latest_updates_still_say_the_progress_then(client):
+    project = f.project(title="口袋公园")
+    project_post_update(project=project, text="开工。", progress=Decimal("20"))
+    body = client.get("/").content.decode()
+    assert "当时进度 20%" in body and "→" not in body
