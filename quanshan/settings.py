@@ -391,6 +391,26 @@ APPEAL_RESOLVE_WORKING_DAYS = {
     "suggestion": envint("APPEAL_DAYS_SUGGESTION", 10),
     "praise": envint("APPEAL_DAYS_PRAISE", 2),
 }
+# 紧急 requests (a safety hazard): respond within hours, resolve within working days.
+APPEAL_URGENT_RESPONSE_HOURS = envint("APPEAL_URGENT_RESPONSE_HOURS", 2)
+APPEAL_URGENT_RESOLVE_WORKING_DAYS = envint("APPEAL_URGENT_RESOLVE_WORKING_DAYS", 1)
+# Words in a request's title or content that suggest 紧急 (comma-separated); an official confirms at 受理.
+APPEAL_HAZARD_WORDS = [
+    w.strip()
+    for w in env(
+        "APPEAL_HAZARD_WORDS",
+        "燃气,煤气,天然气,漏气,漏电,触电,火灾,起火,着火,冒烟,坍塌,塌陷,倒塌,飞线充电,电动车充电,井盖,爆炸",
+    ).split(",")
+    if w.strip()
+]
+# 延期: at most this many approved extensions per request, each at most this many working days
+# beyond the current deadline.
+APPEAL_MAX_EXTENSIONS = envint("APPEAL_MAX_EXTENSIONS", 1)
+APPEAL_EXTENSION_MAX_WORKING_DAYS = envint("APPEAL_EXTENSION_MAX_WORKING_DAYS", 10)
+# 回访: a resolved request nobody rated within this many days is closed as 未评价.
+APPEAL_RATING_DAYS = envint("APPEAL_RATING_DAYS", 7)
+# 重办: a request may be reopened at most this many times.
+APPEAL_MAX_REOPENS = envint("APPEAL_MAX_REOPENS", 2)
 # Public holidays (YYYY-MM-DD, comma-separated) and 调休 working weekend days.
 HOLIDAYS = [d.strip() for d in env("HOLIDAYS").split(",") if d.strip()]
 EXTRA_WORKDAYS = [d.strip() for d in env("EXTRA_WORKDAYS").split(",") if d.strip()]

@@ -153,6 +153,14 @@ PATH_TO_STATUS = {
     ],
     "rejected": [("reject", {"reply": "不属于受理范围。"})],
     "returned": [("accept", {}), ("assign", {"department": None}), ("return", {"reason": "wrong_area"})],
+    "review": [
+        ("accept", {}),
+        ("assign", {"department": None}),
+        ("sign", {}),
+        ("resolve", {"reply": "已处理。"}),
+        ("rate", {"rating": "unsatisfied", "solved": "no"}),
+    ],
+    "merged": [("merge", {"into": None})],
 }
 
 
@@ -165,5 +173,7 @@ def appeal_in(status: str, *, handler: Department | None = None, **fields):
     for action, kwargs in PATH_TO_STATUS[status]:
         if "department" in kwargs:
             kwargs = {**kwargs, "department": handler}
+        if "into" in kwargs:
+            kwargs = {**kwargs, "into": appeal(area=item.area)}
         item = appeal_transition(appeal=item, action=action, **kwargs)
     return item

@@ -7,6 +7,7 @@ import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,22 +29,34 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.forms import (
+    AcceptForm,
     AppealChangeForm,
     AppealSubmitForm,
     AssignForm,
+    CloseExplainedForm,
+    ExtensionRequestForm,
+    MergeForm,
     NoteForm,
+    NoteRequiredForm,
     PublishForm,
+    ReopenForm,
     ReplyForm,
     ReturnForm,
+    RevisitForm,
+    SuperviseForm,
+    proxy_reason_field,
 )
 from apps.appeals.models import (
     OPEN_STATUSES,
     Appeal,
     AppealPhoto,
     Channel,
+    ExplainedReason,
     ReturnReason,
     Status,
+    SupervisionLevel,
     TrackingCounter,
+    Urgency,
     overdue_q,
     published_q,
 )
@@ -64,7 +77,7 @@ from apps.appeals.services import (
     public_version_draft,
 )
 from apps.appeals.tracking import format_tracking_no, parse_tracking_no
-from apps.appeals.workflow import TRANSITIONS, IllegalTransition
+from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition
 from apps.audit.admin import AuditedExportMixin
 from apps.common.admin_utils import (
     CappedCountPaginator,
@@ -90,6 +103,13 @@ PHONE_LIKE = re.compile(r"^\+?[\d\- ]{4,20}$")
 BULK_LIMIT = 500
 EXPORT_LIMIT = 50_000
 ACTION_LABELS = {"submit": "提交", **{t.action: t.label for t in TRANSITIONS.values()}}
+# An event's reason is a code (退单, 解释说明, 督办 level, confirmed urgency) or a unit's own words (延期).
+REASON_LABELS = {
+    **dict(ReturnReason.choices),
+    **dict(ExplainedReason.choices),
+    **dict(SupervisionLevel.choices),
+    **dict(Urgency.choices),
+}
 REFUSED = (IllegalTransition, ValidationError, PermissionDenied)
 
 
@@ -105,11 +125,20 @@ class WorkflowStep:
 WORKFLOW: dict[str, WorkflowStep] = {
     step.action: step
     for step in (
-        WorkflowStep("accept", NoteForm, "受理"),
+        WorkflowStep("accept", AcceptForm, "受理"),
         WorkflowStep("assign", AssignForm, "派单"),
         WorkflowStep("sign", NoteForm, "签收"),
         WorkflowStep("return", ReturnForm, "退单"),
+        WorkflowStep("request_extension", ExtensionRequestForm, "申请延期"),
+        WorkflowStep("approve_extension", NoteForm, "批准延期"),
+        WorkflowStep("refuse_extension", NoteRequiredForm, "不批准延期"),
+        WorkflowStep("supervise", SuperviseForm, "督办"),
+        WorkflowStep("answer_supervision", NoteRequiredForm, "督办回复"),
         WorkflowStep("resolve", ReplyForm, "办结并答复"),
+        WorkflowStep("revisit", RevisitForm, "记录回访"),
+        WorkflowStep("reopen", ReopenForm, "重办"),
+        WorkflowStep("close_explained", CloseExplainedForm, "解释说明后关闭"),
+        WorkflowStep("merge", MergeForm, "合并为重复件"),
         WorkflowStep("reject", ReplyForm, "不予受理"),
     )
 }
@@ -130,6 +159,13 @@ PUBLICATION: dict[str, WorkflowStep] = {
 BULK_PUBLISH = WorkflowStep("publish", ConfirmForm, "确认公开以上版本")
 
 
+def _end_of(day: date | None) -> datetime | None:
+    """A date picked in a form as a deadline: the end of that day, local time."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
 def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
     return appeal_transition(
         appeal=appeal,
@@ -139,6 +175,13 @@ def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
         reply=data.get("reply", ""),
         department=data.get("department"),
         reason=data.get("reason", ""),
+        urgency=data.get("urgency", ""),
+        level=data.get("level", ""),
+        solved=data.get("solved", ""),
+        rating=data.get("rating", ""),
+        until=_end_of(data.get("until") or data.get("answer_by")),
+        into=data.get("into"),
+        proxy_reason=data.get("proxy_reason", ""),
     )
 
 
@@ -155,6 +198,16 @@ class QueueListFilter(admin.SimpleListFilter):
         if self.value() in APPEAL_QUEUES_BY_KEY:
             return appeals_in_queue(queryset, self.value())
         return queryset
+
+
+def step_form(step: WorkflowStep, *, appeal: Appeal, user, data=None) -> forms.Form:
+    """The step's form; a district official taking a unit's step also gives the 代办 reason."""
+    initial = {"urgency": appeal.urgency} if step.action == "accept" else {}
+    form = step.form(data, initial=initial)
+    transition = TRANSITIONS.get(step.action)
+    if transition is not None and transition.actor == Actor.UNIT and scope_of(user).is_all:
+        form.fields["proxy_reason"] = proxy_reason_field()
+    return form
 
 
 class OverdueListFilter(admin.SimpleListFilter):
@@ -494,8 +547,9 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
             timeline = list(obj.events.select_related("actor", "department").order_by("at", "id"))
             for event in timeline:
                 event.action_label = ACTION_LABELS.get(event.action, event.action)
+                event.reason_label = REASON_LABELS.get(event.reason, event.reason)
             context["timeline"] = timeline
-            actions = [t.action for t in TRANSITIONS.values() if obj.status in t.sources and t.action in WORKFLOW]
+            actions = [t.action for t in TRANSITIONS.values() if t.allowed_for(obj) and t.action in WORKFLOW]
             if obj.publish_approved:
                 actions += ["edit_public", "unpublish"]
             elif obj.consent_to_publish:
@@ -506,7 +560,6 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
                 for action in actions
             ]
             context["can_run_workflow"] = self.has_change_permission(request, obj)
-            context["return_reasons"] = dict(ReturnReason.choices)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- workflow page (one request) -------------------------------------------------------------
@@ -550,6 +603,8 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
             draft = public_version_draft(appeal)
             initial = {"published_title": draft.title, "published_content": draft.content}
             form = step.form(data, initial={**initial, "published_reply": draft.reply})
+        elif action in WORKFLOW:
+            form = step_form(step, appeal=appeal, user=request.user, data=data)
         else:
             form = step.form(data)
         if request.method == "POST" and step.form is PublishForm and not appeal.consent_to_publish:
@@ -579,7 +634,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         refusal = ""
         if action in ("publish", "edit_public") and not appeal.consent_to_publish:
             refusal = gettext("诉求人未同意公开，不能公开该诉求。")
-        elif action in TRANSITIONS and appeal.status not in TRANSITIONS[action].sources:
+        elif action in TRANSITIONS and not TRANSITIONS[action].allowed_for(appeal):
             refusal = gettext("该诉求当前状态为“%(status)s”，不能执行“%(step)s”。") % {
                 "status": appeal.get_status_display(),
                 "step": step.button,
@@ -637,7 +692,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     def _bulk_step(self, request, queryset, action: str):
         step = WORKFLOW[action]
         label = TRANSITIONS[action].label
-        if step.form is NoteForm or "apply" in request.POST:
+        if step.form in (NoteForm, AcceptForm) or "apply" in request.POST:
             form = step.form(request.POST if "apply" in request.POST else {})
             if form.is_valid():
                 self._run_bulk(

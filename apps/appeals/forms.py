@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import Scope, ScopeKind
-from apps.appeals.models import Appeal, Channel, ReturnReason
+from apps.appeals.models import (
+    Appeal,
+    Channel,
+    ExplainedReason,
+    Rating,
+    ReturnReason,
+    Solved,
+    SupervisionLevel,
+    Urgency,
+)
 from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
 from apps.common.images import MultiplePhotoField
 from apps.places.selectors import active_departments
@@ -120,3 +129,82 @@ class PublishForm(forms.Form):
 class ReturnForm(NoteForm):
     reason = forms.ChoiceField(label=_("退单原因"), choices=ReturnReason.choices)
     field_order = ["reason", "note"]
+
+
+class NoteRequiredForm(NoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+        self.fields["note"].label = _("说明")
+
+
+class AcceptForm(NoteForm):
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"),
+        required=False,
+        choices=[("", _("按登记时的建议")), *Urgency.choices],
+        help_text=_("登记时系统已按燃气、漏电、火等安全隐患关键词给出建议，请确认；改为紧急或普通会重新计算办结时限。"),
+    )
+    field_order = ["urgency", "note"]
+
+
+class ExtensionRequestForm(NoteForm):
+    until = forms.DateField(label=_("申请延期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期原因"), max_length=200, help_text=_("诉求人可在查询页看到延期日期和原因。"))
+    field_order = ["until", "reason", "note"]
+
+
+class SuperviseForm(NoteForm):
+    level = forms.ChoiceField(label=_("督办级别"), choices=SupervisionLevel.choices)
+    answer_by = forms.DateField(label=_("答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["level", "answer_by", "note"]
+
+
+class RevisitForm(NoteForm):
+    solved = forms.ChoiceField(label=_("是否解决"), choices=Solved.choices, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(label=_("满意度"), choices=Rating.choices, widget=forms.RadioSelect)
+    field_order = ["solved", "rating", "note"]
+
+
+class ReopenForm(NoteForm):
+    until = forms.DateField(
+        label=_("重办期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则按诉求类型和紧急程度从今天起重新计算。"),
+    )
+    reply = forms.CharField(
+        label=_("告知诉求人"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("诉求人可见，例如“已要求承办单位重新办理”。"),
+    )
+    field_order = ["until", "reply", "note"]
+
+
+class CloseExplainedForm(ReplyForm):
+    reason = forms.ChoiceField(label=_("解释说明理由"), choices=ExplainedReason.choices)
+    field_order = ["reason", "reply", "note"]
+
+
+class MergeForm(NoteForm):
+    into = forms.CharField(
+        label=_("并入诉求的受理编号"), max_length=20, help_text=_("例如 QS-2026-000123；本诉求将作为重复件关闭。")
+    )
+    field_order = ["into", "note"]
+
+    def clean_into(self):
+        number = self.cleaned_data["into"].strip().upper()
+        into = Appeal.objects.filter(tracking_no=number).first()
+        if into is None:
+            raise ValidationError(_("没有这个受理编号的诉求。"))
+        return into
+
+
+def proxy_reason_field() -> forms.CharField:
+    """Added to a unit's step when a district official takes it for the unit (代办)."""
+    return forms.CharField(
+        label=_("代办原因"),
+        max_length=200,
+        help_text=_("该步骤应由承办单位办理；区级工作人员代为办理须说明原因，记入办理记录并单独统计。"),
+    )

@@ -47,9 +47,14 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已评价")
     REJECTED = "rejected", _("不予受理")
     RETURNED = "returned", _("退单")
+    REVIEW = "review", _("待重办研判")
+    MERGED = "merged", _("重复件")
 
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+# Requests still to be handled by a deadline (a request in REVIEW waits for the dispatcher's
+# 重办 or 解释说明 and has no running deadline).
+DUE_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.RETURNED)
+OPEN_STATUSES = (*DUE_STATUSES, Status.REVIEW)
 DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
@@ -57,6 +62,37 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY = "basically", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("普通")
+    URGENT = "urgent", _("紧急")
+
+
+class Solved(models.TextChoices):
+    YES = "yes", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    NO = "no", _("未解决")
+
+
+class Closure(models.TextChoices):
+    """How a closed request was closed."""
+
+    RATED = "rated", _("已评价")
+    UNRATED = "unrated", _("未评价")
+    EXPLAINED = "explained", _("解释说明")
+
+
+class SupervisionLevel(models.TextChoices):
+    GENERAL = "general", _("一般督办")
+    KEY = "key", _("重点督办")
+
+
+class ExplainedReason(models.TextChoices):
+    UNREASONABLE = "unreasonable", _("诉求不合理")
+    POLICY = "policy", _("政策不允许")
+    BEYOND = "beyond", _("超出办理能力")
+    DONE = "done", _("已依法依规办理")
 
 
 class ReturnReason(models.TextChoices):
@@ -83,7 +119,7 @@ def published_q() -> Q:
 
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
-    return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)
+    return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=DUE_STATUSES, resolve_due__lt=now)
 
 
 def new_tracking_nonce() -> str:
@@ -154,6 +190,7 @@ class Appeal(GeoPoint):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, editable=False
     )
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     public_reply = models.TextField(_("答复内容"), blank=True, editable=False)
     # The public version: what the public site, the public API, its exports and Open311 show
     # and search instead of title, content and reply. Written when an official approves
@@ -170,6 +207,26 @@ class Appeal(GeoPoint):
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True, editable=False)
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True, editable=False)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True, editable=False)
+    solved = models.CharField(_("是否解决"), max_length=8, choices=Solved.choices, blank=True, editable=False)
+    closure = models.CharField(_("关闭方式"), max_length=10, choices=Closure.choices, blank=True, editable=False)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0, editable=False)
+    extensions = models.PositiveSmallIntegerField(_("已批准延期次数"), default=0, editable=False)
+    extension_until = models.DateTimeField(_("申请延期至"), null=True, blank=True, editable=False)
+    extension_reason = models.CharField(_("申请延期原因"), max_length=200, blank=True, editable=False)
+    supervision = models.CharField(
+        _("督办"), max_length=8, choices=SupervisionLevel.choices, blank=True, editable=False
+    )
+    supervision_due = models.DateTimeField(_("督办答复期限"), null=True, blank=True, editable=False)
+    supervision_answered_at = models.DateTimeField(_("督办答复时间"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        editable=False,
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(
         verbose_name=_("诉求变更记录"),
@@ -242,7 +299,7 @@ class Appeal(GeoPoint):
         now = now or timezone.now()
         if self.status == Status.SUBMITTED and self.response_due and now > self.response_due:
             return True
-        return self.status in OPEN_STATUSES and bool(self.resolve_due) and now > self.resolve_due
+        return self.status in DUE_STATUSES and bool(self.resolve_due) and now > self.resolve_due
 
     @property
     def overdue(self) -> bool:
@@ -278,9 +335,13 @@ class AppealEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.CharField(_("原因"), max_length=20, blank=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
     note = models.TextField(_("内部备注"), blank=True)
     reply = models.TextField(_("公开答复"), blank=True)
+    until = models.DateTimeField(_("期限"), null=True, blank=True)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    solved = models.CharField(_("是否解决"), max_length=8, choices=Solved.choices, blank=True)
+    proxy_reason = models.CharField(_("代办原因"), max_length=200, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

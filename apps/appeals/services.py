@@ -7,10 +7,12 @@ the event log and the row lock live in one place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.scoping import Scope, scope_of
+from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.models import (
     Appeal,
     AppealEvent,
@@ -27,10 +29,19 @@ from apps.appeals.models import (
     Channel,
     Status,
     TrackingCounter,
+    Urgency,
     new_tracking_nonce,
 )
 from apps.appeals.tracking import format_tracking_no
-from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition, StepInput, apply_step
+from apps.appeals.workflow import (
+    TRANSITIONS,
+    Actor,
+    IllegalTransition,
+    StepInput,
+    allowed_actions,
+    apply_step,
+    merged_reply,
+)
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
 from apps.common.cache import REQUESTS, invalidate
@@ -39,7 +50,7 @@ from apps.common.privacy import hide_numbers, public_text
 from apps.common.workdays import add_working_days
 from apps.notifications.residents import resident_notify
 from apps.notifications.services import messages_forget_recipients
-from apps.places.models import Area, AreaLevel, Department
+from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
 from apps.projects.models import Project
@@ -50,10 +61,29 @@ SUBMITTED_AT_CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST_SUBMISSION_YEAR = 2000
 
 
-def deadlines_for(*, kind: str, submitted_at: datetime) -> tuple[datetime, datetime]:
-    response_due = submitted_at + timedelta(hours=settings.APPEAL_RESPONSE_HOURS)
-    resolve_due = add_working_days(submitted_at, settings.APPEAL_RESOLVE_WORKING_DAYS[kind])
+def resolve_working_days(*, kind: str, urgency: str = Urgency.NORMAL) -> int:
+    if urgency == Urgency.URGENT:
+        return settings.APPEAL_URGENT_RESOLVE_WORKING_DAYS
+    return settings.APPEAL_RESOLVE_WORKING_DAYS[kind]
+
+
+def deadlines_for(*, kind: str, submitted_at: datetime, urgency: str = Urgency.NORMAL) -> tuple[datetime, datetime]:
+    hours = settings.APPEAL_URGENT_RESPONSE_HOURS if urgency == Urgency.URGENT else settings.APPEAL_RESPONSE_HOURS
+    response_due = submitted_at + timedelta(hours=hours)
+    resolve_due = add_working_days(submitted_at, resolve_working_days(kind=kind, urgency=urgency))
     return response_due, resolve_due
+
+
+@lru_cache(maxsize=4)
+def _hazard_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(word) for word in words) or "(?!)")
+
+
+def suggested_urgency(*texts: str) -> str:
+    """紧急 when the text names a safety hazard (settings.APPEAL_HAZARD_WORDS); an official
+    confirms or changes it at 受理."""
+    pattern = _hazard_pattern(tuple(settings.APPEAL_HAZARD_WORDS))
+    return Urgency.URGENT if any(pattern.search(text) for text in texts) else Urgency.NORMAL
 
 
 def _next_tracking_no(year: int) -> str:
@@ -108,7 +138,8 @@ def appeal_submit(
         raise ValidationError({"kind": "请选择诉求类型。"})
     own_subdistrict = _check_area(area, subdistrict)
     submitted_at = _check_submitted_at(submitted_at) if submitted_at is not None else timezone.now()
-    response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted_at)
+    urgency = suggested_urgency(title or "", content or "")
+    response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted_at, urgency=urgency)
     appeal = Appeal(
         channel=channel,
         external_id=external_id or None,
@@ -128,6 +159,7 @@ def appeal_submit(
         notify_sms=notify_sms,
         notify_email=(notify_email or "").strip(),
         submitted_at=submitted_at,
+        urgency=urgency,
         response_due=response_due,
         resolve_due=resolve_due,
         tracking_no="pending",
@@ -186,6 +218,47 @@ def _check_submitted_at(submitted_at: datetime) -> datetime:
     return submitted_at
 
 
+def _acts_as_unit(appeal: Appeal, scope: Scope) -> bool:
+    """The handling unit's own officials and keys; a 街道's officials are the unit when the
+    request went to their own 街道办事处."""
+    if appeal.department_id is None:
+        return False
+    if scope.kind == ScopeKind.DEPARTMENT:
+        return scope.department_id == appeal.department_id
+    if scope.kind == ScopeKind.SUBDISTRICT:
+        department = appeal.department
+        return department.kind == DepartmentKind.SUBDISTRICT and department.area_id == scope.subdistrict_id
+    return False
+
+
+def _check_actor(appeal: Appeal, transition, by, scope: Scope | None, proxy_reason: str) -> bool:
+    """Refuse a step its actor may not take (PermissionDenied); True when it is 代办.
+
+    The dispatcher's steps: district officials and keys, or the request's 街道. The unit's
+    steps: its own officials and keys only — a district official may act for it as 代办, with a
+    reason. Without an official or a key (management commands, the resident's own rating on
+    the tracking page) the caller has checked who acts.
+    """
+    scopes = [s for s in (scope_of(by) if by is not None else None, scope) if s is not None]
+    if transition.actor == Actor.RESIDENT:
+        return False
+    if transition.actor == Actor.SYSTEM and scopes:
+        raise PermissionDenied(f"“{transition.label}”由系统自动执行。")
+    proxy = False
+    for acting in scopes:
+        if transition.actor == Actor.DISPATCHER:
+            if acting.kind not in (ScopeKind.ALL, ScopeKind.SUBDISTRICT):
+                raise PermissionDenied(f"“{transition.label}”由区或街道的派单人员办理，承办单位不能办理。")
+            _check_actor_scope(appeal, None, acting)
+        elif transition.actor == Actor.UNIT and not _acts_as_unit(appeal, acting):
+            if acting.kind != ScopeKind.ALL:
+                raise PermissionDenied(f"“{transition.label}”须由承办单位办理。")
+            if not proxy_reason:
+                raise PermissionDenied(f"“{transition.label}”须由承办单位办理；区级工作人员代办时须填写代办原因。")
+            proxy = True
+    return proxy
+
+
 @transaction.atomic
 def appeal_transition(
     *,
@@ -199,14 +272,21 @@ def appeal_transition(
     department: Department | None = None,
     reason: str = "",
     rating: str = "",
+    solved: str = "",
     comment: str = "",
+    urgency: str = "",
+    level: str = "",
+    until: datetime | None = None,
+    into: Appeal | None = None,
+    proxy_reason: str = "",
     at: datetime | None = None,
 ) -> Appeal:
     """Move a request one step through the workflow, or refuse with IllegalTransition.
 
-    The row is locked (SELECT ... FOR UPDATE) and its status re-read inside the transaction,
-    so of two concurrent steps from the same status only one can win. The actor's scope
-    (an official's, `by`, or an API key's, `scope`) is checked on that locked row too. The
+    The row is locked (SELECT ... FOR UPDATE) and its state re-read inside the transaction,
+    so of two concurrent steps from the same state only one can win. Who acts (an official,
+    `by`, or an API key's `scope`) is checked on that locked row too: the dispatcher's steps
+    within their area, the unit's steps by the unit itself or as 代办 (`proxy_reason`). The
     step's own checks are `Transition.validate`; its effects are `workflow.apply_step`.
     """
     transition = TRANSITIONS.get(action)
@@ -214,33 +294,58 @@ def appeal_transition(
         raise IllegalTransition(f"未知的操作：{action}", action=action)
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     locked = Appeal.objects.select_for_update().get(pk=pk)
-    if locked.status not in transition.sources:
+    if not transition.allowed_for(locked):
+        allowed = allowed_actions(locked)
+        names = "、".join(TRANSITIONS[a].label for a in allowed) or "无"
         raise IllegalTransition(
-            f"诉求 {locked.tracking_no} 当前状态为“{locked.get_status_display()}”，不能执行“{transition.label}”。",
+            f"诉求 {locked.tracking_no} 当前状态为“{locked.get_status_display()}”，不能执行“{transition.label}”"
+            f"（可执行：{names}）。",
             appeal=locked,
             action=action,
+            allowed=allowed,
         )
-    if transition.actor != Actor.RESIDENT:
-        _check_actor_scope(locked, by, scope)
+    proxy_reason = (proxy_reason or "").strip()
+    proxy = _check_actor(locked, transition, by, scope, proxy_reason)
+    now = at or timezone.now()
+    if action == "supervise":
+        reason = level
+    if into is not None:
+        into = Appeal.objects.only("pk", "status", "tracking_no").get(pk=into.pk)  # its state now
     step = StepInput(
         note=(note or "").strip(),
         reply=(reply or "").strip(),
         department=department,
-        reason=reason,
+        reason=(reason or "").strip(),
         rating=rating,
+        solved=solved,
         comment=(comment or "").strip(),
+        urgency=urgency,
+        until=until,
+        into=into,
+        at=now,
     )
-    transition.validate(step)
+    transition.validate(locked, step)
+    reply = step.reply
+    if action == "accept" and urgency and urgency != locked.urgency:
+        until = deadlines_for(kind=locked.kind, submitted_at=locked.submitted_at, urgency=urgency)[1]
+    elif action == "reopen" and until is None:
+        until = add_working_days(now, resolve_working_days(kind=locked.kind, urgency=locked.urgency))
+    elif action == "merge" and not reply:
+        reply = merged_reply(into.tracking_no)
     event = apply_step(
         locked,
         action,
-        at=at or timezone.now(),
+        at=now,
         department_id=department.pk if department is not None else None,
         reason=step.reason,
         note=step.note,
-        reply=step.reply,
+        reply=reply,
         rating=step.rating,
+        solved=step.solved,
         comment=step.comment,
+        urgency=urgency,
+        until=until,
+        merged_into_id=into.pk if into is not None else None,
     )
     if event.reply and locked.is_published:
         # A published request's public version follows a new reply, masked like the draft.
@@ -250,6 +355,7 @@ def appeal_transition(
         appeal=locked,
         actor=by,
         actor_label=actor_label or _actor_label(by, transition.actor),
+        proxy_reason=proxy_reason if proxy else "",
         **event._asdict(),
     )
     resident_notify(appeal=locked, action=action, reply=event.reply)  # written now, sent after commit
@@ -310,6 +416,22 @@ def public_version_draft(appeal: Appeal) -> PublicVersion:
     if appeal.publish_approved and appeal.published_title:
         return PublicVersion(appeal.published_title, appeal.published_content, appeal.published_reply)
     return PublicVersion(public_text(appeal.title), public_text(appeal.content), public_text(appeal.public_reply))
+
+
+def appeal_close_unrated(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Close as 未评价 the requests resolved longer ago than `days` (APPEAL_RATING_DAYS) that
+    nobody rated or called back; each through the state machine, in its own transaction."""
+    now = now or timezone.now()
+    days = settings.APPEAL_RATING_DAYS if days is None else days
+    due = Appeal.objects.filter(status=Status.RESOLVED, resolved_at__lt=now - timedelta(days=days))
+    closed = 0
+    for pk in due.order_by("resolved_at").values_list("pk", flat=True).iterator():
+        try:
+            appeal_transition(appeal=pk, action="expire", at=now)
+        except IllegalTransition:
+            continue  # rated or called back meanwhile
+        closed += 1
+    return closed
 
 
 @transaction.atomic

@@ -24,10 +24,12 @@ from datetime import timezone as dt_timezone
 from functools import lru_cache
 from itertools import accumulate, islice
 
+from django.conf import settings
+
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, ReturnReason, Status, TrackingCounter
-from apps.appeals.services import deadlines_for
+from apps.appeals.services import deadlines_for, suggested_urgency
 from apps.appeals.tracking import format_tracking_no
-from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step
+from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step, merged_reply
 from apps.common.dates import local_moment
 from apps.common.privacy import public_text
 from apps.demo import corpus
@@ -66,6 +68,7 @@ RESOLVED, CLOSED, REJECTED, RETURNED = (
     Status.REJECTED.value,
     Status.RETURNED.value,
 )
+REVIEW, MERGED = Status.REVIEW.value, Status.MERGED.value
 HOTLINE, API, WEB, WECHAT, VISIT = (
     Channel.HOTLINE.value,
     Channel.API.value,
@@ -108,6 +111,17 @@ APPEAL_COLUMNS = (
     "rating",
     "rating_comment",
     "rated_at",
+    "urgency",
+    "solved",
+    "closure",
+    "reopen_count",
+    "extensions",
+    "extension_until",
+    "extension_reason",
+    "supervision",
+    "supervision_due",
+    "supervision_answered_at",
+    "merged_into_id",
     "updated_at",
 )
 EVENT_COLUMNS = (
@@ -121,6 +135,10 @@ EVENT_COLUMNS = (
     "reason",
     "note",
     "reply",
+    "until",
+    "rating",
+    "solved",
+    "proxy_reason",
     "at",
 )
 LINK_COLUMNS = ("appeal_id", "project_id")
@@ -149,6 +167,8 @@ FORCED = (
     ASSIGNED,
     ACCEPTED,
     SUBMITTED,
+    REVIEW,
+    MERGED,  # an odd position: it may be merged into the request before it
 )
 STALLS = (SUBMITTED, ACCEPTED, ASSIGNED, IN_PROGRESS, RETURNED)
 HOUR = 3600
@@ -159,8 +179,8 @@ UNIT_STEPS = frozenset(t.action for t in TRANSITIONS.values() if t.actor == Acto
 CLOCK = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400)]  # time of day, UTC
 
 
-def _null(value):
-    return NULL if value is None else value
+def _null(value) -> str:
+    return NULL if value is None else str(value)
 
 
 class _Weighted:
@@ -216,10 +236,11 @@ class _Generator:
         self.project_index = project_index
         self.next_id = first_id
         self.numbers: dict[int, int] = {}
-        self.deadlines: dict[tuple[str, date], tuple[int, int, str]] = {}
+        self.deadlines: dict[tuple[str, str, date], tuple[int, int, str]] = {}
         self.dates: dict[int, str] = {}
         midnight = local_moment(today)
         self.anchor = midnight.timestamp()
+        self.rating_days = settings.APPEAL_RATING_DAYS
         self.status_counts: dict[str, int] = {}
         self.made = 0
 
@@ -276,17 +297,17 @@ class _Generator:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _deadlines(self, kind: str, day: date, submitted_ts: int) -> tuple[int, int, str]:
+    def _deadlines(self, kind: str, urgency: str, day: date, submitted_ts: int) -> tuple[int, int, str]:
         """(seconds to respond, resolve deadline timestamp and its text), from `deadlines_for`.
 
         The resolve deadline depends only on the local day and the type, the response one is a
-        fixed delay, so one call per (type, day) serves every request of that day.
+        fixed delay, so one call per (kind, urgency, day) serves every request of that day.
         """
-        key = (kind, day)
+        key = (kind, urgency, day)
         cached = self.deadlines.get(key)
         if cached is None:
             submitted = datetime.fromtimestamp(submitted_ts, UTC)
-            response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted)
+            response_due, resolve_due = deadlines_for(kind=kind, submitted_at=submitted, urgency=urgency)
             resolve_ts = int(resolve_due.timestamp())
             cached = (int((response_due - submitted).total_seconds()), resolve_ts, self.stamp(resolve_ts))
             self.deadlines[key] = cached
@@ -332,8 +353,6 @@ class _Generator:
         else:
             place = self.communities[int(rng.random() * len(self.communities))]
         submitted = self.stamp(submitted_ts)
-        response_seconds, resolve_ts, resolve_due = self._deadlines(kind, day, submitted_ts)
-        response_due = self.stamp(submitted_ts + response_seconds)
         appeal_id = str(self.next_id)
         self.next_id += 1
         tracking_no = self._tracking_no(day.year)
@@ -354,6 +373,9 @@ class _Generator:
         content = template.content.format(**ctx)
         if template.variants and rng.random() < 0.4:
             content += template.variants[int(rng.random() * len(template.variants))]
+        urgency = suggested_urgency(template.title, content)
+        response_seconds, resolve_ts, resolve_due = self._deadlines(kind, urgency, day, submitted_ts)
+        response_due = self.stamp(submitted_ts + response_seconds)
         if place.level == "cp":
             location = f"{place.cp}{ctx['b']}号楼{ctx['u']}单元"
         else:
@@ -378,15 +400,39 @@ class _Generator:
 
         right_department = self.departments.resolve(template.department, place.subdistrict_id)
         force = FORCED[self.made] if self.made < len(FORCED) else None
+        # A duplicate is merged into the request just before it; only odd positions are ever
+        # merged, so that one never is (and it is in the same year: same tracking sequence).
+        merge_into = None
+        if self.made % 2 == 1 and self.numbers[day.year] > 1:
+            merge_into = (self.next_id - 2, format_tracking_no(day.year, self.numbers[day.year] - 1))
         self.made += 1
-        steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force)
+        steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force, merge_into)
 
         # Replay the steps through the workflow's own rules, as appeal_transition applies them.
-        state = StepState()
-        events.append((appeal_id, "submit", "", SUBMITTED, NULL, SUBMIT_LABELS[channel], NULL, "", "", "", submitted))
+        state = StepState(urgency=urgency, resolve_due=resolve_due)
+        events.append(
+            (
+                appeal_id,
+                "submit",
+                "",
+                SUBMITTED,
+                NULL,
+                SUBMIT_LABELS[channel],
+                NULL,
+                "",
+                "",
+                "",
+                NULL,
+                "",
+                "",
+                "",
+                submitted,
+            )
+        )
         last_at = submitted
-        for action, at_ts, dept_id, reason, note, text, rating in steps:
-            last_at = self.stamp(int(at_ts))
+        stamp = self.stamp
+        for action, at_ts, dept_id, reason, note, text, rating, solved, until_ts, into_id, proxy in steps:
+            last_at = stamp(int(at_ts))
             event = apply_step(
                 state,
                 action,
@@ -396,13 +442,21 @@ class _Generator:
                 note=note,
                 reply=text,
                 rating=rating,
+                solved=solved,
                 comment=text,
+                urgency=urgency if action == "accept" else "",
+                until=None if until_ts is None else stamp(int(until_ts)),
+                merged_into_id=into_id,
             )
-            acting = event.department_id if action == "return" else state.department_id
-            if action in UNIT_STEPS:
+            if proxy:
+                actor_id, label = self.district_id, "区级工作人员"
+            elif action in UNIT_STEPS:
+                acting = event.department_id
                 actor_id, label = self.department_actor.get(acting, NULL), self.names[acting]
             elif action == "rate":
                 actor_id, label = NULL, "诉求人"
+            elif action == "expire":
+                actor_id, label = NULL, "系统"
             else:
                 actor_id, label = self.district_id, corpus.COMMAND_CENTRE
             events.append(
@@ -413,10 +467,14 @@ class _Generator:
                     event.to_status,
                     actor_id,
                     label,
-                    NULL if event.department_id is None else str(event.department_id),
-                    reason,
+                    _null(event.department_id),
+                    event.reason,
                     note,
                     event.reply,
+                    _null(event.until),
+                    event.rating,
+                    event.solved,
+                    proxy,
                     last_at,
                 )
             )
@@ -456,19 +514,33 @@ class _Generator:
             *((_public(template.title), _public(content), _public(state.public_reply)) if approved else ("", "", "")),
             submitted,
             response_due,
-            resolve_due,
+            state.resolve_due,
             _null(state.responded_at),
             _null(state.resolved_at),
             _null(state.closed_at),
             state.rating,
             state.rating_comment,
             _null(state.rated_at),
+            state.urgency,
+            state.solved,
+            state.closure,
+            str(state.reopen_count),
+            str(state.extensions),
+            _null(state.extension_until),
+            state.extension_reason,
+            state.supervision,
+            _null(state.supervision_due),
+            _null(state.supervision_answered_at),
+            _null(state.merged_into_id),
             last_at,
         )
 
-    def _plan(self, t0: float, due: float, template, place: _Place, right, ctx: dict, force: str | None) -> list[tuple]:
-        """The steps of one request: (action, at, department id, reason, note, text, rating), where
-        text is the public reply, or for a rating the resident's comment.
+    def _plan(
+        self, t0: float, due: float, template, place: _Place, right, ctx: dict, force: str | None, merge_into
+    ) -> list[tuple]:
+        """The steps of one request: (action, at, department id, reason, note, text, rating,
+        solved, until, merged into id, 代办 reason), where text is the public reply, or for a
+        rating the resident's comment.
 
         `force` makes the request end in that status (the oldest few requests of every run
         cover all states, so even a tiny demo shows each one).
@@ -477,6 +549,12 @@ class _Generator:
         random = rng.random
         steps: list[tuple] = []
         notes = corpus
+
+        def step(action, t, dept=None, reason="", note="", text="", rating="", solved="", until=None, into=None):
+            proxy = ""
+            if action in UNIT_STEPS and force is None and random() < 0.02:
+                proxy = notes.PROXY_REASONS[int(random() * len(notes.PROXY_REASONS))]
+            steps.append((action, t, dept, reason, note, text, rating, solved, until, into, proxy))
 
         def note(options: list[str]) -> str:
             return options[int(random() * len(options))]
@@ -489,13 +567,17 @@ class _Generator:
             r = 0.0 if force == REJECTED else 1.0
         late_response = random() < 0.08
         t = t0 + (uniform(25, 60) if late_response else uniform(0.2, 20)) * HOUR
-        if r < 0.035:
-            steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
+        if merge_into is not None and (force == MERGED or (force is None and random() < 0.04)):
+            into_id, into_no = merge_into
+            step("merge", t, note="与前一件反映的问题相同。", text=merged_reply(into_no), into=into_id)
             return self._cut(steps)
-        steps.append(("accept", t, None, "", note(notes.ACCEPT_NOTES), "", ""))
+        if r < 0.035:
+            step("reject", t, text=note(notes.REJECT_REPLIES))
+            return self._cut(steps)
+        step("accept", t, note=note(notes.ACCEPT_NOTES))
         if r < 0.05:
             t += uniform(0.5, 30) * HOUR
-            steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
+            step("reject", t, text=note(notes.REJECT_REPLIES))
             return self._cut(steps)
         stall = None
         s = random()
@@ -510,42 +592,102 @@ class _Generator:
         if random() < 0.07 or stall == RETURNED:
             wrong, reason = self._wrong_department(template, place, right)
             t += uniform(0.1, 18) * HOUR
-            steps.append(("assign", t, wrong.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+            step("assign", t, wrong.pk, note=note(notes.ASSIGN_NOTES))
             if random() < 0.5:
                 t += uniform(0.1, 20) * HOUR
-                steps.append(("sign", t, None, "", note(notes.SIGN_NOTES), "", ""))
+                step("sign", t, note=note(notes.SIGN_NOTES))
             t += uniform(0.5, 30) * HOUR
-            steps.append(("return", t, None, reason, notes.RETURN_NOTES[reason], "", ""))
+            step("return", t, reason=reason, note=notes.RETURN_NOTES[reason])
             if stall == RETURNED:
                 return self._cut(steps)
             if random() < 0.1 and force is None:
                 t += uniform(0.5, 20) * HOUR
-                steps.append(("reject", t, None, "", "", note(notes.REJECT_REPLIES), ""))
+                step("reject", t, text=note(notes.REJECT_REPLIES))
                 return self._cut(steps)
         if stall == ACCEPTED:
             return self._cut(steps)
         t += uniform(0.1, 18) * HOUR
-        steps.append(("assign", t, right.pk, "", note(notes.ASSIGN_NOTES), "", ""))
+        step("assign", t, right.pk, note=note(notes.ASSIGN_NOTES))
         if stall == ASSIGNED:
             return self._cut(steps)
         t += uniform(0.1, 24) * HOUR
-        steps.append(("sign", t, None, "", note(notes.SIGN_NOTES), "", ""))
+        step("sign", t, note=note(notes.SIGN_NOTES))
         if stall == IN_PROGRESS:
             return self._cut(steps)
+        if random() < 0.05:  # 督办, mostly answered
+            t += uniform(4, 72) * HOUR
+            level = "key" if random() < 0.3 else "general"
+            step("supervise", t, reason=level, note=note(notes.SUPERVISE_NOTES), until=t + 2 * DAY)
+            if random() < 0.85:
+                t += uniform(2, 30) * HOUR
+                step("answer_supervision", t, note=note(notes.SUPERVISION_ANSWERS))
+        if random() < 0.05 and t < due:  # 延期: asked before the deadline, mostly approved
+            t += min(uniform(2, 48) * HOUR, (due - t) / 2)
+            until = due + 3 * DAY
+            step("request_extension", t, reason=note(notes.EXTENSION_REASONS), until=until)
+            t += uniform(1, 20) * HOUR
+            if random() < 0.75:
+                step("approve_extension", t)
+                due = until
+            else:
+                step("refuse_extension", t, note=note(notes.REFUSE_EXTENSION_NOTES))
         late = random() < 0.12
         if late or due <= t:
             t = max(t, due) + uniform(2, 8 * 24) * HOUR
         else:
             t += max(600.0, (due - t) * uniform(0.05, 0.95))
+        if force == RESOLVED:
+            t = max(t, self.anchor - uniform(1, 5) * DAY)  # recent enough not to be closed as 未评价
         reply = template.reply.format(**ctx)
-        steps.append(("resolve", t, None, "", note(notes.RESOLVE_NOTES), reply, ""))
-        rated = random() < 0.78
-        if (rated and force != RESOLVED) or force == CLOSED:
-            rating = (self.ratings_late if late else self.ratings).pick(rng)
-            comments = notes.RATING_COMMENTS[rating]
-            t += uniform(0.5, 7) * DAY
-            steps.append(("rate", t, None, "", "", note(comments), rating))
+        step("resolve", t, note=note(notes.RESOLVE_NOTES), text=reply)
+        if force == RESOLVED:
+            return self._cut(steps)
+        for round_ in (0, 1):
+            answered = random()
+            if answered < 0.78 or force in (CLOSED, REVIEW):
+                rating, solved = (
+                    ("satisfied", "yes") if force == CLOSED else self._answers(late, negative=force == REVIEW)
+                )
+                t += uniform(0.5, 6.5) * DAY
+                step("rate", t, text=note(notes.RATING_COMMENTS[rating]), rating=rating, solved=solved)
+            elif answered < 0.87:
+                rating, solved = self._answers(late, negative=False)
+                t += uniform(1, 6) * DAY
+                step("revisit", t, note=note(notes.REVISIT_NOTES), rating=rating, solved=solved)
+            else:
+                t += (self.rating_days + uniform(0.01, 0.99)) * DAY  # the daily command closes it
+                step("expire", t)
+                return self._cut(steps)
+            if rating != "unsatisfied" and solved != "no":
+                return self._cut(steps)
+            if force == REVIEW:
+                return self._cut(steps)
+            t += uniform(0.5, 3) * DAY
+            if round_ == 1 or random() < 0.35:
+                explained = ("unreasonable", "policy", "done")[int(random() * 3)]
+                step("close_explained", t, reason=explained, text=notes.EXPLAINED_REPLIES[explained])
+                return self._cut(steps)
+            step("reopen", t, note=note(notes.REOPEN_NOTES), text=note(notes.REOPEN_REPLIES), until=t + 7 * DAY)
+            t += uniform(1, 24) * HOUR
+            step("sign", t, note=note(notes.SIGN_NOTES))
+            t += uniform(1, 6) * DAY
+            late = False
+            step("resolve", t, note=note(notes.RESOLVE_NOTES), text=reply)
         return self._cut(steps)
+
+    def _answers(self, late: bool, *, negative: bool, positive: bool = False) -> tuple[str, str]:
+        """The resident's two answers: 满意度 and 是否解决, which mostly agree."""
+        random = self.rng.random
+        if positive:
+            return "satisfied", "yes"
+        rating = "unsatisfied" if negative else (self.ratings_late if late else self.ratings).pick(self.rng)
+        if rating == "satisfied":
+            solved = "yes" if random() < 0.9 else "partly"
+        elif rating == "basically":
+            solved = "yes" if random() < 0.5 else "partly"
+        else:
+            solved = "no" if negative or random() < 0.6 else "partly"
+        return rating, solved
 
     def _cut(self, steps: list[tuple]) -> list[tuple]:
         """Only what has happened before midnight of `today`."""

@@ -212,8 +212,12 @@ def test_accept_assign_sign_and_resolve_through_the_workflow_pages(as_official, 
     assert client.post(workflow_url(appeal, "accept"), {"note": "已电话联系"}).status_code == 302
     assert client.get(workflow_url(appeal, "assign")).status_code == 200
     assert client.post(workflow_url(appeal, "assign"), {"department": zhujian.pk}).status_code == 302
-    assert client.post(workflow_url(appeal, "sign"), {}).status_code == 302
-    response = client.post(workflow_url(appeal, "resolve"), {"reply": "已更换路灯灯泡，恢复照明。"})
+    # The unit's steps: a district official takes them only as 代办, with a reason.
+    assert "代办原因" in client.get(workflow_url(appeal, "sign")).content.decode()
+    assert client.post(workflow_url(appeal, "sign"), {"proxy_reason": "住建局系统故障，电话委托"}).status_code == 302
+    response = client.post(
+        workflow_url(appeal, "resolve"), {"reply": "已更换路灯灯泡，恢复照明。", "proxy_reason": "住建局电话委托"}
+    )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == Status.RESOLVED
@@ -228,6 +232,8 @@ def test_accept_assign_sign_and_resolve_through_the_workflow_pages(as_official, 
         ("resolve", "district"),
     ]
     assert appeal.events.get(action="accept").note == "已电话联系"
+    assert appeal.events.get(action="sign").proxy_reason == "住建局系统故障，电话委托"
+    assert appeal.events.get(action="sign").department == zhujian
 
 
 def test_resolving_without_a_reply_shows_the_form_again(as_official, district_official):
@@ -243,7 +249,7 @@ def test_a_refused_transition_is_a_message_and_changes_nothing(as_official, dist
     appeal = f.appeal_in("resolved")
     before = AppealEvent.objects.count()
     client = as_official(district_official)
-    response = client.post(workflow_url(appeal, "sign"), {})
+    response = client.post(workflow_url(appeal, "sign"), {"proxy_reason": "代办"})
     assert response.status_code == 302
     assert any("不能执行“签收”" in m for m in messages_of(response))
     appeal.refresh_from_db()

@@ -21,7 +21,7 @@ def published():
     appeal = f.appeal_in(
         "in_progress", title=f"电话{PHONE}打不通", content=f"请回电 {PHONE}，或打座机 {LANDLINE}。2026年11月3日起漏水。"
     )
-    appeal_resolve(appeal=appeal, reply=f"已联系 {PHONE} 并维修。", by=official)
+    appeal_resolve(appeal=appeal, reply=f"已联系 {PHONE} 并维修。", by=official, proxy_reason="代为办结")
     appeal_set_publication(appeal=appeal, approved=True, by=official)
     return appeal
 

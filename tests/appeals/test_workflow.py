@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -16,32 +18,67 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 ARGS = {
-    "accept": {},
+    "accept": {"urgency": "urgent"},
     "reject": {"reply": "不属于本区受理范围，已告知诉求人。"},
     "assign": {"department": "handler"},
     "sign": {},
     "return": {"reason": "wrong_function"},
+    "request_extension": {"until": "later", "reason": "需协调供电公司停电施工"},
+    "approve_extension": {},
+    "refuse_extension": {"note": "时限内可以完成"},
+    "supervise": {"level": "key", "until": "later", "note": "群众反映强烈"},
+    "answer_supervision": {"note": "已安排施工队，本周完成"},
     "resolve": {"reply": "已更换楼道灯。"},
-    "rate": {"rating": "basically"},
+    "rate": {"rating": "basically", "solved": "yes"},
+    "revisit": {"rating": "satisfied", "solved": "partly"},
+    "expire": {},
+    "reopen": {"note": "诉求人反映仍未修好"},
+    "close_explained": {"reason": "policy", "reply": "该路段不具备设置停车位的条件。"},
+    "merge": {"into": "other"},
+}
+# Steps that need an earlier side step first: the state, not only the status, allows them.
+PREPARE = {
+    "approve_extension": "request_extension",
+    "refuse_extension": "request_extension",
+    "answer_supervision": "supervise",
 }
 ALLOWED = {(status, action) for action, t in TRANSITIONS.items() for status in t.sources}
+HANDLING_STEPS = {"request_extension", "approve_extension", "refuse_extension", "supervise", "answer_supervision"}
 EXPECTED_ALLOWED = {
     ("submitted", "accept"),
     ("submitted", "reject"),
+    ("submitted", "merge"),
     ("accepted", "reject"),
-    ("returned", "reject"),
     ("accepted", "assign"),
+    ("accepted", "supervise"),
+    ("accepted", "merge"),
+    ("returned", "reject"),
     ("returned", "assign"),
+    ("returned", "supervise"),
+    ("returned", "merge"),
     ("assigned", "sign"),
     ("assigned", "return"),
+    ("assigned", "merge"),
     ("in_progress", "return"),
     ("in_progress", "resolve"),
+    ("in_progress", "merge"),
+    *{(status, action) for status in ("assigned", "in_progress") for action in HANDLING_STEPS},
     ("resolved", "rate"),
+    ("resolved", "revisit"),
+    ("resolved", "expire"),
+    ("review", "reopen"),
+    ("review", "close_explained"),
 }
+# Where each step leads (side steps keep the status; a negative answer leads to review).
+TARGET = {"rate": "closed", "revisit": "closed"}
 
 
-def _args(action: str, handler):
-    return {k: (handler if v == "handler" else v) for k, v in ARGS[action].items()}
+def _args(action: str, appeal, handler):
+    values = {"handler": handler, "later": appeal.resolve_due + timedelta(days=1)}
+    args = {k: values.get(v, v) if isinstance(v, str) else v for k, v in ARGS[action].items()}
+    if args.get("into") == "other":
+        args["into"] = f.appeal(area=appeal.area)
+    return args
 
 
 def test_the_transition_table_is_the_documented_workflow():
@@ -52,16 +89,20 @@ def test_the_transition_table_is_the_documented_workflow():
 def test_each_allowed_transition_moves_the_request_and_records_an_event(status, action):
     handler = f.department()
     appeal = f.appeal_in(status, handler=handler)
+    if action in PREPARE:
+        before = PREPARE[action]
+        appeal_transition(appeal=appeal, action=before, **_args(before, appeal, handler))
+        appeal.refresh_from_db()
     events_before = appeal.events.count()
 
-    moved = appeal_transition(appeal=appeal, action=action, **_args(action, handler))
+    moved = appeal_transition(appeal=appeal, action=action, **_args(action, appeal, handler))
 
-    assert moved.status == TRANSITIONS[action].target
+    target = TRANSITIONS[action].target or status
     moved.refresh_from_db()
-    assert moved.status == TRANSITIONS[action].target
+    assert moved.status == target
     event = moved.events.order_by("-id").first()
     assert moved.events.count() == events_before + 1
-    assert (event.from_status, event.to_status, event.action) == (status, TRANSITIONS[action].target, action)
+    assert (event.from_status, event.to_status, event.action) == (status, target, action)
 
 
 @pytest.mark.parametrize(
@@ -74,9 +115,11 @@ def test_each_refused_transition_changes_nothing(status, action):
     events_before = appeal.events.count()
 
     with pytest.raises(IllegalTransition) as refused:
-        appeal_transition(appeal=appeal, action=action, **_args(action, handler))
+        appeal_transition(appeal=appeal, action=action, **_args(action, appeal, handler))
 
     assert "不能执行" in refused.value.message
+    assert action not in refused.value.allowed
+    assert set(refused.value.allowed) == {a for s, a in ALLOWED if s == status} - set(PREPARE)
     appeal.refresh_from_db()
     assert appeal.status == status
     assert appeal.events.count() == events_before
@@ -236,7 +279,7 @@ def test_the_services_and_a_bare_state_replayed_through_apply_step_end_alike():
     appeal = appeal_transition(appeal=appeal, action="rate", rating="satisfied", comment="谢谢")
     appeal.refresh_from_db()
 
-    state = StepState()
+    state = StepState(resolve_due=appeal.resolve_due)  # as appeal_submit left it
     for event in appeal.events.order_by("at", "id")[1:]:
         apply_step(
             state,
@@ -245,7 +288,9 @@ def test_the_services_and_a_bare_state_replayed_through_apply_step_end_alike():
             department_id=event.department_id,
             reason=event.reason,
             reply=event.reply,
-            rating="satisfied",
+            rating=event.rating,
+            solved=event.solved,
+            until=event.until,
             comment="谢谢",
         )
     assert {name: getattr(state, name) for name in STATE_FIELDS} == {

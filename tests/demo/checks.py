@@ -9,9 +9,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.appeals.models import Appeal, AppealEvent, Status, TrackingCounter
-from apps.appeals.services import deadlines_for
+from apps.appeals.services import deadlines_for, suggested_urgency
 from apps.appeals.tracking import format_tracking_no
-from apps.appeals.workflow import STATE_FIELDS, TRANSITIONS, Event, StepInput, StepState, apply_step
+from apps.appeals.workflow import STATE_FIELDS, TRANSITIONS, Actor, Event, StepInput, StepState, apply_step
 from apps.common.privacy import public_text
 from apps.places.models import Area, Department
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
@@ -106,19 +106,35 @@ def assert_requests_follow_the_workflow_rules() -> int:
     checked = 0
     numbers: dict[int, list[int]] = defaultdict(list)
     departments = Department.objects.in_bulk()
-    for appeal in Appeal.objects.select_related("area").prefetch_related("events").order_by("submitted_at", "id"):
+    for appeal in (
+        Appeal.objects.select_related("area", "merged_into").prefetch_related("events").order_by("submitted_at", "id")
+    ):
         events = list(appeal.events.all())
         assert events[0].action == "submit" and events[0].to_status == Status.SUBMITTED
         assert events[0].at == appeal.submitted_at
-        response_due, resolve_due = deadlines_for(kind=appeal.kind, submitted_at=appeal.submitted_at)
-        assert (appeal.response_due, appeal.resolve_due) == (response_due, resolve_due), appeal.tracking_no
+        urgency = suggested_urgency(appeal.title, appeal.content)
+        response_due, resolve_due = deadlines_for(kind=appeal.kind, submitted_at=appeal.submitted_at, urgency=urgency)
+        assert appeal.response_due == response_due, appeal.tracking_no
         assert appeal.subdistrict_id == (appeal.area.subdistrict_id or appeal.area.pk)
 
         # The workflow's own function replays the stored steps: the row must be what they leave.
-        state = StepState()
+        state = StepState(urgency=urgency, resolve_due=resolve_due)
         previous = appeal.submitted_at
         for event in events[1:]:
             assert previous <= event.at <= now
+            step = StepInput(
+                note=event.note,
+                reply=event.reply,
+                department=departments.get(event.department_id),
+                reason=event.reason,
+                rating=event.rating,
+                solved=event.solved,
+                urgency=event.reason if event.action == "accept" else "",
+                until=event.until,
+                into=appeal.merged_into,
+                at=event.at,
+            )
+            TRANSITIONS[event.action].validate(state, step)
             replayed = apply_step(
                 state,
                 event.action,
@@ -127,8 +143,12 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 reason=event.reason,
                 note=event.note,
                 reply=event.reply,
-                rating=appeal.rating,
+                rating=event.rating,
+                solved=event.solved,
                 comment=appeal.rating_comment,
+                urgency=step.urgency,
+                until=event.until,
+                merged_into_id=appeal.merged_into_id,
             )
             stored = Event(
                 event.action,
@@ -138,17 +158,13 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 event.reason,
                 event.note,
                 event.reply,
+                event.until,
+                event.rating,
+                event.solved,
                 event.at,
             )
             assert replayed == stored, (appeal.tracking_no, replayed, stored)
-            TRANSITIONS[event.action].validate(
-                StepInput(
-                    reply=event.reply,
-                    department=departments.get(event.department_id),
-                    reason=event.reason,
-                    rating=appeal.rating,
-                )
-            )
+            assert bool(event.proxy_reason) <= (TRANSITIONS[event.action].actor == Actor.UNIT)
             previous = event.at
         for name in STATE_FIELDS:
             assert getattr(appeal, name) == getattr(state, name), (appeal.tracking_no, name)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.accounts.models import ScopeKind
 from apps.accounts.scoping import scope_of
 from apps.appeals.models import Appeal, AppealEvent, Status
+from apps.appeals.workflow import TRANSITIONS
 from apps.demo import appeals as demo_appeals
 from apps.demo import corpus
 from apps.demo.services import DEMO_PASSWORD, DemoRefused, demo_seed
@@ -71,6 +72,15 @@ def test_a_small_run_shows_every_workflow_state_and_every_programme(today):
 def test_bulk_built_requests_are_what_the_workflow_services_would_have_made(today):
     demo_seed(seed=5, today=today, projects=30, requests=400)
     assert assert_requests_follow_the_workflow_rules() == 400
+    # Every step of the closed loop shows up: 延期, 督办, 回访, 未评价, 重办, 解释说明, 重复件, 代办.
+    assert set(AppealEvent.objects.values_list("action", flat=True)) == {"submit", *TRANSITIONS}
+    assert AppealEvent.objects.exclude(proxy_reason="").exists()
+    assert Appeal.objects.filter(urgency="urgent").exists()
+    assert set(Appeal.objects.exclude(closure="").values_list("closure", flat=True)) == {
+        "rated",
+        "unrated",
+        "explained",
+    }
 
 
 def test_bulk_built_projects_carry_the_progress_and_health_the_services_compute(today):

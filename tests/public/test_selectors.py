@@ -39,8 +39,8 @@ def test_requests_per_month_counts_received_and_resolved_in_their_own_months():
     f.appeal()
     appeal_services.appeal_accept(appeal=old, by=official)
     appeal_services.appeal_assign(appeal=old, department=f.department(), by=official)
-    appeal_services.appeal_sign(appeal=old, by=official)
-    appeal_services.appeal_resolve(appeal=old, reply="已修好。", by=official)
+    appeal_services.appeal_sign(appeal=old, by=official, proxy_reason="单位系统故障")
+    appeal_services.appeal_resolve(appeal=old, reply="已修好。", by=official, proxy_reason="单位系统故障")
     monthly = selectors.requests_per_month(months=3, now=now)
     assert monthly.months[-2:] == [last_month, this_month]
     assert monthly.received[-2:] == [1, 1]
