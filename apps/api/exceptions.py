@@ -54,7 +54,9 @@ def _django_validation_detail(exc: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    allowed_actions = None
     if isinstance(exc, IllegalTransition):
+        allowed_actions = exc.allowed
         exc = Conflict(exc.message)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
@@ -85,6 +87,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(codes, str):
             code = codes
     response.data = error_body(code, message, fields)
+    if allowed_actions is not None:
+        response.data["error"]["allowed_actions"] = allowed_actions  # what the request's state does allow
     return response
 
 

@@ -14,12 +14,13 @@ def api_key_of(request) -> ApiKey | None:
 
 class _ScopePermission(BasePermission):
     scope: str = ""
+    scopes: tuple[str, ...] = ()  # when several key scopes may call
 
     def has_permission(self, request, view) -> bool:
         api_key = api_key_of(request)
         if api_key is None:
             return False  # DRF answers 401 (with WWW-Authenticate) since no key was given
-        if api_key.scope != self.scope:
+        if api_key.scope not in (self.scopes or (self.scope,)):
             self.message = _(
                 "此接口密钥的权限范围（%(scope)s）不能执行该操作。 / This API key's scope does not allow it."
             ) % {"scope": api_key.get_scope_display()}
@@ -33,3 +34,9 @@ class CanSubmit(_ScopePermission):
 
 class IsDepartmentKey(_ScopePermission):
     scope = ApiScope.DEPARTMENT
+
+
+class TakesWorkflowSteps(_ScopePermission):
+    """The unit's keys (department) and the dispatcher's keys (dispatch)."""
+
+    scopes = (ApiScope.DEPARTMENT, ApiScope.DISPATCH)

@@ -111,11 +111,15 @@ def published_appeal_detail() -> QuerySet[Appeal]:
 
 
 def scoped_appeal_detail(scope: Scope) -> QuerySet[Appeal]:
-    return scoped_appeals(scope).prefetch_related(
-        Prefetch(
-            "events",
-            queryset=AppealEvent.objects.select_related("department").order_by("at", "id"),
-            to_attr="event_list",
+    return (
+        scoped_appeals(scope)
+        .select_related("merged_into")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=AppealEvent.objects.select_related("department").order_by("at", "id"),
+                to_attr="event_list",
+            )
         )
     )
 

@@ -7,6 +7,7 @@ whatever the query string says. Serializers only shape data; rules live in servi
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
@@ -16,9 +17,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from apps.appeals.models import AppealKind, Rating, ReturnReason, Status
+from apps.appeals.models import Appeal, AppealKind, Rating, Solved, Status, SupervisionLevel, Urgency
 from apps.appeals.selectors import public_timeline
-from apps.appeals.workflow import TRANSITIONS
+from apps.appeals.tracking import parse_tracking_no
+from apps.appeals.workflow import TRANSITIONS, Actor
+from apps.common.dates import local_moment, validate_date_in_range
 from apps.common.filters import MAX_ID
 from apps.common.privacy import hide_numbers, mask_name
 from apps.places.models import Area, AreaLevel, Department
@@ -314,8 +317,12 @@ class PrivateEventSerializer(PublicEventSerializer):
     reply = serializers.CharField()  # officials read the reply as written
     from_status = serializers.CharField()
     department = DepartmentRefSerializer(allow_null=True)
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="退单/解释说明理由、督办级别、确认的紧急程度或延期原因 / Reason")
     note = serializers.CharField(help_text="内部备注 / Internal note")
+    until = serializers.DateTimeField(allow_null=True, help_text="延期至、督办答复期限、重办期限 / Deadline set")
+    solved = serializers.CharField(help_text="是否解决 / Solved (rate, revisit)")
+    rating = serializers.CharField(help_text="满意度 / Rating (rate, revisit)")
+    proxy_reason = serializers.CharField(help_text="代办原因 / Why the district acted for the unit (代办)")
 
 
 PRIVATE = "（仅对范围内的密钥返回 / only for API keys whose scope covers the request）"
@@ -360,6 +367,19 @@ class AppealPrivateSerializer(AppealPublicSerializer):
 
 
 class AppealPrivateDetailSerializer(AppealPrivateSerializer):
+    urgency = serializers.CharField(help_text="紧急程度 / normal, urgent")
+    solved = serializers.CharField(help_text="是否解决 / yes, partly, no")
+    closure = serializers.CharField(help_text="关闭方式 / rated, unrated (未评价), explained (解释说明)")
+    reopen_count = serializers.IntegerField(help_text="重办次数 / Times reopened")
+    extensions = serializers.IntegerField(help_text="已批准延期次数 / Extensions approved")
+    extension_until = serializers.DateTimeField(allow_null=True, help_text="待审批的延期 / Extension asked for")
+    extension_reason = serializers.CharField()
+    supervision = serializers.CharField(help_text="督办 / general, key")
+    supervision_due = serializers.DateTimeField(allow_null=True)
+    supervision_answered_at = serializers.DateTimeField(allow_null=True)
+    merged_into = serializers.CharField(
+        source="merged_into.tracking_no", allow_null=True, default=None, help_text="并入的诉求 / Merged into"
+    )
     timeline = PublicEventSerializer(
         source="event_list", many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes"
     )
@@ -412,10 +432,16 @@ class AppealCreateSerializer(serializers.Serializer):
         return area
 
 
+END_OF_DAY = time(23, 59, 59)
+
+
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        choices=[(t.action, t.label) for t in TRANSITIONS.values()],
-        help_text="accept 受理, reject 不予受理, assign 派单, sign 签收, return 退单, resolve 办结, rate 评价",
+        choices=[(t.action, t.label) for t in TRANSITIONS.values() if t.actor != Actor.SYSTEM],
+        help_text="派单方 / dispatcher: accept 受理, reject 不予受理, assign 派单, supervise 督办, "
+        "approve_extension 批准延期, refuse_extension 不批准延期, revisit 回访, reopen 重办, "
+        "close_explained 解释说明后关闭, merge 合并重复件, rate 评价（转达诉求人评价）; 承办单位 / unit: sign 签收, "
+        "return 退单, request_extension 申请延期, answer_supervision 督办回复, resolve 办结",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     reply = serializers.CharField(
@@ -428,11 +454,57 @@ class TransitionSerializer(serializers.Serializer):
         allow_null=True,
         help_text="派单时的承办单位代码 / Department code for assign",
     )
-    reason = serializers.ChoiceField(
-        choices=ReturnReason.choices, required=False, allow_blank=True, default="", help_text="退单原因 / For return"
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="return: wrong_area/wrong_function; close_explained: unreasonable/policy/beyond/done; "
+        "request_extension: 延期原因 / the reason in words",
+    )
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices, required=False, allow_blank=True, default="", help_text="accept: normal/urgent"
+    )
+    level = serializers.ChoiceField(
+        choices=SupervisionLevel.choices, required=False, allow_blank=True, default="", help_text="supervise"
+    )
+    answer_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_date_in_range],
+        help_text="supervise: 答复期限",
+    )
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_date_in_range],
+        help_text="request_extension: 延期至; reopen: 重办期限",
+    )
+    solved = serializers.ChoiceField(
+        choices=Solved.choices, required=False, allow_blank=True, default="", help_text="rate, revisit: 是否解决"
     )
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    into = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="merge: 主诉求受理编号 / tracking number"
+    )
+
+    def validate_into(self, value: str):
+        if not value:
+            return None
+        tracking_no = parse_tracking_no(value)
+        into = Appeal.objects.filter(tracking_no=tracking_no).first() if tracking_no else None
+        if into is None:
+            raise serializers.ValidationError("没有这个受理编号的诉求。 / No request with this tracking number.")
+        return into
+
+    def validate(self, data: dict) -> dict:
+        # Dates are deadlines: the end of that day, local time; the service takes one `until`.
+        day = data.pop("answer_by", None) or data.get("until")
+        data["until"] = local_moment(day, END_OF_DAY) if day else None
+        return data
 
 
 # --- Statistics --------------------------------------------------------------------------------

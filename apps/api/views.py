@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from apps.accounts.scoping import ALL, NO_SCOPE
 from apps.api import exports, selectors
 from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, PrivateAppealFilterSet
-from apps.api.permissions import CanSubmit, IsDepartmentKey, api_key_of
+from apps.api.permissions import CanSubmit, IsDepartmentKey, TakesWorkflowSteps, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
     AppealCreateSerializer,
@@ -39,9 +39,11 @@ from apps.api.serializers import (
     StatsSerializer,
     TransitionSerializer,
 )
+from apps.apikeys.models import ApiScope
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import RATE_DEFINITIONS
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
+from apps.appeals.workflow import TRANSITIONS, Actor
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
 from apps.common.cache import PROJECTS, cached_api_response, lean_api_reads
@@ -52,7 +54,6 @@ from apps.projects.services import project_post_update
 
 ID_REGEX = "[0-9]{1,18}"
 # What a department's key may do to its own requests: the department's part of the loop.
-DEPARTMENT_ACTIONS = ("sign", "return", "resolve")
 
 
 # The query parameters the shared answers are kept by; any other shares the plain answer.
@@ -333,40 +334,40 @@ class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin,
 
 class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
     serializer_class = TransitionSerializer
-    permission_classes = [IsDepartmentKey]
+    permission_classes = [TakesWorkflowSteps]
     filter_backends: list = []
     pagination_class = None
 
     @extend_schema(
         summary="办理诉求 / Move a request through the workflow",
-        description="需“责任单位”范围的密钥，只能办理本单位承办的诉求：签收 sign、退单 return（须 reason）、"
-        "办结 resolve（须 reply）。与管理后台调用同一服务；当前状态不允许时返回 409。 / Needs a department key, "
-        "for its own department's requests: sign, return (with reason), resolve (with reply). Same service as the "
-        "admin; a step the current status does not allow is a 409.",
+        description="“派单”密钥（全区或一个街道）办理派单方的步骤：受理、不予受理、派单、督办、延期审批、回访、重办、"
+        "解释说明后关闭、合并重复件；“责任单位”密钥只办理本单位承办的诉求：签收、退单、申请延期、督办回复、办结。"
+        "与管理后台调用同一服务。密钥无权执行的步骤返回 403；当前状态不允许的步骤返回 409，并在 "
+        "error.allowed_actions 中列出可执行的步骤。 / A dispatch key (district, or one 街道) takes the dispatcher's "
+        "steps; a department key takes its own department's steps. Same service as the admin. A step the key may "
+        "not take is a 403; a step the state does not allow is a 409 listing error.allowed_actions.",
         request=TransitionSerializer,
         responses={200: AppealPrivateDetailSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, pk: str) -> Response:
         api_key = api_key_of(request)
-        appeal = (
-            Appeal.objects.filter(pk=pk).only("id", "department_id", "consent_to_publish", "publish_approved").first()
-        )
+        scope = api_key.appeal_scope
+        appeal = Appeal.objects.filter(pk=pk).only("id", "consent_to_publish", "publish_approved").first()
         if appeal is None:
             raise NotFound()
-        if appeal.department_id != api_key.department_id:
+        if not Appeal.objects.filter(scope.appeal_q(), pk=appeal.pk).exists():
             if not appeal.is_published:
                 raise NotFound()
-            raise PermissionDenied(_("该诉求不由本单位承办。 / This request is not handled by your department."))
+            raise PermissionDenied(_("该诉求不在此密钥的范围内。 / This request is outside this key's scope."))
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if data["action"] not in DEPARTMENT_ACTIONS:
-            raise PermissionDenied(
-                _("责任单位的密钥只能签收、退单或办结。 / A department key may only sign, return or resolve.")
-            )
-        # The department is checked again on the locked row: the request may be returned and
-        # re-assigned between the read above and this step.
-        appeal_transition(appeal=appeal.pk, scope=api_key.appeal_scope, actor_label=api_key.department.name, **data)
+        data = dict(serializer.validated_data)
+        if api_key.scope == ApiScope.DEPARTMENT and TRANSITIONS[data["action"]].actor == Actor.RESIDENT:
+            raise PermissionDenied(_("责任单位的密钥不能代诉求人评价。 / A department key cannot rate."))
+        # Who may take the step is checked by the service on the locked row: the request may be
+        # returned and re-assigned between the read above and this step.
+        label = api_key.department.name if api_key.department_id else api_key.name
+        appeal_transition(appeal=appeal.pk, scope=scope, actor_label=label, **data)
         # Read back without the scope: after a return the request no longer belongs to the
         # department, but the caller still gets the result of its own step.
         appeal = selectors.scoped_appeal_detail(ALL).get(pk=appeal.pk)

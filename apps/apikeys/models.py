@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import ALL, NO_SCOPE, Scope, ScopeKind
 from apps.appeals.models import Channel
-from apps.places.models import Department
+from apps.places.models import Area, AreaLevel, Department
 
 
 class ApiScope(models.TextChoices):
     READ_PRIVATE = "read_private", _("全区只读（含个人信息）")
     SUBMIT = "submit", _("提交诉求")
     DEPARTMENT = "department", _("责任单位")
+    DISPATCH = "dispatch", _("派单（全区或一个街道）")
 
 
 class ApiKey(models.Model):
@@ -34,6 +35,16 @@ class ApiKey(models.Model):
         on_delete=models.PROTECT,
         related_name="api_keys",
         help_text=_("仅“责任单位”范围需要。"),
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        limit_choices_to={"level": AreaLevel.SUBDISTRICT},
+        help_text=_("“派单”范围的密钥：留空为全区，选一个街道则只办理该街道的诉求。"),
     )
     channel = models.CharField(
         _("诉求来源渠道"),
@@ -80,6 +91,8 @@ class ApiKey(models.Model):
             raise ValidationError({"department": _("“责任单位”范围的密钥必须选择责任单位。")})
         if self.scope != ApiScope.DEPARTMENT and self.department_id:
             raise ValidationError({"department": _("只有“责任单位”范围的密钥可以绑定责任单位。")})
+        if self.area_id and (self.scope != ApiScope.DISPATCH or self.area.level != AreaLevel.SUBDISTRICT):
+            raise ValidationError({"area": _("只有“派单”范围的密钥可以限定一个街道。")})
 
     @property
     def is_active(self) -> bool:
@@ -92,6 +105,8 @@ class ApiKey(models.Model):
             return ALL
         if self.scope == ApiScope.DEPARTMENT and self.department_id:
             return Scope(ScopeKind.DEPARTMENT, department_id=self.department_id)
+        if self.scope == ApiScope.DISPATCH:
+            return Scope(ScopeKind.SUBDISTRICT, subdistrict_id=self.area_id) if self.area_id else ALL
         return NO_SCOPE
 
     @property

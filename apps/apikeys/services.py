@@ -15,7 +15,7 @@ from apps.apikeys.models import ApiKey
 from apps.appeals.models import Channel
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
-from apps.places.models import Department
+from apps.places.models import Area, Department
 
 KEY_PREFIX = "qs_"
 PREFIX_PATTERN = re.compile(r"qs_[0-9a-f]{8}")
@@ -34,6 +34,7 @@ def api_key_create(
     scope: str,
     department: Department | None = None,
     channel: str = Channel.API,
+    area: Area | None = None,
     by=None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the raw key, which is never stored and cannot be shown again."""
@@ -45,6 +46,7 @@ def api_key_create(
         name=(name or "").strip(),
         scope=scope,
         department=department,
+        area=area,
         channel=channel,
         prefix=prefix,
         key_hash=_hash(raw),

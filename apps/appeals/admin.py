@@ -85,6 +85,7 @@ from apps.common.admin_utils import (
     deadline_badge,
     error_text,
 )
+from apps.common.dates import local_moment
 from apps.common.pii import normalise_phone
 from apps.places.admin_filters import SubdistrictListFilter
 
@@ -161,9 +162,7 @@ BULK_PUBLISH = WorkflowStep("publish", ConfirmForm, "确认公开以上版本")
 
 def _end_of(day: date | None) -> datetime | None:
     """A date picked in a form as a deadline: the end of that day, local time."""
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+    return local_moment(day, time(23, 59, 59)) if day is not None else None
 
 
 def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:

@@ -18,6 +18,7 @@ from apps.appeals.models import (
     Urgency,
 )
 from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
+from apps.common.dates import validate_date_in_range
 from apps.common.images import MultiplePhotoField
 from apps.places.selectors import active_departments
 
@@ -149,14 +150,18 @@ class AcceptForm(NoteForm):
 
 
 class ExtensionRequestForm(NoteForm):
-    until = forms.DateField(label=_("申请延期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("申请延期至"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_date_in_range]
+    )
     reason = forms.CharField(label=_("延期原因"), max_length=200, help_text=_("诉求人可在查询页看到延期日期和原因。"))
     field_order = ["until", "reason", "note"]
 
 
 class SuperviseForm(NoteForm):
     level = forms.ChoiceField(label=_("督办级别"), choices=SupervisionLevel.choices)
-    answer_by = forms.DateField(label=_("答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    answer_by = forms.DateField(
+        label=_("答复期限"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_date_in_range]
+    )
     field_order = ["level", "answer_by", "note"]
 
 
@@ -171,6 +176,7 @@ class ReopenForm(NoteForm):
         label=_("重办期限"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
         help_text=_("不填则按诉求类型和紧急程度从今天起重新计算。"),
     )
     reply = forms.CharField(
