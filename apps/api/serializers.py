@@ -367,18 +367,22 @@ class AppealPrivateSerializer(AppealPublicSerializer):
 
 
 class AppealPrivateDetailSerializer(AppealPrivateSerializer):
-    urgency = serializers.CharField(help_text="紧急程度 / normal, urgent")
-    solved = serializers.CharField(help_text="是否解决 / yes, partly, no")
-    closure = serializers.CharField(help_text="关闭方式 / rated, unrated (未评价), explained (解释说明)")
-    reopen_count = serializers.IntegerField(help_text="重办次数 / Times reopened")
-    extensions = serializers.IntegerField(help_text="已批准延期次数 / Extensions approved")
-    extension_until = serializers.DateTimeField(allow_null=True, help_text="待审批的延期 / Extension asked for")
-    extension_reason = serializers.CharField()
-    supervision = serializers.CharField(help_text="督办 / general, key")
-    supervision_due = serializers.DateTimeField(allow_null=True)
-    supervision_answered_at = serializers.DateTimeField(allow_null=True)
-    merged_into = serializers.CharField(
-        source="merged_into.tracking_no", allow_null=True, default=None, help_text="并入的诉求 / Merged into"
+    urgency = _private(serializers.CharField, "紧急程度 / normal, urgent")
+    solved = _private(serializers.CharField, "是否解决 / yes, partly, no")
+    closure = _private(serializers.CharField, "关闭方式 / rated, unrated (未评价), explained (解释说明)")
+    reopen_count = _private(serializers.IntegerField, "重办次数 / Times reopened")
+    extensions = _private(serializers.IntegerField, "已批准延期次数 / Extensions approved")
+    extension_until = _private(serializers.DateTimeField, "待审批的延期 / Extension asked for", allow_null=True)
+    extension_reason = _private(serializers.CharField, "延期原因 / Reason given for it")
+    supervision = _private(serializers.CharField, "督办 / general, key")
+    supervision_due = _private(serializers.DateTimeField, "督办答复期限 / Supervision answer due", allow_null=True)
+    supervision_answered_at = _private(serializers.DateTimeField, "督办答复时间 / Answered at", allow_null=True)
+    merged_into = _private(
+        serializers.CharField,
+        "并入的诉求 / Merged into",
+        source="merged_into.tracking_no",
+        allow_null=True,
+        default=None,
     )
     timeline = PublicEventSerializer(
         source="event_list", many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes"

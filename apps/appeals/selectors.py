@@ -131,12 +131,15 @@ def appeal_rates(
 
 
 # What a resident may see of a step: statuses and the public reply, never the internal note.
-PUBLIC_EVENT_FIELDS = ("action", "from_status", "to_status", "actor_label", "reply", "at", "appeal_id")
+PUBLIC_EVENT_FIELDS = ("action", "from_status", "to_status", "actor_label", "reply", "until", "at", "appeal_id")
+# The office's own business between dispatcher and unit: a resident sees the decision (延期至…),
+# not the asking, the refusing or the 督办 exchange.
+INTERNAL_STEPS = ("request_extension", "refuse_extension", "supervise", "answer_supervision")
 
 
 def public_events() -> QuerySet[AppealEvent]:
     """Steps with their public columns only, in order."""
-    return AppealEvent.objects.only(*PUBLIC_EVENT_FIELDS).order_by("at", "id")
+    return AppealEvent.objects.only(*PUBLIC_EVENT_FIELDS).exclude(action__in=INTERNAL_STEPS).order_by("at", "id")
 
 
 def public_timeline(events: Iterable[AppealEvent], *, published_reply: str) -> list[AppealEvent]:
@@ -153,7 +156,7 @@ def public_timeline(events: Iterable[AppealEvent], *, published_reply: str) -> l
 
 def appeal_public_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
     """The steps a resident may see: statuses and public replies, never internal notes."""
-    return appeal.events.only(*PUBLIC_EVENT_FIELDS)
+    return appeal.events.only(*PUBLIC_EVENT_FIELDS, "reason").exclude(action__in=INTERNAL_STEPS)
 
 
 def appeal_for_tracking_token(token: str) -> Appeal | None:
@@ -178,7 +181,7 @@ def appeal_for_tracking(*, tracking_no: str, phone_last4: str) -> Appeal | None:
     if len(phone_last4) != 4 or not phone_last4.isdigit() or not tracking_no:
         return None
     appeal = (
-        Appeal.objects.select_related("area", "subdistrict", "department", "programme")
+        Appeal.objects.select_related("area", "subdistrict", "department", "programme", "merged_into")
         .filter(tracking_no=tracking_no)
         .first()
     )

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating
+from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating, Solved
 from apps.appeals.services import MAX_PHOTOS
 from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
@@ -322,6 +322,15 @@ class TrackForm(forms.Form):
 
 
 class RatingForm(forms.Form):
+    solved = forms.ChoiceField(
+        label=_("您反映的问题解决了吗？"),
+        choices=Solved.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择已解决、部分解决或未解决。"),
+            "invalid_choice": _("请选择已解决、部分解决或未解决。"),
+        },
+    )
     rating = forms.ChoiceField(
         label=_("您对办理结果是否满意？"),
         choices=Rating.choices,

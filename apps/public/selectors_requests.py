@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Rating, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
+from apps.appeals.workflow import TRANSITIONS
 from apps.common.i18n import localized
 from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
@@ -150,13 +151,26 @@ class TimelineEntry:
     is_rating: bool
 
 
+def _step_label(event: AppealEvent) -> str:
+    """What the resident reads for a step: its new status, or what happened when the status
+    stays or the step needs saying (延期至 … (原因), 重办, 未评价)."""
+    if event.action == "approve_extension":
+        return _("延期至 %(day)s（%(reason)s）") % {
+            "day": formats.date_format(timezone.localtime(event.until), "Y-m-d"),
+            "reason": event.reason,
+        }
+    if event.action in ("reopen", "expire", "merge", "revisit"):
+        return TRANSITIONS[event.action].label
+    return str(event.get_to_status_display())
+
+
 def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
     """The public steps of one request (never internal notes), oldest first."""
     events: list[AppealEvent] = list(appeal_public_timeline(appeal))
     return [
         TimelineEntry(
             at=event.at,
-            status_label=str(event.get_to_status_display()),
+            status_label=_step_label(event),
             actor_label=event.actor_label,
             reply=event.reply,
             is_rating=event.action == "rate",

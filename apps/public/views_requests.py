@@ -144,6 +144,9 @@ def request_track(request: HttpRequest) -> HttpResponse:
         "form": form,
         "appeal": appeal,
         "timeline": tracking_timeline(appeal),
+        # A duplicate follows the request it was merged into.
+        "main": appeal.merged_into,
+        "main_timeline": tracking_timeline(appeal.merged_into) if appeal.merged_into_id else [],
         "awaiting_rating": is_awaiting_rating(appeal),
         "next_step": appeal_next_step(appeal),
         "rating_form": rating_form,
@@ -187,7 +190,10 @@ def _rate(appeal, data) -> tuple[RatingForm, bool, str]:
         return rating_form, False, ""
     try:
         appeal_rate(
-            appeal=appeal, rating=rating_form.cleaned_data["rating"], comment=rating_form.cleaned_data["comment"]
+            appeal=appeal,
+            rating=rating_form.cleaned_data["rating"],
+            solved=rating_form.cleaned_data["solved"],
+            comment=rating_form.cleaned_data["comment"],
         )
     except IllegalTransition:
         return rating_form, False, _("这条诉求已经评价过，或还没有办结，不能评价。")

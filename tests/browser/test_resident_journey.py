@@ -84,6 +84,7 @@ def test_a_resident_follows_a_project_submits_a_request_tracks_it_and_rates_it(s
     assert page.get_by_text("物业配合").count() == 0
     session.screenshot("journey-07-resolved-rating-form")
     assert axe_violations(session) == []
+    page.get_by_label("已解决", exact=True).check()
     page.get_by_label("满意", exact=True).check()
     page.get_by_label("意见或建议（可选）").fill("修得很及时。")
     page.get_by_role("button", name="提交评价").click()

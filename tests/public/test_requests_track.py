@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from apps.appeals.models import Rating, Status
-from apps.appeals.services import appeal_accept, appeal_assign, appeal_rate, appeal_resolve, appeal_sign
+from apps.appeals.services import (
+    appeal_accept,
+    appeal_assign,
+    appeal_rate,
+    appeal_resolve,
+    appeal_sign,
+    appeal_transition,
+)
 from apps.places.models import Department
 from tests import factories as f
 
@@ -163,18 +170,21 @@ def test_a_resolved_request_can_be_rated_once(client):
     page = track(client, appeal.tracking_no, "5678").content.decode()
     assert 'name="rating"' in page
     assert "满意" in page and "基本满意" in page and "不满意" in page
-    rated = track(client, appeal.tracking_no, "5678", action="rate", rating="basically", comment="修得很快")
+    assert 'name="solved"' in page and "部分解决" in page
+    rated = track(
+        client, appeal.tracking_no, "5678", action="rate", solved="partly", rating="basically", comment="修得很快"
+    )
     assert rated.status_code == 200
     appeal.refresh_from_db()
     assert appeal.status == Status.CLOSED
-    assert appeal.rating == Rating.BASICALLY
+    assert (appeal.rating, appeal.solved) == (Rating.BASICALLY, "partly")
     assert appeal.rating_comment == "修得很快"
     html = rated.content.decode()
     assert "感谢您的评价" in html
     assert 'data-rating="basically"' in html
     assert 'name="rating"' not in html
 
-    again = track(client, appeal.tracking_no, "5678", action="rate", rating="unsatisfied")
+    again = track(client, appeal.tracking_no, "5678", action="rate", solved="no", rating="unsatisfied")
     appeal.refresh_from_db()
     assert appeal.rating == Rating.BASICALLY
     assert "已经评价过" in again.content.decode()
@@ -182,7 +192,7 @@ def test_a_resolved_request_can_be_rated_once(client):
 
 def test_rating_needs_the_right_pair(client):
     appeal = resolved_appeal()
-    response = track(client, appeal.tracking_no, "1111", action="rate", rating="unsatisfied")
+    response = track(client, appeal.tracking_no, "1111", action="rate", solved="no", rating="unsatisfied")
     appeal.refresh_from_db()
     assert appeal.status == Status.RESOLVED
     assert appeal.rating == ""
@@ -191,7 +201,7 @@ def test_rating_needs_the_right_pair(client):
 
 def test_a_request_that_is_not_resolved_cannot_be_rated(client):
     appeal = f.appeal()
-    response = track(client, appeal.tracking_no, "5678", action="rate", rating="satisfied")
+    response = track(client, appeal.tracking_no, "5678", action="rate", solved="yes", rating="satisfied")
     appeal.refresh_from_db()
     assert appeal.rating == ""
     assert "不能评价" in response.content.decode()
@@ -239,3 +249,33 @@ def test_guesses_in_flight_count_before_their_look_up(client, settings, monkeypa
     monkeypatch.setattr(ratelimit.Limit, "is_blocked", lambda self, request: False)  # checked before
     assert track(client, appeal.tracking_no, "5678").status_code == 429
     assert track(client, appeal.tracking_no, "5678", meta={"REMOTE_ADDR": "10.1.2.3"}).status_code == 429
+
+
+def test_an_unsatisfied_answer_goes_back_to_the_dispatcher_and_a_reopen_is_shown(client):
+    appeal = resolved_appeal()
+    track(client, appeal.tracking_no, "5678", action="rate", solved="no", rating="unsatisfied")
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REVIEW
+    appeal_transition(appeal=appeal, action="reopen", reply="已要求承办单位重新办理。")
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert "重办" in html and "已要求承办单位重新办理。" in html
+
+
+def test_an_approved_extension_shows_its_new_date_and_reason_but_not_the_asking(client):
+    appeal = f.appeal_in("in_progress", submitter_phone="13900005678")
+    until = appeal.resolve_due + timedelta(days=2)
+    appeal_transition(appeal=appeal, action="request_extension", until=until, reason="需协调供电部门停电施工")
+    appeal_transition(appeal=appeal, action="supervise", level="key", until=timezone.now() + timedelta(days=1))
+    appeal_transition(appeal=appeal, action="approve_extension")
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert f"延期至 {timezone.localtime(until):%Y-%m-%d}（需协调供电部门停电施工）" in html
+    assert "督办" not in html and "申请延期" not in html
+
+
+def test_a_merged_duplicate_follows_the_main_request(client):
+    main = f.appeal_in("in_progress")
+    duplicate = f.appeal(submitter_phone="13900005678")
+    appeal_transition(appeal=duplicate, action="merge", into=main)
+    html = track(client, duplicate.tracking_no, "5678").content.decode()
+    assert f"已并入诉求 {main.tracking_no} 合并办理" in html
+    assert "办理中" in html
