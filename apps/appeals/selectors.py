@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Rating, Status, overdue_q
+from apps.appeals.models import DUE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, Rating, Status, overdue_q
 from apps.common.pii import phone_index
 from apps.places.models import Area, AreaLevel, Department
 from apps.projects.selectors import public_projects
@@ -303,7 +303,13 @@ APPEAL_QUEUES: tuple[Queue, ...] = (
     Queue("overdue", _("已超期"), lambda now: overdue_q(now)),
     Queue("overdue_3d", _("超期 3 天以上"), lambda now: overdue_q(now - timedelta(days=3))),
     Queue("overdue_7d", _("超期 7 天以上"), lambda now: overdue_q(now - timedelta(days=7))),
-    Queue("unsatisfied", _("不满意待处理"), lambda now: Q(status=Status.CLOSED, rating=Rating.UNSATISFIED)),
+    Queue("unsatisfied", _("不满意待研判（重办或解释说明）"), lambda now: Q(status=Status.REVIEW)),
+    Queue("extension_asked", _("延期待审批"), lambda now: Q(extension_until__isnull=False)),
+    Queue(
+        "supervised",
+        _("督办待答复"),
+        lambda now: Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES) & ~Q(supervision=""),
+    ),
     Queue("to_publish", _("待审核公开"), lambda now: Q(consent_to_publish=True, publish_approved=False)),
 )
 APPEAL_QUEUES_BY_KEY = {queue.key: queue for queue in APPEAL_QUEUES}
