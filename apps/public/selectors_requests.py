@@ -219,6 +219,13 @@ def appeal_next_step(appeal: Appeal, *, now: datetime | None = None) -> str:
         return _("已办结，答复见上方。请在下面评价办理结果：满意、基本满意或不满意。")
     if status == Status.REJECTED:
         return _("不予受理，原因见答复。如有异议，可以重新反映或拨打 12345 热线。")
+    if status == Status.REVIEW:
+        return _(
+            "您的回答是不满意或未解决，这件诉求已列入区里“不满意待处理”清单：工作人员会重新交办承办单位（重办），"
+            "或向您解释说明；也可以拨打 12345 热线。"
+        )
+    if status == Status.MERGED:
+        return _("您反映的问题与另一件诉求相同，已合并办理，进展见下方。")
     if status == Status.CLOSED:
         if appeal.rating == Rating.UNSATISFIED:
             return _(

@@ -25,6 +25,8 @@ EXPECTED = {
     Status.RESOLVED: "请在下面评价",
     Status.CLOSED: "流程结束",
     Status.REJECTED: "不予受理，原因见答复",
+    Status.REVIEW: "重新交办承办单位（重办）",
+    Status.MERGED: "已合并办理",
 }
 
 
@@ -60,7 +62,7 @@ def test_the_tracking_page_says_what_happens_next_at_every_state(client, status)
 def test_after_rating_unsatisfied_the_resident_is_told_what_happens(client):
     appeal = f.appeal_in(Status.RESOLVED)
     data = {"tracking_no": appeal.tracking_no, "phone_last4": "5678"}
-    client.post(URL, {**data, "action": "rate", "rating": "unsatisfied", "comment": "灯还是不亮"})
+    client.post(URL, {**data, "action": "rate", "solved": "no", "rating": "unsatisfied", "comment": "灯还是不亮"})
     sentence = next_step(client.post(URL, data).content.decode())
     assert "不满意待处理" in sentence and "12345" in sentence
 
