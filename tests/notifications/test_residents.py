@@ -99,9 +99,9 @@ def test_each_public_change_reaches_the_resident_by_sms_and_email(
     capture = django_capture_on_commit_callbacks
     step(client, appeal, "accept", {"note": "已电话联系诸葛秀兰"}, capture)
     step(client, appeal, "assign", {"department": handler.pk}, capture)
-    step(client, appeal, "sign", {}, capture)  # internal: the resident hears nothing
+    step(client, appeal, "sign", {"proxy_reason": "住建局电话委托"}, capture)  # internal: the resident hears nothing
     reply = f"已更换楼道灯泡，恢复照明。如仍有问题请联系{NAME}家属 {PHONE}，或到云龙路17号6栋2单元501室查看。"
-    step(client, appeal, "resolve", {"reply": reply}, capture)
+    step(client, appeal, "resolve", {"reply": reply, "proxy_reason": "住建局电话委托"}, capture)
 
     texts = [m["body"] for m in sms_sent(sms_dir)]
     assert all(m["phone"] == PHONE for m in sms_sent(sms_dir))
@@ -175,7 +175,7 @@ def test_the_link_opens_the_tracking_page_without_typing_and_lets_the_resident_r
     appeal_assign(appeal=appeal, department=f.department())
     appeal_sign(appeal=appeal)
     appeal_resolve(appeal=appeal, reply="已修好。")
-    response = client.post(path, {"action": "rate", "rating": "satisfied", "comment": ""})
+    response = client.post(path, {"action": "rate", "solved": "yes", "rating": "satisfied", "comment": ""})
     assert response.status_code == 200 and response.context["just_rated"]
     appeal.refresh_from_db()
     assert appeal.status == Status.CLOSED and appeal.rating == "satisfied"
