@@ -281,6 +281,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         QueueListFilter,
         "status",
         "rating",
+        "urgency",
         "kind",
         "channel",
         "programme",

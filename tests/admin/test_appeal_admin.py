@@ -449,3 +449,10 @@ def test_links_a_district_official_made_survive_a_subdistrict_officials_save(
         appeal_link_projects(
             appeal=appeal, projects=[theirs, f.project(areas=[f.community(parent=taishan)])], by=kuishan_official
         )
+
+
+def test_the_list_filters_by_urgency(as_official, district_official):
+    urgent = f.appeal()
+    Appeal.objects.filter(pk=urgent.pk).update(urgency="urgent")
+    f.appeal()
+    assert result_pks(as_official(district_official), "?urgency__exact=urgent") == {urgent.pk}
