@@ -32,7 +32,7 @@ ADDRESS = "云龙路17号6栋2单元501室"
 LAST4_AS_PHONE = re.compile(rf"(?<![0-9A-Za-z]){LAST4}(?![0-9A-Za-z])")
 # A redirect; the submitter's own one-off page; the submitter's own page behind the secret link
 # sent to them (tests/notifications/test_residents.py checks it shows no name, phone or address).
-NOT_PAGES = {"display", "request_submitted", "request_track_token"}
+NOT_PAGES = {"display", "my_area", "request_submitted", "request_track_token"}
 
 
 def public_paths(project_id: int, areas_: list[Area]) -> Iterator[str]:
@@ -98,6 +98,8 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
     paths += [f"/requests/?area={taishan_c.pk}", "/requests/?type=help", "/projects/?programme=bianmin"]
 
     seen_on = []
+    # The home page's 你的社区 lists the chosen 社区's open published requests: crawl it chosen.
+    assert client.get(f"/my-area/?subdistrict={taishan.pk}&community={taishan_c.pk}").status_code == 302
     for language in ("zh-hans", "en"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         for path in paths:
@@ -111,6 +113,7 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
                 seen_on.append(path)
     # The request really is public (masked), so the checks above looked at it.
     assert "/requests/" in seen_on
+    assert "/" in seen_on, "the chosen 社区 shows its open published request on the home page"
     assert f"/projects/{project.pk}/" in seen_on
     assert "诸*" in client.get("/requests/").content.decode()
 
