@@ -54,6 +54,7 @@ def test_choosing_a_community_opens_the_home_page_with_its_projects_updates_and_
     assert "全区垃圾分类" not in block and "奎园社区助餐点" not in block
     assert "电梯井道已完成开挖" in block and "奎山的进展" not in block
     assert "泰山社区路灯不亮" in block and "奎园社区楼道堆物" not in block
+    assert "王秀英" not in body and "13912345678" not in body  # the submitter, masked: 王*
     # The block comes right under the search box, before the six programmes.
     assert body.index('id="local"') < body.index('id="programmes-title"')
     # Which is which: the 街道's project is marked as such, once.
