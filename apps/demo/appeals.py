@@ -26,7 +26,17 @@ from itertools import accumulate, islice
 
 from django.conf import settings
 
-from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, ReturnReason, Status, TrackingCounter
+from apps.appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealKind,
+    Channel,
+    Rating,
+    ReturnReason,
+    Status,
+    TrackingCounter,
+    new_tracking_nonce,
+)
 from apps.appeals.services import deadlines_for, suggested_urgency
 from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step, merged_reply
@@ -122,6 +132,9 @@ APPEAL_COLUMNS = (
     "supervision_due",
     "supervision_answered_at",
     "merged_into_id",
+    "notify_sms",
+    "notify_email",
+    "tracking_nonce",
     "updated_at",
 )
 EVENT_COLUMNS = (
@@ -532,6 +545,9 @@ class _Generator:
             _null(state.supervision_due),
             _null(state.supervision_answered_at),
             _null(state.merged_into_id),
+            "f",  # demo residents asked for no SMS or email: the outbox stays empty
+            "",
+            new_tracking_nonce(),  # random, like the model's default: links must not be guessable
             last_at,
         )
 
