@@ -33,13 +33,28 @@ from apps.appeals.models import (
     Channel,
     Rating,
     ReturnReason,
-    Status,
     TrackingCounter,
     new_tracking_nonce,
 )
 from apps.appeals.services import deadlines_for, suggested_urgency
 from apps.appeals.tracking import format_tracking_no
-from apps.appeals.workflow import TRANSITIONS, Actor, StepState, apply_step, merged_reply
+from apps.appeals.workflow import (
+    ACCEPTED,
+    ASSIGNED,
+    CLOSED,
+    IN_PROGRESS,
+    MERGED,
+    REJECTED,
+    RESOLVED,
+    RETURNED,
+    REVIEW,
+    SUBMITTED,
+    TRANSITIONS,
+    Actor,
+    StepState,
+    apply_step,
+    merged_reply,
+)
 from apps.common.dates import local_moment
 from apps.common.privacy import public_text
 from apps.demo import corpus
@@ -66,19 +81,6 @@ WORKERS = min(4, os.cpu_count() or 1)
 WINDOW = 2 * WORKERS + 2  # days in flight
 
 # Plain strings: an enum member costs an attribute lookup each time, a million times over.
-SUBMITTED, ACCEPTED, ASSIGNED, IN_PROGRESS = (
-    Status.SUBMITTED.value,
-    Status.ACCEPTED.value,
-    Status.ASSIGNED.value,
-    Status.IN_PROGRESS.value,
-)
-RESOLVED, CLOSED, REJECTED, RETURNED = (
-    Status.RESOLVED.value,
-    Status.CLOSED.value,
-    Status.REJECTED.value,
-    Status.RETURNED.value,
-)
-REVIEW, MERGED = Status.REVIEW.value, Status.MERGED.value
 HOTLINE, API, WEB, WECHAT, VISIT = (
     Channel.HOTLINE.value,
     Channel.API.value,
