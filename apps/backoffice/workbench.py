@@ -43,6 +43,7 @@ class Workbench:
     now: datetime | None = None
     appeals_url: str = ""
     behind_url: str = ""
+    comparison_url: str = ""
 
 
 def workbench(request) -> Workbench | None:
@@ -67,5 +68,6 @@ def workbench(request) -> Workbench | None:
         counts = project_queue_counts(scope.filter_projects(Project.objects.all()))
         url = reverse("admin:projects_project_changelist")
         bench.behind_url = reverse("admin:projects_project_behind")
+        bench.comparison_url = reverse("admin:projects_project_comparison")
         bench.project_tiles = [Tile(q.key, q.label, counts[q.key], f"{url}?queue={q.key}") for q in PROJECT_QUEUES]
     return bench

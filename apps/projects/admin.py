@@ -44,6 +44,7 @@ from apps.projects.selectors import (
     PROJECT_QUEUES,
     PROJECT_QUEUES_BY_KEY,
     health_q,
+    project_comparison,
     projects_behind_schedule,
     projects_in_area,
     projects_in_queue,
@@ -316,6 +317,7 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
     def get_urls(self):
         return [
             path("behind/", self.admin_site.admin_view(self.behind_view), name="projects_project_behind"),
+            path("comparison/", self.admin_site.admin_view(self.comparison_view), name="projects_project_comparison"),
             path(
                 "<path:object_id>/post-update/",
                 self.admin_site.admin_view(self.post_update_view),
@@ -342,6 +344,30 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
             "today": timezone.localdate(),
         }
         return TemplateResponse(request, "admin/projects/project/behind.html", context)
+
+    def comparison_view(self, request):
+        """项目推进对比: the official's projects of one year per 街道 and per lead department."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year", today.year))
+        except ValueError:
+            year = today.year
+        if not 2000 <= year <= 2100:
+            year = today.year
+        queryset = self.get_queryset(request).filter(year=year, parent__isnull=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("%(year)s 年项目推进对比") % {"year": year},
+            "year": year,
+            "years": [today.year + 1, today.year, today.year - 1, today.year - 2],
+            "by_subdistrict": project_comparison(queryset, group_by="subdistrict", today=today),
+            "by_department": project_comparison(queryset, group_by="department", today=today),
+            "today": today,
+        }
+        return TemplateResponse(request, "admin/projects/project/comparison.html", context)
 
     def post_update_view(self, request, object_id):
         """发布进展: one page per project, through project_post_update. "计算进度" shows the

@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.places.models import Area
+from apps.places.models import Area, Department
 from apps.places.selectors import area_subtree_q
 from apps.programmes.models import Programme
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus, investment_ratio
@@ -214,3 +215,98 @@ def projects_behind_schedule(queryset: QuerySet[Project], *, today: date | None 
         rows.append(BehindSchedule(project, project.health_on(today), names, expected, expected - project.progress))
     rows.sort(key=lambda row: (-row.gap, row.project.planned_finish, row.project.pk))
     return rows
+
+
+# --- Per-街道 and per-department comparison (leaders' tables) -------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupProjectFigures:
+    """One 街道's or lead department's projects: counts by status and health, average progress
+    and money. `key` is None for projects touching no 街道 (district-wide work)."""
+
+    key: int | None
+    name: str
+    total: int
+    completed: int
+    in_progress: int
+    planned: int
+    suspended: int
+    red: int
+    yellow: int
+    average_progress: Decimal | None
+    planned_investment: Decimal
+    invested: Decimal
+
+    @property
+    def green(self) -> int:
+        return self.total - self.red - self.yellow
+
+    @property
+    def investment_ratio(self) -> Decimal | None:
+        return investment_ratio(self.planned_investment, self.invested)
+
+
+def _decimal(value, places: str = "0.01") -> Decimal:
+    # SQLite sums decimals as floats: round them back to the column's precision.
+    return Decimal(str(value or 0)).quantize(Decimal(places))
+
+
+def project_comparison(
+    queryset: QuerySet[Project], *, group_by: str, today: date | None = None
+) -> list[GroupProjectFigures]:
+    """The projects of `queryset` compared per 街道 (a project counts once in every 街道 it
+    touches, however many of its 社区) or per lead department: one aggregate query plus one
+    for the names, whatever the number of projects. Ordered by average progress, highest first."""
+    if group_by not in ("subdistrict", "department"):
+        raise ValueError("group_by must be 'subdistrict' or 'department'")
+    today = today or timezone.localdate()
+    project = Project._meta.db_table
+    through = Project.areas.through._meta.db_table
+    area = Area._meta.db_table
+    scoped_sql, scoped_params = queryset.order_by().values("pk").query.sql_with_params()
+    if group_by == "department":
+        department = Department._meta.db_table
+        source = f" LEFT JOIN {department} g ON g.id = p.lead_department_id"
+        key, name = "p.lead_department_id", "COALESCE(NULLIF(g.short_name, ''), g.name)"
+    else:
+        # (project, 街道) pairs, each once: a project touching two 社区 of one 街道 counts once.
+        source = (
+            f" LEFT JOIN (SELECT DISTINCT t.project_id, a.subdistrict_id FROM {through} t"
+            f" JOIN {area} a ON a.id = t.area_id) pairs ON pairs.project_id = p.id"
+            f" LEFT JOIN {area} g ON g.id = pairs.subdistrict_id"
+        )
+        key, name = "pairs.subdistrict_id", "g.name"
+    statuses = [ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS, ProjectStatus.PLANNED, ProjectStatus.SUSPENDED]
+    counts = ", ".join("SUM(CASE WHEN p.status = %s THEN 1 ELSE 0 END)" for _status in statuses)
+    sql = (
+        f"SELECT {key}, {name}, COUNT(*), {counts},"
+        " SUM(CASE WHEN p.red_from <= %s THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN p.yellow_from <= %s AND (p.red_from IS NULL OR p.red_from > %s) THEN 1 ELSE 0 END),"
+        " AVG(p.progress), SUM(p.planned_investment), SUM(p.invested)"
+        f" FROM {project} p{source} WHERE p.id IN ({scoped_sql}) GROUP BY {key}, {name}"
+    )
+    day = today.isoformat()
+    params = [str(s) for s in statuses] + [day, day, day, *scoped_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(r[0], r[1] or "", *r[2:]) for r in cursor.fetchall()]
+    result = [
+        GroupProjectFigures(
+            key=r[0],
+            name=r[1] if r[0] is not None else str(_("全区（不分街道）")),
+            total=r[2],
+            completed=r[3] or 0,
+            in_progress=r[4] or 0,
+            planned=r[5] or 0,
+            suspended=r[6] or 0,
+            red=r[7] or 0,
+            yellow=r[8] or 0,
+            average_progress=_decimal(r[9], "0.1") if r[9] is not None else None,
+            planned_investment=_decimal(r[10]),
+            invested=_decimal(r[11]),
+        )
+        for r in rows
+    ]
+    result.sort(key=lambda g: (g.key is None, -(g.average_progress or Decimal(-1)), g.name))
+    return result

@@ -1,0 +1,59 @@
+"""Numbers written one way on every statistics page and report: thousands separated (12,345),
+money in 万元 with two decimals (1,234.50), rates with one decimal and a percent sign, and a
+dash for a figure that does not exist (a rate without a denominator)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+DASH = "—"
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def thousands(value) -> str:
+    """12345 → 12,345; a decimal keeps its own places (1234.5 → 1,234.5)."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    places = max(0, -number.as_tuple().exponent) if isinstance(number.as_tuple().exponent, int) else 0
+    return f"{number:,.{places}f}"
+
+
+@register.filter
+def wan(value) -> str:
+    """Money in 万元: 1234.5 → 1,234.50."""
+    number = _decimal(value)
+    return DASH if number is None else f"{number:,.2f}"
+
+
+@register.filter
+def pct(value) -> str:
+    """A rate in percent: 84.5 → 84.5%."""
+    number = _decimal(value)
+    return DASH if number is None else f"{number:,.1f}%"
+
+
+@register.filter
+def signed(value) -> str:
+    """A change in percentage points: +1.5 / −2.0 / 0.0."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    if number > 0:
+        return f"+{number:.1f}"
+    if number < 0:
+        return f"−{-number:.1f}"
+    return f"{number:.1f}"
