@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -223,10 +224,27 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # no tables. The sweep sends what a lost task or a broker outage left pending.
 CELERY_BEAT_SCHEDULE = {
     "send-due-messages": {"task": "notifications.send_due", "schedule": envint("NOTIFY_SWEEP_SECONDS", 60)},
+    # Immediate followers are also sent to when a 进展 is posted; this catches a lost task.
+    "follow-digests-immediate": {
+        "task": "notifications.follow_digests",
+        "schedule": envint("FOLLOW_IMMEDIATE_SWEEP_SECONDS", 300),
+        "args": ["immediate"],
+    },
+    "follow-digests-weekly": {
+        "task": "notifications.follow_digests",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),
+        "args": ["weekly"],
+    },
 }
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 60)
 NOTIFY_SWEEP_LIMIT = envint("NOTIFY_SWEEP_LIMIT", 500)
+# Following projects, areas and programmes by e-mail: how long a confirmation link works, and
+# how many follow requests an IP (per hour) and an address (per day) may make, so the form
+# cannot be used to mail strangers.
+FOLLOW_CONFIRM_MAX_AGE_HOURS = envint("FOLLOW_CONFIRM_MAX_AGE_HOURS", 72)
+FOLLOW_IP_LIMIT = envint("FOLLOW_IP_LIMIT", 10)
+FOLLOW_ADDRESS_LIMIT = envint("FOLLOW_ADDRESS_LIMIT", 3)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -269,6 +269,22 @@ def phone_index(phone: str) -> str:
     return mac.finalize()[:16].hex()
 
 
+def normalise_email(email: str) -> str:
+    """An e-mail address as compared: trimmed and lower-cased ("Li@Example.CN " → "li@example.cn")."""
+    return (email or "").strip().lower()
+
+
+def email_index(email: str) -> str:
+    """The blind index of an e-mail address: HMAC-SM3 of the normalised address under the index
+    key, in a domain of its own (a digits-only address never collides with a phone's index)."""
+    address = normalise_email(email)
+    if not address:
+        return ""
+    mac = _index_mac().copy()
+    mac.update(b"email:" + address.encode())
+    return mac.finalize()[:16].hex()
+
+
 def development_keys(path: Path) -> tuple[str, str, str]:
     """(PII_KEYS, PII_KEY_ID, PII_INDEX_KEY) of this checkout, made at the first local run.
 

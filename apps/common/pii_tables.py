@@ -107,10 +107,10 @@ def _changed_rows(rows, fields, indexes, sources, change, plain_source) -> Itera
         pk, values, stored_indexes = row[0], list(row[1 : 1 + columns]), list(row[1 + columns :])
         new_values = [change(field, value) for field, value in zip(fields, values, strict=True)]
         new_indexes = []
-        for source in sources:
+        for index, source in zip(indexes, sources, strict=True):
             raw = values[position[source.name]]
-            phone = raw if plain_source else _decrypt(source, raw)
-            new_indexes.append(pii.phone_index(phone or ""))
+            plain = raw if plain_source else _decrypt(source, raw)
+            new_indexes.append(index.index_of(plain or ""))
         if new_values != values or new_indexes != stored_indexes:
             yield [*new_values, *new_indexes, pk]
 

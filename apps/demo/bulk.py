@@ -130,8 +130,8 @@ class Sealer:
         if not rows or not (self.encrypted or self.indexes):
             return rows
         columns = list(zip(*rows, strict=True))
-        for _index, source in self.indexes:
-            columns.append(tuple(pii.phone_index(_python(v) or "") for v in columns[source]))
+        for index, source in self.indexes:
+            columns.append(tuple(index.index_of(_python(v) or "") for v in columns[source]))
         for i, field in self.encrypted:
             plain = [_python(v) for v in columns[i]]
             filled = [n for n, v in enumerate(plain) if v]

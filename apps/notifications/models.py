@@ -6,11 +6,13 @@ leaves no message, and a message whose worker or broker was down stays pending u
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.fields import EncryptedCharField
+from apps.common.fields import EmailIndexField, EncryptedCharField
 
 
 class MessageChannel(models.TextChoices):
@@ -39,6 +41,16 @@ class Message(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
+    follow = models.ForeignKey(
+        "notifications.Follow",
+        verbose_name=_("关注"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    # Extra e-mail headers (List-Unsubscribe): links, never personal data.
+    headers = models.JSONField(_("邮件头"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING, db_index=True
     )
@@ -56,3 +68,68 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.template} · {self.get_status_display()}"
+
+
+class FollowFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("有新进展时即时发送")
+    WEEKLY = "weekly", _("每周汇总一次")
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+class Follow(models.Model):
+    """Someone follows the public 进展 of a project, a 街道/社区 or a programme by e-mail.
+
+    Double opt-in: nothing but the confirmation is sent until `confirmed_at` is set by the signed
+    link. Unsubscribing deletes the row. `nonce` is in every link: changing it revokes them.
+    `last_update_id` is the newest progress update already told (or existing when confirmed).
+    """
+
+    # Personal data: encrypted at rest, found through its blind index, never shown publicly.
+    email = EncryptedCharField(_("电子邮箱"), max_length=254)
+    email_index = EmailIndexField(source="email")
+    target = models.CharField(_("关注对象"), max_length=40, editable=False)  # "project:12", one per address
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("项目"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        "places.Area", verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("板块"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    frequency = models.CharField(
+        _("发送频率"), max_length=10, choices=FollowFrequency.choices, default=FollowFrequency.WEEKLY
+    )
+    nonce = models.CharField(max_length=16, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    last_update_id = models.BigIntegerField(_("已通知至进展"), default=0)
+    last_sent_at = models.DateTimeField(_("上次发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("进展关注")
+        verbose_name_plural = _("进展关注")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["email_index", "target"], name="follow_one_per_address_and_target"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(project__isnull=False, area__isnull=True, programme__isnull=True)
+                    | models.Q(project__isnull=True, area__isnull=False, programme__isnull=True)
+                    | models.Q(project__isnull=True, area__isnull=True, programme__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+        ]
+        indexes = [models.Index(fields=["frequency", "confirmed_at"], name="follow_due")]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.get_frequency_display()}"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,10 +31,26 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def message_enqueue(*, channel: str, recipient: str, template: str, context: dict, appeal=None) -> Message:
+def message_enqueue(
+    *,
+    channel: str,
+    recipient: str,
+    template: str,
+    context: dict,
+    appeal=None,
+    follow=None,
+    headers: dict | None = None,
+) -> Message:
     subject, body = templates.render(template, context)
     message = Message.objects.create(
-        channel=channel, recipient=recipient, template=template, subject=subject, body=body, appeal=appeal
+        channel=channel,
+        recipient=recipient,
+        template=template,
+        subject=subject,
+        body=body,
+        appeal=appeal,
+        follow=follow,
+        headers=headers or {},
     )
     transaction.on_commit(lambda: queue_send(message.pk))
     return message
@@ -45,17 +61,22 @@ def queue_send(message_id: int) -> None:
     and now (Celery's eager mode); if the broker is down the row stays pending for the sweep."""
     from apps.notifications.tasks import send_message
 
+    queue_task(send_message, message_id)
+
+
+def queue_task(task, *args) -> None:
+    """Queue a task whose work is also found by a beat sweep: a broker that is down loses nothing."""
     try:
-        send_message.delay(message_id)
-    except Exception:  # the broker is down: nothing is lost, `messages_send_due` sends it later
-        logger.warning("Could not queue message %s; it stays pending in the outbox.", message_id, exc_info=True)
+        task.delay(*args)
+    except Exception:  # the broker is down: the rows wait for the sweep
+        logger.warning("Could not queue %s%s; the sweep will do it.", task.name, args, exc_info=True)
 
 
 def _deliver(message: Message) -> None:
     if message.channel == MessageChannel.SMS:
         get_backend().send(phone=message.recipient, body=message.body)
     else:
-        send_mail(message.subject, message.body, None, [message.recipient])
+        EmailMessage(message.subject, message.body, to=[message.recipient], headers=message.headers or None).send()
 
 
 def message_send(message_id: int) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from apps.notifications import services
+from apps.notifications import follows, services
 
 
 @shared_task(bind=True, name="notifications.send_message", max_retries=None, acks_late=True)
@@ -19,3 +19,8 @@ def send_message(self, message_id: int) -> str:
 @shared_task(name="notifications.send_due")
 def send_due() -> int:
     return services.messages_send_due(limit=settings.NOTIFY_SWEEP_LIMIT)
+
+
+@shared_task(name="notifications.follow_digests")
+def follow_digests(frequency: str) -> int:
+    return follows.follows_send_digests(frequency=frequency)

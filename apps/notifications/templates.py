@@ -60,6 +60,19 @@ TEMPLATES: dict[str, Template] = {
         _("诉求已合并办理：{tracking_no}"),
         _("您的诉求 {tracking_no} 与反映同一问题的诉求合并办理。查看进度：{link}"),
     ),
+    # Followers of a project, an area or a programme (apps.notifications.follows): e-mail only.
+    "follow_confirm": Template(
+        _("请确认关注：{target}"),
+        _(
+            "有人用本邮箱申请关注“{target}”的项目进展（{frequency}）。"
+            "如是您本人，请打开以下链接确认：\n{link}\n\n"
+            "如非本人操作，请忽略本邮件：不确认就不会再收到任何邮件。"
+        ),
+    ),
+    "follow_digest": Template(
+        _("{target}：{count} 条新进展"),
+        _("您关注的“{target}”有新进展：\n\n{updates}\n\n不想再收到？一键退订：{unsubscribe}"),
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from apps.accounts.scoping import Scope
 from apps.common.cache import PROJECTS, invalidate
 from apps.common.files import delete_file_on_commit
 from apps.common.images import strip_exif
+from apps.notifications.follows import follows_update_posted
 from apps.projects.models import (
     Milestone,
     PhotoStage,
@@ -247,6 +248,7 @@ def project_post_update(
     for upload in photos:
         project_photo_add(project=project, upload=upload, stage=stage, update=update, taken_on=update.date)
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    follows_update_posted()
     return update
 
 

@@ -23,10 +23,13 @@ from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
 from apps.common.i18n import localized
 from apps.common.images import MultiplePhotoField
-from apps.places.models import Area
+from apps.notifications.follows import Target
+from apps.notifications.models import FollowFrequency
+from apps.places.models import Area, AreaLevel
 from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
 from apps.projects.models import Project
+from apps.projects.selectors import public_projects
 from apps.public.selectors import project_for_request
 
 
@@ -388,3 +391,46 @@ class PeriodForm(forms.Form):
             if start and end and end < start:
                 self.add_error("end", _("结束日期不能早于开始日期。"))
         return cleaned
+
+
+class FollowForm(forms.Form):
+    """Follow a project, a 街道/社区 or a programme by e-mail. `kind` and `target` are hidden
+    fields of the page the form sits on; a target that is not public is a form error, never a 500."""
+
+    KINDS = ("project", "area", "programme")
+
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        max_length=254,
+        help_text=_("只用于发送进展，不公开。需要先点击确认邮件中的链接，每封邮件都可一键退订。"),
+        error_messages={"required": _("请填写电子邮箱。"), "invalid": _("请填写有效的电子邮箱，如 name@example.cn。")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    frequency = forms.ChoiceField(
+        label=_("多久发送一次"),
+        choices=FollowFrequency.choices,
+        initial=FollowFrequency.WEEKLY,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择发送频率。"), "invalid_choice": _("请选择发送频率。")},
+    )
+    kind = forms.CharField(widget=forms.HiddenInput, max_length=10)
+    target = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, value = data.get("kind"), _normalise(data.get("target", ""))
+        found = None
+        if kind in ("project", "area") and value.isascii() and value.isdigit() and len(value) < 12:
+            if kind == "project":
+                found = Target(project=public_projects().filter(pk=int(value)).first())
+                found = found if found.project else None
+            else:
+                area = Area.objects.filter(pk=int(value), level__gte=AreaLevel.SUBDISTRICT).first()
+                found = Target(area=area) if area else None
+        elif kind == "programme":
+            programme = Programme.objects.filter(code=value).first()
+            found = Target(programme=programme) if programme else None
+        if found is None:
+            raise ValidationError(_("要关注的项目、区域或板块不存在或未公开。"), code="target")
+        data["found"] = found
+        return data

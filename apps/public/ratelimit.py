@@ -100,3 +100,13 @@ def track_number_limit() -> Limit:
     """Failed look-ups of one tracking number (from any IP) a day: beyond it that number is
     under attack and refused to everyone, right pair or not, for the rest of the day."""
     return Limit("track-number", settings.PUBLIC_TRACK_NUMBER_LIMIT, 86400, lockout=86400)
+
+
+def follow_ip_limit() -> Limit:
+    """Follow requests (each sends a confirmation e-mail) per IP and hour."""
+    return Limit("follow", settings.FOLLOW_IP_LIMIT, 3600)
+
+
+def follow_address_limit() -> Limit:
+    """Confirmation e-mails to one address a day, whoever asks: the form cannot flood a stranger."""
+    return Limit("follow-address", settings.FOLLOW_ADDRESS_LIMIT, 86400)

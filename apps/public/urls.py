@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.public import feeds, views, views_requests, views_stats
+from apps.public import feeds, views, views_follows, views_requests, views_stats
 
 app_name = "public"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("requests/track/", views_requests.request_track, name="request_track"),
     path("requests/track/<str:token>/", views_requests.request_track_token, name="request_track_token"),
     path("stats/", views_stats.stats, name="stats"),
+    path("follow/", views_follows.follow_new, name="follow"),
+    path("follow/confirm/<str:token>/", views_follows.follow_confirm_view, name="follow_confirm"),
+    path("follow/unsubscribe/<str:token>/", views_follows.follow_unsubscribe_view, name="follow_unsubscribe"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),
     path("feeds/programmes/<slug:code>/", feeds.ProgrammeUpdatesFeed(), name="feed_programme"),

@@ -31,8 +31,16 @@ ADDRESS = "云龙路17号6栋2单元501室"
 # not inside a longer number or a random token.
 LAST4_AS_PHONE = re.compile(rf"(?<![0-9A-Za-z]){LAST4}(?![0-9A-Za-z])")
 # A redirect; the submitter's own one-off page; the submitter's own page behind the secret link
-# sent to them (tests/notifications/test_residents.py checks it shows no name, phone or address).
-NOT_PAGES = {"display", "my_area", "request_submitted", "request_track_token"}
+# sent to them (tests/notifications/test_residents.py checks it shows no name, phone or address);
+# a follower's confirm and unsubscribe pages behind the links e-mailed to them (test_follows.py).
+NOT_PAGES = {
+    "display",
+    "my_area",
+    "request_submitted",
+    "request_track_token",
+    "follow_confirm",
+    "follow_unsubscribe",
+}
 
 
 def public_paths(project_id: int, areas_: list[Area]) -> Iterator[str]:

@@ -100,3 +100,11 @@ def paren(value) -> str:
 @register.filter
 def abs_value(value: int) -> int:
     return abs(value)
+
+
+@register.inclusion_tag("partials/follow_form.html")
+def follow_form(kind: str, target) -> dict:
+    """The e-mail follow form of a project, area or programme page (no CSRF token: see views_follows)."""
+    from apps.public.forms import FollowForm
+
+    return {"form": FollowForm(initial={"kind": kind, "target": target}, auto_id="follow-%s")}
