@@ -198,7 +198,7 @@ def follow_send_digest(*, follow_id: int) -> bool:
     """Write one digest e-mail of the follow's new public updates, if any; True if one was written."""
     with transaction.atomic():
         follow = (
-            Follow.objects.select_for_update(skip_locked=True)
+            Follow.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("project", "area", "programme")
             .filter(pk=follow_id, confirmed_at__isnull=False)
             .first()
