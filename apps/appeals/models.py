@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.common.fields import EncryptedCharField, EncryptedDecimalField, PhoneIndexField
+from apps.common.fields import EncryptedCharField, EncryptedDecimalField, NameIndexField, PhoneIndexField
 from apps.common.privacy import mask_name
 from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department, GeoPoint
 from apps.programmes.models import Programme
@@ -167,6 +167,7 @@ class Appeal(GeoPoint):
     # Personal data: never on a public page, the public API, a feed or a public export; encrypted
     # at rest. Officials find a request by phone number through its blind index.
     submitter_name = EncryptedCharField(_("诉求人姓名"), max_length=30, blank=True)
+    submitter_name_index = NameIndexField(_("诉求人姓名索引"), source="submitter_name")
     submitter_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
     submitter_phone_index = PhoneIndexField(_("联系电话索引"), source="submitter_phone")
     submitter_contact = EncryptedCharField(_("其他联系方式"), max_length=100, blank=True)
@@ -230,7 +231,13 @@ class Appeal(GeoPoint):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(
         verbose_name=_("诉求变更记录"),
-        excluded_fields=["submitter_name", "submitter_phone", "submitter_phone_index", "submitter_contact"],
+        excluded_fields=[
+            "submitter_name",
+            "submitter_name_index",
+            "submitter_phone",
+            "submitter_phone_index",
+            "submitter_contact",
+        ],
     )
 
     objects = AppealQuerySet.as_manager()

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import DUE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, Rating, Status, overdue_q
-from apps.common.pii import phone_index
+from apps.common.pii import name_index, phone_index
 from apps.places.models import Area, AreaLevel, Department
 from apps.projects.selectors import public_projects
 
@@ -195,6 +195,13 @@ def appeals_with_phone(queryset: QuerySet[Appeal], phone: str) -> QuerySet[Appea
     (+86, dashes, spaces): through the blind index, since the database holds no phone number."""
     index = phone_index(phone)
     return queryset.filter(submitter_phone_index=index) if index else queryset.none()
+
+
+def appeals_by_name(queryset: QuerySet[Appeal], name: str) -> QuerySet[Appeal]:
+    """The requests whose submitter gave exactly this name (spaces and middle dots aside):
+    through the blind index, so a name is found only whole, never by a part of it."""
+    index = name_index(name)
+    return queryset.filter(submitter_name_index=index) if index else queryset.none()
 
 
 def in_area_q(area_id: int, level: int | None) -> Q:

@@ -567,6 +567,7 @@ def appeal_purge_contacts(*, older_than_days: int | None = None, now: datetime |
     messages_forget_recipients(appeals=due)
     return Appeal.objects.filter(pk__in=due).update(
         submitter_name="",
+        submitter_name_index="",
         submitter_phone="",
         submitter_phone_index="",  # .update() skips the field's pre_save: the number must not stay findable
         submitter_contact="",

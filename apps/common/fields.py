@@ -136,6 +136,13 @@ class PhoneIndexField(models.CharField):
         return value
 
 
+class NameIndexField(PhoneIndexField):
+    """The blind index of another field's person's name (`pii.name_index`), kept like a phone's."""
+
+    def index_of(self, value: str) -> str:
+        return pii.name_index(value)
+
+
 class EmailIndexField(PhoneIndexField):
     """The blind index of another field's e-mail address (`pii.email_index`), kept like a phone's."""
 

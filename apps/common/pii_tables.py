@@ -146,3 +146,19 @@ def decrypt_columns(*labels: str) -> Callable:
             rewrite_table(model, _decrypt, plain_source=False, reindex=False, using=schema_editor.connection.alias)
 
     return backwards
+
+
+def _unchanged(field: models.Field, stored):
+    return stored
+
+
+def reindex_columns(*labels: str) -> Callable:
+    """A migration step that fills these models' blind indexes from the encrypted values (a
+    new index field); the values themselves stay as they are."""
+
+    def forwards(apps, schema_editor) -> None:
+        for label in labels:
+            model = apps.get_model(label)
+            rewrite_table(model, _unchanged, plain_source=False, using=schema_editor.connection.alias)
+
+    return forwards
