@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "apps.projects",
     "apps.appeals",
     "apps.notifications",
+    "apps.reports",
     "apps.apikeys",
     "apps.demo",
     "apps.public",

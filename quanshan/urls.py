@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("open311/v2/", include("apps.open311.urls")),
     path("api/", include("apps.api.urls")),
+    path("reports/", include("apps.reports.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/projects/<path:path>", views_media.project_photo, name="project_media"),
     path("", include("apps.public.urls")),
 ]

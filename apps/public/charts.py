@@ -18,6 +18,7 @@ from apps.common.i18n import localized
 from apps.projects.models import Health, ProjectStatus
 from apps.projects.selectors import ProgrammeFigures
 from apps.public.selectors import MonthlyRequests
+from apps.reports.selectors import TrendPoint
 
 Number = int | float | Decimal | None
 
@@ -173,3 +174,21 @@ def programme_breakdown_charts(f: ProgrammeFigures) -> tuple[Chart, Chart]:
         series=[Series(_("项目数"), [f.green, f.yellow, f.red], item_colors=["#0f6b3a", "#c28f00", "#b3261e"])],
     )
     return status, health
+
+
+def progress_trend_chart(points: list[TrendPoint], *, chart_id: str, title: str, actual_label: str) -> Chart:
+    """Progress at each month's end, from the monthly snapshots, beside 序时进度."""
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="line",
+        unit="%",
+        max_value=100,
+        category_label=_("月份"),
+        description=_("每月月底的进度（取自月度快照），与按计划工期应达到的序时进度对照。"),
+        categories=[f"{p.month:%Y-%m}" for p in points],
+        series=[
+            Series(actual_label, [p.progress for p in points], "#0b4f8a"),
+            Series(_("序时进度"), [p.expected for p in points], "#8a8a8a"),
+        ],
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
@@ -20,6 +21,7 @@ from apps.public.display import AREA_COOKIE, CONTRAST_COOKIE, COOKIE_MAX_AGE, DI
 from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
 from apps.public.filters import ProjectFilterPanel, filter_offer
 from apps.public.qr import qr_svg
+from apps.reports.selectors import programme_trend, project_trend
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -91,7 +93,15 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "programme": programme,
         "year": year,
         "figures": figures[0],
-        "charts": charts.programme_breakdown_charts(figures[0]),
+        "charts": [
+            *charts.programme_breakdown_charts(figures[0]),
+            *_trend_charts(
+                programme_trend(programme.pk, year),
+                chart_id="chart-programme-trend",
+                title=_("进度走势（%(year)s 年度项目平均进度）") % {"year": year},
+                actual_label=_("平均进度"),
+            ),
+        ],
         "page_obj": selectors.programme_projects(programme=programme, page=request.GET.get("page")),
     }
     return render(request, "public/programme_detail.html", context)
@@ -121,8 +131,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "map_layers": maps.tile_layers(),
         "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,
         "red_threshold": settings.HEALTH_RED_THRESHOLD,
+        "trend_charts": _trend_charts(
+            project_trend(project.pk), chart_id="chart-project-trend", title=_("进度走势"), actual_label=_("实际进度")
+        ),
     }
     return render(request, "public/project_detail.html", context)
+
+
+def _trend_charts(points, **chart) -> list[charts.Chart]:
+    """The progress trend from the monthly snapshots, once there is one to show."""
+    return [charts.progress_trend_chart(points, **chart)] if points else []
 
 
 # The print date is the day the page was rendered: cached pages are at most a minute old.
