@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.reports",
     "apps.apikeys",
+    "apps.proposals",
     "apps.demo",
     "apps.public",
     "apps.api",
@@ -443,6 +444,14 @@ RATES_WEIGHTS = {
 }
 # No rank in public rankings below this many requests in the period.
 RATES_MIN_SAMPLE = envint("RATES_MIN_SAMPLE", 10)
+
+# 人大代表票决: a candidate passes with more than this percentage of the deputies present voting
+# 赞成 (50: more than half), ranked by 赞成 within the places; a session needs at least this many
+# candidates more than places.
+PROPOSAL_VOTE_PASS_PERCENT = envint("PROPOSAL_VOTE_PASS_PERCENT", 50)
+PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES = envint("PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES", 1)
+if not 0 <= PROPOSAL_VOTE_PASS_PERCENT < 100 or PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES < 1:
+    raise ImproperlyConfigured("Need 0 <= PROPOSAL_VOTE_PASS_PERCENT < 100 and PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES >= 1")
 
 # Public site spam guard (per client IP, Django cache): successful submissions allowed per window,
 # and failed tracking look-ups before the IP's wrong guesses are refused for PUBLIC_TRACK_LOCKOUT

@@ -13,6 +13,7 @@ class ScopeKind(models.TextChoices):
     DISTRICT = "district", _("全区")
     SUBDISTRICT = "subdistrict", _("街道")
     DEPARTMENT = "department", _("责任单位")
+    DEPUTY = "deputy", _("人大代表")
 
 
 class OfficialProfile(models.Model):

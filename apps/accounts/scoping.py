@@ -108,6 +108,15 @@ def scope_of(user) -> Scope:
     return NO_SCOPE
 
 
+def is_deputy(user) -> bool:
+    """A people's congress deputy's account: reads what is public plus the candidates, and writes
+    only their own ballots (no projects or requests: their scope is NONE)."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    profile = getattr(user, "official", None)
+    return profile is not None and profile.scope == accounts.ScopeKind.DEPUTY
+
+
 def is_district_official(user) -> bool:
     """A signed-in official whose scope is the whole district (or a superuser): reads the audit
     log and lifts sign-in locks."""

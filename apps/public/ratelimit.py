@@ -110,3 +110,8 @@ def follow_ip_limit() -> Limit:
 def follow_address_limit() -> Limit:
     """Confirmation e-mails to one address a day, whoever asks: the form cannot flood a stranger."""
     return Limit("follow-address", settings.FOLLOW_ADDRESS_LIMIT, 86400)
+
+
+def proposal_limit() -> Limit:
+    """Proposals (民生实事建议) submitted through the web form, per IP: as many as requests."""
+    return Limit("proposal", settings.PUBLIC_SUBMIT_LIMIT, settings.PUBLIC_SUBMIT_WINDOW)

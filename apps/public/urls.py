@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.public import feeds, views, views_follows, views_requests, views_stats
+from apps.public import feeds, views, views_follows, views_proposals, views_requests, views_stats
 
 app_name = "public"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("follow/", views_follows.follow_new, name="follow"),
     path("follow/confirm/<str:token>/", views_follows.follow_confirm_view, name="follow_confirm"),
     path("follow/unsubscribe/<str:token>/", views_follows.follow_unsubscribe_view, name="follow_unsubscribe"),
+    # 民生实事: proposals and the deputies' vote (views_proposals)
+    path("proposals/", views_proposals.proposal_list, name="proposal_list"),
+    path("proposals/new/", views_proposals.proposal_new, name="proposal_new"),
+    path("proposals/new/done/", views_proposals.proposal_submitted, name="proposal_submitted"),
+    path("proposals/votes/<int:year>/", views_proposals.vote_tallies, name="vote_tallies"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),
     path("feeds/programmes/<slug:code>/", feeds.ProgrammeUpdatesFeed(), name="feed_programme"),

@@ -33,6 +33,8 @@ LAST4_AS_PHONE = re.compile(rf"(?<![0-9A-Za-z]){LAST4}(?![0-9A-Za-z])")
 # A redirect; the submitter's own one-off page; the submitter's own page behind the secret link
 # sent to them (tests/notifications/test_residents.py checks it shows no name, phone or address);
 # a follower's confirm and unsubscribe pages behind the links e-mailed to them (test_follows.py).
+# The proposals' pages are crawled with a resident's proposal and a counted vote by
+# tests/proposals/test_privacy.py.
 NOT_PAGES = {
     "display",
     "my_area",
@@ -40,6 +42,8 @@ NOT_PAGES = {
     "request_track_token",
     "follow_confirm",
     "follow_unsubscribe",
+    "proposal_submitted",
+    "vote_tallies",
 }
 
 
