@@ -32,7 +32,9 @@ def hood():
         f.appeal(area=kangju, programme=f.programme("bianmin"), submitter_phone=phone)
     # 文昌 · 便民 · 投诉: 5 requests from 5 phones → more requests, no repeats.
     for n in range(5):
-        f.appeal(area=wenchang, programme=f.programme("bianmin"), kind=AppealKind.COMPLAINT, submitter_phone=f"1390000010{n}")
+        f.appeal(
+            area=wenchang, programme=f.programme("bianmin"), kind=AppealKind.COMPLAINT, submitter_phone=f"1390000010{n}"
+        )
     # 奎园 · 绿色 · 求助: 2 requests, one of them older than 12 months (not counted) → no group.
     f.appeal(area=kuiyuan, programme=f.programme("lvse"))
     f.appeal(area=kuiyuan, programme=f.programme("lvse"), submitted_at=timezone.now() - timedelta(days=400))
@@ -79,7 +81,13 @@ def test_an_official_turns_a_group_into_a_candidate_in_the_admin(client, hood):
     assert "生成候选建议" in chosen.content.decode()
     response = client.post(
         url,
-        {"group": key, "title": "康居社区楼道照明改造", "content": "更换康居社区老旧楼道灯。", "reason": "", "year": 2027},
+        {
+            "group": key,
+            "title": "康居社区楼道照明改造",
+            "content": "更换康居社区老旧楼道灯。",
+            "reason": "",
+            "year": 2027,
+        },
     )
     assert response.status_code == 302
     proposal = Proposal.objects.get()

@@ -168,13 +168,25 @@ def test_the_admin_prepares_opens_and_counts_a_session(client):
     client.force_login(official)
     add = client.post(
         reverse("admin:proposals_votesession_add"),
-        {"year": YEAR, "body": "区人大常委会", "held_on": "2026-12-20", "places": 3, "candidates": [p.pk for p in proposals]},
+        {
+            "year": YEAR,
+            "body": "区人大常委会",
+            "held_on": "2026-12-20",
+            "places": 3,
+            "candidates": [p.pk for p in proposals],
+        },
     )
     assert add.status_code == 200 and not VoteSession.objects.exists()
     assert "至少需要 4 个候选项目" in add.content.decode()
     add = client.post(
         reverse("admin:proposals_votesession_add"),
-        {"year": YEAR, "body": "区人大常委会", "held_on": "2026-12-20", "places": 2, "candidates": [p.pk for p in proposals]},
+        {
+            "year": YEAR,
+            "body": "区人大常委会",
+            "held_on": "2026-12-20",
+            "places": 2,
+            "candidates": [p.pk for p in proposals],
+        },
     )
     assert add.status_code == 302
     session = VoteSession.objects.get()
