@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "apps.backups",
     "apps.programmes",
     "apps.projects",
+    "apps.categories",
     "apps.appeals",
     "apps.notifications",
     "apps.reports",

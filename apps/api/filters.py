@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from apps.appeals.models import Appeal, AppealKind, Status
 from apps.appeals.selectors import in_area_q
+from apps.categories.filters import CategoryFilter
 from apps.common.filters import (
     IdFilter,
     IsoDateTimeFilter,
@@ -69,6 +70,9 @@ class AppealFilterSet(django_filters.FilterSet):
     )
     type = django_filters.ChoiceFilter(
         field_name="kind", choices=AppealKind.choices, help_text=bilingual("诉求类型", "Request type")
+    )
+    category = CategoryFilter(
+        help_text=bilingual("问题分类代码（任一级，含其下级分类）", "Problem class code, any level, with subclasses")
     )
     department = IdFilter(field_name="department_id", help_text=bilingual("承办单位 id", "Handling department id"))
     year = YearFilter(field_name="submitted_at", lookup_expr="year", help_text=bilingual("提交年度", "Year submitted"))

@@ -93,7 +93,7 @@ def scoped_appeals(scope: Scope) -> QuerySet[Appeal]:
     """All requests within an API key's scope, published or not, with their personal data."""
     return (
         scope.filter_appeals(Appeal.objects.all())
-        .select_related("area", "subdistrict", "programme", "department")
+        .select_related("area", "subdistrict", "programme", "department", "category")
         .prefetch_related(linked_public_projects())
         .order_by("-submitted_at", "-id")
     )

@@ -21,6 +21,7 @@ from apps.appeals.models import Appeal, AppealKind, Rating, Solved, Status, Supe
 from apps.appeals.selectors import public_timeline
 from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor
+from apps.categories.models import ProblemCategory
 from apps.common.dates import local_moment, validate_date_in_range
 from apps.common.filters import MAX_ID
 from apps.common.privacy import hide_numbers, mask_name
@@ -114,6 +115,12 @@ class DepartmentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="分类代码，每级两位 / Class code, two digits a level")
+    name = serializers.CharField()
+    level = serializers.IntegerField(help_text="1 一级、2 二级、3 三级 / Level 1-3")
 
 
 # --- Projects ----------------------------------------------------------------------------------
@@ -279,6 +286,9 @@ class AppealPublicSerializer(serializers.Serializer):
     area = AreaRefSerializer()
     subdistrict = SubdistrictRefSerializer()
     department = DepartmentRefSerializer(allow_null=True)
+    category = CategoryRefSerializer(
+        allow_null=True, help_text="问题分类（受理时归类，可为任一级） / Problem class, any level"
+    )
     public_reply = serializers.CharField(source="published_reply")
     rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True)
     submitted_at = serializers.DateTimeField()
@@ -412,6 +422,13 @@ class AppealCreateSerializer(serializers.Serializer):
     programme = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), required=False, allow_null=True
     )
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ProblemCategory.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="问题分类代码（任一级，受理时确认） / Problem class code, any level; confirmed at 受理",
+    )
     title = serializers.CharField(max_length=100)
     content = serializers.CharField(max_length=5000)
     location_text = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -471,6 +488,14 @@ class TransitionSerializer(serializers.Serializer):
     )
     level = serializers.ChoiceField(
         choices=SupervisionLevel.choices, required=False, allow_blank=True, default="", help_text="supervise"
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ProblemCategory.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="accept: 问题分类代码（任一级，如 010101） / Problem class code, any level",
     )
     answer_by = serializers.DateField(
         required=False,

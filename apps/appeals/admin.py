@@ -80,6 +80,7 @@ from apps.appeals.services import (
 from apps.appeals.tracking import format_tracking_no, parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor, IllegalTransition
 from apps.audit.admin import AuditedExportMixin
+from apps.categories.selectors import categories, category_path, in_category_q
 from apps.common.admin_utils import (
     CappedCountPaginator,
     badge,
@@ -178,6 +179,7 @@ def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
         reason=data.get("reason", ""),
         urgency=data.get("urgency", ""),
         level=data.get("level", ""),
+        category=data.get("category"),
         solved=data.get("solved", ""),
         rating=data.get("rating", ""),
         until=_end_of(data.get("until") or data.get("answer_by")),
@@ -203,12 +205,30 @@ class QueueListFilter(admin.SimpleListFilter):
 
 def step_form(step: WorkflowStep, *, appeal: Appeal, user, data=None) -> forms.Form:
     """The step's form; a district official taking a unit's step also gives the 代办 reason."""
-    initial = {"urgency": appeal.urgency} if step.action == "accept" else {}
+    initial = {}
+    if step.action == "accept":
+        initial = {"urgency": appeal.urgency, "category": appeal.category.code if appeal.category_id else ""}
     form = step.form(data, initial=initial)
     transition = TRANSITIONS.get(step.action)
     if transition is not None and transition.actor == Actor.UNIT and scope_of(user).is_all:
         form.fields["proxy_reason"] = proxy_reason_field()
     return form
+
+
+class CategoryListFilter(admin.SimpleListFilter):
+    """问题分类 at any level: a first- or second-level class includes everything under it."""
+
+    title = _("问题分类")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return [(c.code, c.name if c.level == 1 else f"— {c.name}") for c in categories() if c.level < 3]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code and code.isascii() and code.isdigit() and len(code) <= 6:
+            return queryset.filter(in_category_q(code))
+        return queryset
 
 
 class OverdueListFilter(admin.SimpleListFilter):
@@ -285,6 +305,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         "rating",
         "urgency",
         "kind",
+        CategoryListFilter,
         "channel",
         "programme",
         SubdistrictListFilter,
@@ -339,7 +360,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
                 ]
             },
         ),
-        (_("诉求内容"), {"fields": [("channel", "kind"), "programme", "title", "content"]}),
+        (_("诉求内容"), {"fields": [("channel", "kind"), ("category_path", "programme"), "title", "content"]}),
         (_("地点"), {"fields": [("subdistrict", "area"), "location_text", ("latitude", "longitude")]}),
         (
             _("诉求人（个人信息，仅限权限范围内的工作人员查看）"),
@@ -373,6 +394,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
         "rating_comment",
         "channel",
         "kind",
+        "category_path",
         "title",
         "content",
         "subdistrict",
@@ -412,6 +434,12 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     @admin.display(description=_("状态"), ordering="status")
     def status_badge(self, obj: Appeal):
         return badge(obj.get_status_display(), STATUS_COLOURS.get(obj.status, "grey"))
+
+    @admin.display(description=_("问题分类"))
+    def category_path(self, obj: Appeal) -> str:
+        if obj.category_id is None:
+            return gettext("未分类（受理时归类）")
+        return category_path(obj.category)
 
     @admin.display(description=_("承办单位"))
     def department_name(self, obj: Appeal) -> str:

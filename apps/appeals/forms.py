@@ -18,6 +18,7 @@ from apps.appeals.models import (
     Urgency,
 )
 from apps.appeals.services import MAX_PHOTOS, appeal_link_projects_check
+from apps.categories.selectors import category_by_code, category_choices
 from apps.common.dates import validate_date_in_range
 from apps.common.images import MultiplePhotoField
 from apps.places.selectors import active_departments
@@ -139,6 +140,26 @@ class NoteRequiredForm(NoteForm):
         self.fields["note"].label = _("说明")
 
 
+class CategoryChoiceField(forms.ChoiceField):
+    """A problem class by its code, offered grouped by first-level class; cleans to the class."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self._choices_now, **kwargs)
+
+    @staticmethod
+    def _choices_now():
+        return [("", _("不改变（保持诉求人所选或未分类）")), *category_choices()]
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        category = category_by_code(code, active_only=True)
+        if category is None:
+            raise ValidationError(_("请从列表中选择问题分类。"))
+        return category
+
+
 class AcceptForm(NoteForm):
     urgency = forms.ChoiceField(
         label=_("紧急程度"),
@@ -146,7 +167,12 @@ class AcceptForm(NoteForm):
         choices=[("", _("按登记时的建议")), *Urgency.choices],
         help_text=_("登记时系统已按燃气、漏电、火等安全隐患关键词给出建议，请确认；改为紧急或普通会重新计算办结时限。"),
     )
-    field_order = ["urgency", "note"]
+    category = CategoryChoiceField(
+        label=_("问题分类"),
+        required=False,
+        help_text=_("按三级分类归类（如 城乡建设 › 住房物业 › 电梯故障），统计、筛选和“附近已有相同反映”都按它。"),
+    )
+    field_order = ["urgency", "category", "note"]
 
 
 class ExtensionRequestForm(NoteForm):

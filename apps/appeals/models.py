@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.categories.models import ProblemCategory
 from apps.common.fields import EncryptedCharField, EncryptedDecimalField, NameIndexField, PhoneIndexField
 from apps.common.privacy import mask_name
 from apps.places.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, Area, AreaLevel, Department, GeoPoint
@@ -131,6 +132,16 @@ class Appeal(GeoPoint):
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     external_id = models.CharField(_("外部系统编号"), max_length=64, null=True, blank=True)
     kind = models.CharField(_("诉求类型"), max_length=12, choices=AppealKind.choices, default=AppealKind.HELP)
+    # Any level: the resident may pick a first-level class, the dispatcher confirms or refines it at 受理.
+    category = models.ForeignKey(
+        ProblemCategory,
+        verbose_name=_("问题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        editable=False,
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("六心板块"),
@@ -256,6 +267,13 @@ class Appeal(GeoPoint):
             models.Index(fields=["status", "-submitted_at"], name="appeal_status_recent"),
             models.Index(fields=["status", "resolve_due"], name="appeal_status_due"),
             models.Index(fields=["programme", "-submitted_at"], name="appeal_programme_recent"),
+            models.Index(fields=["category", "-submitted_at"], name="appeal_category_recent"),
+            # 附近已有相同反映: the open published requests of one 社区 and class.
+            models.Index(
+                fields=["area", "category", "-submitted_at"],
+                condition=Q(consent_to_publish=True, publish_approved=True),
+                name="appeal_published_area_category",
+            ),
             models.Index(
                 fields=["-submitted_at"],
                 condition=Q(consent_to_publish=True, publish_approved=True),

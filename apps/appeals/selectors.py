@@ -246,6 +246,10 @@ PUBLIC_APPEAL_COLUMNS = (
     "programme__colour",
     "department__code",
     "department__name",
+    "category__code",
+    "category__name",
+    "category__name_en",
+    "category__level",
 )
 
 
@@ -261,7 +265,7 @@ def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
     (the public site, the REST API and its exports). Without `linked_projects`, one query less."""
     appeals = (
         Appeal.objects.published()
-        .select_related("area", "subdistrict", "programme", "department")
+        .select_related("area", "subdistrict", "programme", "department", "category")
         .only(*PUBLIC_APPEAL_COLUMNS)
         .order_by("-submitted_at", "-id")
     )

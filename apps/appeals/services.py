@@ -44,6 +44,7 @@ from apps.appeals.workflow import (
 )
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
+from apps.categories.models import ProblemCategory
 from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.privacy import hide_numbers, public_text
@@ -117,6 +118,7 @@ def appeal_submit(
     notify_sms: bool = False,
     notify_email: str = "",
     programme: Programme | None = None,
+    category: ProblemCategory | None = None,
     location_text: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -130,12 +132,15 @@ def appeal_submit(
     projects: Iterable[Project] = (),
 ) -> Appeal:
     """Register a new request, give it a tracking number and its deadlines; `projects`: the
-    projects it is about (a resident who scanned a site notice board's QR code)."""
+    projects it is about (a resident who scanned a site notice board's QR code); `category`:
+    the problem class the resident or the registering official picked, if any (confirmed at 受理)."""
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片。"})
     if kind not in AppealKind.values:
         raise ValidationError({"kind": "请选择诉求类型。"})
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": "该问题分类已停用，请选择其他分类。"})
     own_subdistrict = _check_area(area, subdistrict)
     submitted_at = _check_submitted_at(submitted_at) if submitted_at is not None else timezone.now()
     urgency = suggested_urgency(title or "", content or "")
@@ -145,6 +150,7 @@ def appeal_submit(
         external_id=external_id or None,
         kind=kind,
         programme=programme,
+        category=category,
         area=area,
         subdistrict=own_subdistrict,
         location_text=(location_text or "").strip(),
@@ -276,6 +282,7 @@ def appeal_transition(
     comment: str = "",
     urgency: str = "",
     level: str = "",
+    category: ProblemCategory | None = None,
     until: datetime | None = None,
     into: Appeal | None = None,
     proxy_reason: str = "",
@@ -320,6 +327,7 @@ def appeal_transition(
         solved=solved,
         comment=(comment or "").strip(),
         urgency=urgency,
+        category=category,
         until=until,
         into=into,
         at=now,
@@ -344,6 +352,7 @@ def appeal_transition(
         solved=step.solved,
         comment=step.comment,
         urgency=urgency,
+        category_id=category.pk if category is not None else None,
         until=until,
         merged_into_id=into.pk if into is not None else None,
     )

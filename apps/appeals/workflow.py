@@ -92,6 +92,7 @@ class StepInput:
     solved: str = ""
     comment: str = ""
     urgency: str = ""
+    category: Any = None  # a categories.ProblemCategory, for accept
     until: datetime | None = None  # a deadline the step sets: 延期至, 督办答复期限, 重办期限
     into: Any = None  # the main Appeal, for merge
     at: datetime | None = None
@@ -115,6 +116,8 @@ def _needs_reject_reply(state: Any, step: StepInput) -> None:
 def _accept(state: Any, step: StepInput) -> None:
     if step.urgency and step.urgency not in Urgency.values:
         raise ValidationError({"urgency": "紧急程度只能是普通或紧急。"})
+    if step.category is not None and not step.category.is_active:
+        raise ValidationError({"category": "该问题分类已停用，请选择其他分类。"})
 
 
 def _needs_return_reason(state: Any, step: StepInput) -> None:
@@ -253,6 +256,7 @@ TRANSITIONS: dict[str, Transition] = {
 STATE_FIELDS = (
     "status",
     "urgency",
+    "category_id",
     "department_id",
     "resolve_due",
     "responded_at",
@@ -284,7 +288,7 @@ class StepState:
         self.status = status
         self.urgency = urgency
         self.resolve_due = resolve_due
-        self.department_id = self.merged_into_id = None
+        self.department_id = self.merged_into_id = self.category_id = None
         self.responded_at = self.resolved_at = self.closed_at = self.rated_at = None
         self.extension_until = self.supervision_due = self.supervision_answered_at = None
         self.public_reply = self.rating = self.rating_comment = self.solved = self.closure = ""
@@ -331,6 +335,7 @@ def apply_step(
     solved: str = "",
     comment: str = "",
     urgency: str = "",
+    category_id: Any = None,
     until: Any = None,
     merged_into_id: Any = None,
 ) -> Event:
@@ -338,7 +343,8 @@ def apply_step(
 
     Refuses (IllegalTransition) a step the state does not allow; the step's own arguments are
     checked beforehand by `Transition.validate` (the seeder's are right by construction).
-    Values are stored as given: datetimes in the services, COPY text in the seeder. `until` is
+    Values are stored as given: datetimes in the services, COPY text in the seeder. At accept,
+    `category_id` (when given) sets the problem class the dispatcher confirmed. `until` is
     the deadline the step sets (accept: the resolve deadline of a changed urgency; reopen: the
     new resolve deadline; request_extension: the date asked for; supervise: the answer date).
     """
@@ -362,6 +368,8 @@ def apply_step(
             state.urgency = reason = urgency  # the event records what the official confirmed
         if until is not None:
             state.resolve_due = until
+        if category_id is not None:
+            state.category_id = category_id
     elif action == "assign":
         state.department_id = event_department = department_id
     elif action == "return":

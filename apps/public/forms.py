@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating, Solved
 from apps.appeals.services import MAX_PHOTOS
 from apps.appeals.tracking import parse_tracking_no
+from apps.categories.models import ProblemCategory
+from apps.categories.selectors import first_level_categories
 from apps.common.dates import validate_date_in_range
 from apps.common.i18n import localized
 from apps.common.images import MultiplePhotoField
@@ -76,6 +78,11 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         return localized(obj, "name")
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ProblemCategory) -> str:
+        return localized(obj, "name")
+
+
 def area_choices() -> tuple[list, list, dict[int, Area]]:
     """街道 choices, 社区 choices grouped by 街道 (<optgroup>), and the areas by id: one query."""
     tree = subdistricts_with_communities()
@@ -98,6 +105,15 @@ class AppealSubmitForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("不确定"),
+        error_messages={"invalid_choice": _("请从列表中选择。")},
+    )
+    category = CategoryChoiceField(
+        label=_("问题属于哪一类"),
+        queryset=first_level_categories(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("不确定"),
+        help_text=_("选一个大类即可，工作人员受理时会细分。"),
         error_messages={"invalid_choice": _("请从列表中选择。")},
     )
     subdistrict = forms.TypedChoiceField(
@@ -201,6 +217,7 @@ class AppealSubmitForm(forms.Form):
     # The page's order, so the error summary lists problems top to bottom.
     field_order = [
         "kind",
+        "category",
         "programme",
         "title",
         "content",
@@ -263,6 +280,7 @@ class AppealSubmitForm(forms.Form):
         return {
             "kind": data["kind"],
             "programme": data.get("programme"),
+            "category": data.get("category"),
             "area": community or subdistrict,
             "subdistrict": subdistrict,
             "location_text": data.get("location_text", ""),

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Rating, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
 from apps.appeals.workflow import TRANSITIONS
+from apps.categories.models import CategoryLevel
+from apps.categories.selectors import categories, in_category_q
 from apps.common.i18n import localized
 from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
@@ -49,6 +51,7 @@ class PublicAppeal:
     programme_code: str
     programme_name: str
     programme_colour: str
+    category_name: str
     submitted_at: datetime
     resolved_at: datetime | None
     rating_label: str
@@ -72,6 +75,7 @@ def public_appeal(appeal: Appeal) -> PublicAppeal:
         programme_code=appeal.programme.code if appeal.programme else "",
         programme_name=localized(appeal.programme, "name") if appeal.programme else "",
         programme_colour=appeal.programme.colour if appeal.programme else "",
+        category_name=localized(appeal.category, "name") if appeal.category_id else "",
         submitted_at=appeal.submitted_at,
         resolved_at=appeal.resolved_at,
         rating_label=str(appeal.get_rating_display()) if appeal.rating else "",
@@ -88,13 +92,23 @@ class PublishedAppealFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label=_("诉求类型"), field_name="kind", choices=AppealKind.choices, empty_label=_("全部类型")
     )
+    category = django_filters.ChoiceFilter(label=_("问题分类"), method="filter_category", empty_label=_("全部分类"))
 
     class Meta:
         model = Appeal
         fields: list[str] = []
 
-    def __init__(self, *args, programmes: list[tuple[str, str]], area_choices: list, area_levels: dict, **kwargs):
+    def __init__(
+        self,
+        *args,
+        programmes: list[tuple[str, str]],
+        area_choices: list,
+        area_levels: dict,
+        category_choices: list,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.filters["category"].extra["choices"] = category_choices
         self.filters["programme"].extra["choices"] = programmes
         self.filters["area"].extra["choices"] = [("", _("全部街道和社区")), *area_choices]
         self._area_levels = area_levels
@@ -114,10 +128,29 @@ class PublishedAppealFilter(django_filters.FilterSet):
                 labels += [str(text) for option, text in options if str(option) == str(value)]
         return labels
 
+    def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(in_category_q(value)) if value else queryset
+
     def filter_area(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         if not value:
             return queryset
         return queryset.filter(in_area_q(value, self._area_levels.get(value)))
+
+
+def public_category_choices() -> list:
+    """First-level classes, each an <optgroup> holding itself (全部) and its second levels: one query."""
+    items = [c for c in categories() if c.level < CategoryLevel.THIRD]
+    firsts = [c for c in items if c.level == CategoryLevel.FIRST]
+    return [
+        (
+            localized(first, "name"),
+            [
+                (first.code, _("%(name)s（全部）") % {"name": localized(first, "name")}),
+                *((c.code, localized(c, "name")) for c in items if c.parent_id == first.pk),
+            ],
+        )
+        for first in firsts
+    ]
 
 
 def published_appeals_page(params, page_number: str | int | None) -> tuple[PublishedAppealFilter, Page]:
@@ -131,6 +164,7 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
     programmes = [(p.code, localized(p, "name")) for p in Programme.objects.order_by("order", "code")]
     filterset = PublishedAppealFilter(
         params,
+        category_choices=public_category_choices(),
         queryset=published_appeals(),
         programmes=programmes,
         area_choices=grouped,

@@ -26,8 +26,8 @@ MAX_QUERIES = {
     "feed_programme": 2,
     "feed_project": 2,
     "feed_area": 2,
-    "requests": 5,
-    "requests_filtered": 5,
+    "requests": 6,  # with the problem classes offered by the filter
+    "requests_filtered": 6,
     "stats": 6,  # two 三率 tables (aggregate + names) and two project comparisons
 }
 
