@@ -399,6 +399,9 @@ HEALTH_YELLOW_THRESHOLD = envint("HEALTH_YELLOW_THRESHOLD", 10)
 HEALTH_RED_THRESHOLD = envint("HEALTH_RED_THRESHOLD", 30)
 # A project under way with no 进展 for this many days shows on the officials' workbench.
 PROJECT_STALE_DAYS = envint("PROJECT_STALE_DAYS", 30)
+# 政务公开: a change to a public project is published within 20 working days (《政府信息公开条例》
+# 第二十六条); a project under way whose public information is older shows on the workbench.
+PROJECT_DISCLOSURE_WORKING_DAYS = envint("PROJECT_DISCLOSURE_WORKING_DAYS", 20)
 if not 0 < HEALTH_YELLOW_THRESHOLD < HEALTH_RED_THRESHOLD <= 100:
     raise ImproperlyConfigured("Need 0 < HEALTH_YELLOW_THRESHOLD < HEALTH_RED_THRESHOLD <= 100")
 

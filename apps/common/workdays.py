@@ -19,6 +19,16 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5
 
 
+def working_days_before(day: date, days: int) -> date:
+    """The `days`-th working day before `day` (the day itself not counted)."""
+    remaining = days
+    while remaining > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
 def add_working_days(start: datetime, days: int) -> datetime:
     """The end of the `days`-th working day after `start` (local time, 23:59:59)."""
     local = timezone.localtime(start)

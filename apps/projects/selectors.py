@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.dates import local_moment
+from apps.common.workdays import working_days_before
 from apps.places.models import Area, Department
 from apps.places.selectors import area_subtree_q
 from apps.programmes.models import Programme
@@ -152,6 +154,23 @@ def stale_q(today: date) -> Q:
     return Q(status=ProjectStatus.IN_PROGRESS) & ~Q(Exists(recent))
 
 
+def disclosure_cutoff(today: date) -> datetime:
+    """The moment before which a public project's information is late under the 政务公开 clock:
+    the start of the day `PROJECT_DISCLOSURE_WORKING_DAYS` working days before today."""
+    return local_moment(working_days_before(today, settings.PROJECT_DISCLOSURE_WORKING_DAYS), time.min)
+
+
+def disclosure_overdue_q(today: date) -> Q:
+    """Public projects under way (or suspended) whose public information, the project's own or
+    its latest 进展, was last changed before the 政务公开 cutoff."""
+    cutoff = disclosure_cutoff(today)
+    recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), created_at__gte=cutoff)
+    return (
+        Q(is_public=True, status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED], updated_at__lt=cutoff)
+        & ~Q(Exists(recent))
+    )
+
+
 @dataclass(frozen=True)
 class ProjectQueue:
     """One project queue of the workbench: the admin list's `?queue=` value, its label and
@@ -166,6 +185,7 @@ PROJECT_QUEUES: tuple[ProjectQueue, ...] = (
     ProjectQueue("red", _("红灯（推进缓慢）"), lambda today: health_q(Health.RED, today)),
     ProjectQueue("yellow", _("黄灯"), lambda today: health_q(Health.YELLOW, today)),
     ProjectQueue("stale", _("久无进展"), stale_q),
+    ProjectQueue("disclosure", _("政务公开超期"), disclosure_overdue_q),
 )
 PROJECT_QUEUES_BY_KEY = {queue.key: queue for queue in PROJECT_QUEUES}
 

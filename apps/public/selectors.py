@@ -100,6 +100,11 @@ class ProjectDetail:
         return self.project.health_on(self.today)
 
     @property
+    def information_updated_at(self) -> datetime:
+        """When the public information last changed (信息更新于): the project or its latest 进展."""
+        return max([self.project.updated_at, *(update.created_at for update in self.updates)])
+
+    @property
     def finish_delay_days(self) -> int | None:
         """Days past the planned finish: of the actual finish once done, else of today while
         unfinished (then only when already late). Negative means finished early."""
