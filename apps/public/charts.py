@@ -35,7 +35,7 @@ class Series:
 class Chart:
     id: str
     title: str
-    kind: str  # "bar" or "line"
+    kind: str  # "bar", "line" or "dot" (a dot plot whose value axis starts near the data)
     categories: list[str]
     series: list[Series]
     stacked: bool = False
@@ -45,6 +45,8 @@ class Chart:
     category_label: str = ""
     max_value: Number = None
     links: list[str] = field(default_factory=list)
+    # The last category is a month still running: drawn dashed and labelled so, not as a plunge.
+    partial_last: bool = False
 
     @property
     def data_id(self) -> str:
@@ -75,11 +77,19 @@ class Chart:
             "horizontal": self.horizontal,
             "unit": self.unit,
             "max": plain(self.max_value),
+            "partialLast": self.partial_last,
             "series": [
                 {"name": s.name, "data": [plain(v) for v in s.data], "color": s.color, "itemColors": s.item_colors}
                 for s in self.series
             ],
         }
+
+
+def _months(months: list, *, partial_last: bool) -> list[str]:
+    labels = [f"{m:%Y-%m}" for m in months]
+    if partial_last and labels:
+        labels[-1] = _("%(month)s（本月未完）") % {"month": labels[-1]}
+    return labels
 
 
 def programme_status_chart(figures: list[ProgrammeFigures], *, chart_id: str = "chart-status") -> Chart:
@@ -110,8 +120,9 @@ def monthly_requests_chart(monthly: MonthlyRequests, *, chart_id: str = "chart-r
         kind="line",
         unit=_("件"),
         category_label=_("月份"),
-        description=_("近12个月每月收到的群众诉求数和办结数。"),
-        categories=[f"{m:%Y-%m}" for m in monthly.months],
+        description=_("近12个月每月收到的群众诉求数和办结数。本月还没有结束，只画出一个空心点。"),
+        categories=_months(monthly.months, partial_last=True),
+        partial_last=True,
         series=[
             Series(_("收到"), monthly.received, "#0b4f8a"),
             Series(_("办结"), monthly.resolved, "#0f6b3a"),
@@ -120,15 +131,16 @@ def monthly_requests_chart(monthly: MonthlyRequests, *, chart_id: str = "chart-r
 
 
 def rates_chart(rates: list[Rates], *, chart_id: str = "chart-rates", area_links: bool = True) -> Chart:
-    """三率 per 街道, grouped bars in percent."""
+    """三率 per 街道, a dot plot in percent (the axis starts near the lowest rate)."""
     return Chart(
         id=chart_id,
         title=_("各街道三率"),
-        kind="bar",
+        kind="dot",
+        horizontal=True,
         unit="%",
         max_value=100,
         category_label=_("街道"),
-        description=_("近12个月各街道的响应率、解决率、满意率（百分比）。"),
+        description=_("近12个月各街道的响应率、解决率、满意率（百分比）。每个点是一个比率，横轴从数据的最小值附近开始。"),
         categories=[r.name for r in rates],
         links=[reverse("public:area_detail", args=[r.key]) for r in rates] if area_links else [],
         series=[
@@ -178,6 +190,7 @@ def programme_breakdown_charts(f: ProgrammeFigures) -> tuple[Chart, Chart]:
 
 def progress_trend_chart(points: list[TrendPoint], *, chart_id: str, title: str, actual_label: str) -> Chart:
     """Progress at each month's end, from the monthly snapshots, beside 序时进度."""
+    partial = bool(points) and not points[-1].final
     return Chart(
         id=chart_id,
         title=title,
@@ -186,7 +199,8 @@ def progress_trend_chart(points: list[TrendPoint], *, chart_id: str, title: str,
         max_value=100,
         category_label=_("月份"),
         description=_("每月月底的进度（取自月度快照），与按计划工期应达到的序时进度对照。"),
-        categories=[f"{p.month:%Y-%m}" for p in points],
+        categories=_months([p.month for p in points], partial_last=partial),
+        partial_last=partial,
         series=[
             Series(actual_label, [p.progress for p in points], "#0b4f8a"),
             Series(_("序时进度"), [p.expected for p in points], "#8a8a8a"),

@@ -349,6 +349,7 @@ class TrendPoint:
     month: date
     progress: Decimal | None
     expected: Decimal | None = None
+    final: bool = True  # False for the running month's provisional snapshot
 
 
 def project_trend(project_id: int) -> list[TrendPoint]:
@@ -356,9 +357,9 @@ def project_trend(project_id: int) -> list[TrendPoint]:
     rows = (
         ProjectSnapshot.objects.filter(project_id=project_id)
         .order_by("snapshot__month")
-        .values_list("snapshot__month", "progress", "expected")
+        .values_list("snapshot__month", "progress", "expected", "snapshot__final")
     )
-    return [TrendPoint(month, progress, expected) for month, progress, expected in rows]
+    return [TrendPoint(*row) for row in rows]
 
 
 def programme_trend(programme_id: int, year: int) -> list[TrendPoint]:
@@ -366,11 +367,14 @@ def programme_trend(programme_id: int, year: int) -> list[TrendPoint]:
     rows = (
         ProjectSnapshot.objects.filter(PUBLIC, programme_id=programme_id, year=year)
         .order_by("snapshot__month")
-        .values("snapshot__month")
+        .values("snapshot__month", "snapshot__final")
         .annotate(progress=Avg("progress"), expected=Avg("expected"))
     )
 
     def rounded(value) -> Decimal | None:
         return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
-    return [TrendPoint(r["snapshot__month"], rounded(r["progress"]), rounded(r["expected"])) for r in rows]
+    return [
+        TrendPoint(r["snapshot__month"], rounded(r["progress"]), rounded(r["expected"]), r["snapshot__final"])
+        for r in rows
+    ]

@@ -18,7 +18,7 @@
     SERIES.forEach(function (s) { data[s.key].forEach(function (v) { if (v != null) values.push(v); }); });
     if (!values.length) return 0;
     var low = Math.min.apply(null, values);
-    return Math.max(0, Math.floor((low - 2) / 5) * 5);
+    return Math.max(0, Math.floor((low - 2) / 10) * 10);
   }
 
   document.querySelectorAll("[data-chart-source]").forEach(function (el) {

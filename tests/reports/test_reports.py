@@ -198,3 +198,11 @@ def test_a_report_costs_the_same_queries_for_more_projects(client, october, djan
         take("--month", "2026-10", "--replace")
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert "批量19" in client.get("/reports/monthly/2026-10/").content.decode()
+
+
+def test_the_report_reads_in_english(client, october):
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(NOV_2, tick=False):
+        html = client.get("/reports/monthly/2026-10/").content.decode()
+    assert "Livelihood projects progress report (October 2026)" in html
+    assert "4. Red and yellow projects (behind schedule)" in html
