@@ -223,6 +223,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+OFFICIAL_DIGEST_HOUR = envint("OFFICIAL_DIGEST_HOUR", 8)
+if not 0 <= OFFICIAL_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("OFFICIAL_DIGEST_HOUR must be an hour of the day, 0 to 23")
 # Celery's own beat (no django-celery-beat): the schedule is code, reviewed like code, and needs
 # no tables. The sweep sends what a lost task or a broker outage left pending.
 CELERY_BEAT_SCHEDULE = {
@@ -238,6 +241,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8, day_of_week=1),
         "args": ["weekly"],
     },
+    "official-deadlines": {
+        "task": "notifications.official_deadlines",
+        "schedule": envint("OFFICIAL_DEADLINE_SCAN_SECONDS", 3600),
+    },
+    "official-digests": {
+        "task": "notifications.official_digests",
+        "schedule": crontab(minute=0, hour=OFFICIAL_DIGEST_HOUR),
+    },
 }
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 60)
@@ -248,6 +259,10 @@ NOTIFY_SWEEP_LIMIT = envint("NOTIFY_SWEEP_LIMIT", 500)
 FOLLOW_CONFIRM_MAX_AGE_HOURS = envint("FOLLOW_CONFIRM_MAX_AGE_HOURS", 72)
 FOLLOW_IP_LIMIT = envint("FOLLOW_IP_LIMIT", 10)
 FOLLOW_ADDRESS_LIMIT = envint("FOLLOW_ADDRESS_LIMIT", 3)
+# Officials' notices: how far ahead a deadline is "within 24 h", and how many requests one
+# deadline scan looks at (the most pressing first).
+OFFICIAL_DUE_SOON_HOURS = envint("OFFICIAL_DUE_SOON_HOURS", 24)
+OFFICIAL_SCAN_LIMIT = envint("OFFICIAL_SCAN_LIMIT", 5000)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -49,6 +49,7 @@ from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.privacy import hide_numbers, public_text
 from apps.common.workdays import add_working_days
+from apps.notifications.officials import officials_notify_step
 from apps.notifications.residents import resident_notify
 from apps.notifications.services import messages_forget_recipients
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
@@ -360,7 +361,7 @@ def appeal_transition(
         # A published request's public version follows a new reply, masked like the draft.
         locked.published_reply = public_text(event.reply)
     locked.save()
-    AppealEvent.objects.create(
+    recorded = AppealEvent.objects.create(
         appeal=locked,
         actor=by,
         actor_label=actor_label or _actor_label(by, transition.actor),
@@ -368,6 +369,7 @@ def appeal_transition(
         **event._asdict(),
     )
     resident_notify(appeal=locked, action=action, reply=event.reply)  # written now, sent after commit
+    officials_notify_step(appeal=locked, action=action, event_id=recorded.pk)
     return locked
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,3 +134,77 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · {self.get_frequency_display()}"
+
+
+class NoticeKind(models.TextChoices):
+    """What an official is told of (their unit's requests, or as a dispatcher)."""
+
+    ASSIGNED = "assigned", _("新派单")
+    COASSIGNED = "coassigned", _("协办请求")
+    DUE_SOON = "due_soon", _("24 小时内到期")
+    OVERDUE = "overdue", _("已超期")
+    SUPERVISED = "supervised", _("督办")
+    EXTENSION = "extension", _("延期审批结果")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+def all_notice_kinds() -> list[str]:
+    return list(NoticeKind.values)
+
+
+class NoticePreference(models.Model):
+    """An official's choice of where each kind of notice goes; no row means every kind in both."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notice_preference",
+    )
+    admin_kinds = models.JSONField(_("在后台提醒"), default=all_notice_kinds, blank=True)
+    email_kinds = models.JSONField(_("发送邮件"), default=all_notice_kinds, blank=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class OfficialNotice(models.Model):
+    """One thing an official is told of: shown under the admin's bell (`in_admin`) and/or
+    e-mailed (`email`: in the daily digest, or at once for a 紧急 request). `key` makes a scan
+    that runs twice write once (a deadline's notice is keyed by the deadline itself)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
+    appeal = models.ForeignKey(
+        "appeals.Appeal", verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="official_notices"
+    )
+    key = models.CharField(max_length=64, editable=False)
+    text = models.CharField(_("内容"), max_length=200)
+    urgent = models.BooleanField(_("紧急"), default=False)
+    in_admin = models.BooleanField(default=True, editable=False)
+    email = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作提醒")
+        verbose_name_plural = _("工作提醒")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "appeal", "key"], name="notice_once_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "in_admin", "read_at"], name="notice_unread"),
+            models.Index(fields=["email", "emailed_at"], name="notice_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from apps.notifications import follows, services
+from apps.notifications import follows, officials, services
 
 
 @shared_task(bind=True, name="notifications.send_message", max_retries=None, acks_late=True)
@@ -24,3 +24,13 @@ def send_due() -> int:
 @shared_task(name="notifications.follow_digests")
 def follow_digests(frequency: str) -> int:
     return follows.follows_send_digests(frequency=frequency)
+
+
+@shared_task(name="notifications.official_deadlines")
+def official_deadlines() -> int:
+    return officials.officials_scan_deadlines()
+
+
+@shared_task(name="notifications.official_digests")
+def official_digests() -> int:
+    return officials.officials_send_digests()

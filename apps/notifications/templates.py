@@ -73,6 +73,16 @@ TEMPLATES: dict[str, Template] = {
         _("{target}：{count} 条新进展"),
         _("您关注的“{target}”有新进展：\n\n{updates}\n\n不想再收到？一键退订：{unsubscribe}"),
     ),
+    # Officials (apps.notifications.officials): the tracking number and what happened, a link to
+    # the admin; never the resident's name, phone, address or words.
+    "official_notice": Template(
+        _("【{kind}】{tracking_no}"),
+        _("{kind}：诉求 {tracking_no}（紧急）。请登录后台处理：{link}"),
+    ),
+    "official_digest": Template(
+        _("今日工作提醒：{count} 条"),
+        _("您有 {count} 条工作提醒：\n\n{lines}\n\n在后台查看全部提醒、修改提醒方式：{link}"),
+    ),
 }
 
 
