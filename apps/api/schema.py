@@ -81,6 +81,7 @@ TAGS = [
     {"name": "projects", "description": "民生项目、进展与导出 / Projects, progress updates and exports"},
     {"name": "requests", "description": "群众诉求：公开列表、提交、办理与导出 / Residents' requests"},
     {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
+    {"name": "proposals", "description": "民生实事征集与人大代表票决 / Proposals and the deputies' vote"},
 ]
 
 

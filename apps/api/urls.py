@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from apps.api import views
+from apps.api import views, views_proposals
 from apps.api.docs import SwaggerView
 from apps.api.exceptions import not_found
 from apps.api.schema import DESCRIPTION, TAGS
@@ -15,6 +15,8 @@ router.register("areas", views.AreaViewSet, basename="area")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("requests", views.RequestViewSet, basename="request")
+router.register("proposals", views_proposals.ProposalViewSet, basename="proposal")
+router.register("vote-sessions", views_proposals.VoteSessionViewSet, basename="vote-session")
 
 ID = r"(?P<pk>[0-9]{1,18})"
 

@@ -554,6 +554,8 @@ class ApiRootView(StrictQueryMixin, APIView):
             "projects": "api:project-list",
             "requests": "api:request-list",
             "stats": "api:stats",
+            "proposals": "api:proposal-list",
+            "vote_sessions": "api:vote-session-list",
             "projects_csv": "api:project-export-csv",
             "projects_xlsx": "api:project-export-xlsx",
             "requests_csv": "api:request-export-csv",

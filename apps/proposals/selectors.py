@@ -222,7 +222,7 @@ def vote_session_for_year(year: int) -> VoteSession | None:
 
 
 def closed_vote_sessions() -> QuerySet:
-    tallies = Tally.objects.select_related("proposal").order_by("rank", "id")
+    tallies = Tally.objects.select_related("proposal", "proposal__project").order_by("rank", "id")
     return (
         VoteSession.objects.filter(status=SessionStatus.CLOSED)
         .prefetch_related(Prefetch("tallies", queryset=tallies))
