@@ -367,6 +367,14 @@ class AppealEvent(models.Model):
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
     solved = models.CharField(_("是否解决"), max_length=8, choices=Solved.choices, blank=True)
     proxy_reason = models.CharField(_("代办原因"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        ProblemCategory,
+        verbose_name=_("问题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

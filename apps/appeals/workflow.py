@@ -310,6 +310,7 @@ class Event(NamedTuple):
     rating: str
     solved: str
     at: Any
+    category_id: Any = None  # the problem class confirmed at 受理
 
 
 def merged_reply(tracking_no: str) -> str:
@@ -418,4 +419,7 @@ def apply_step(
         state.closed_at = at
     if reply:
         state.public_reply = reply
-    return Event(action, from_status, target, event_department, reason, note, reply, until, rating, solved, at)
+    event_category = state.category_id if action == "accept" else None
+    return Event(
+        action, from_status, target, event_department, reason, note, reply, until, rating, solved, at, event_category
+    )

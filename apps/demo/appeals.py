@@ -55,6 +55,7 @@ from apps.appeals.workflow import (
     apply_step,
     merged_reply,
 )
+from apps.categories.models import ProblemCategory
 from apps.common.dates import local_moment
 from apps.common.privacy import public_text
 from apps.demo import corpus
@@ -96,6 +97,7 @@ APPEAL_COLUMNS = (
     "external_id",
     "kind",
     "programme_id",
+    "category_id",
     "area_id",
     "subdistrict_id",
     "location_text",
@@ -154,6 +156,7 @@ EVENT_COLUMNS = (
     "rating",
     "solved",
     "proxy_reason",
+    "category_id",
     "at",
 )
 LINK_COLUMNS = ("appeal_id", "project_id")
@@ -287,6 +290,8 @@ class _Generator:
         # Who signs, resolves or returns for a department: its demo official if it has one.
         self.department_actor = {zhujian: _actor(users["zhujian"]), kuishan: _actor(users["kuishan"])}
         self.programmes = set(Programme.objects.values_list("code", flat=True))
+        # Problem classes by code: one query here, none per request.
+        self.category_ids = dict(ProblemCategory.objects.values_list("code", "pk"))
 
     def rows_for_day(self, day: _Day) -> tuple[list[tuple], list[tuple], list[tuple]]:
         """The requests of one day with their events and project links, in submission order.
@@ -423,8 +428,13 @@ class _Generator:
         self.made += 1
         steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force, merge_into)
 
+        # Residents writing online picked the first level; the dispatcher classes it at 受理.
+        category_code = corpus.APPEAL_CATEGORIES.get(template.title, "990101")
+        category_id = self.category_ids.get(category_code)
         # Replay the steps through the workflow's own rules, as appeal_transition applies them.
         state = StepState(urgency=urgency, resolve_due=resolve_due)
+        if channel in (WEB, WECHAT):
+            state.category_id = self.category_ids.get(category_code[:2])
         events.append(
             (
                 appeal_id,
@@ -441,6 +451,7 @@ class _Generator:
                 "",
                 "",
                 "",
+                NULL,
                 submitted,
             )
         )
@@ -460,6 +471,7 @@ class _Generator:
                 solved=solved,
                 comment=text,
                 urgency=urgency if action == "accept" else "",
+                category_id=category_id if action == "accept" else None,
                 until=None if until_ts is None else stamp(int(until_ts)),
                 merged_into_id=into_id,
             )
@@ -490,6 +502,7 @@ class _Generator:
                     event.rating,
                     event.solved,
                     proxy,
+                    _null(event.category_id),
                     last_at,
                 )
             )
@@ -511,6 +524,7 @@ class _Generator:
             external_id,
             kind,
             programme,
+            _null(state.category_id),
             place.area_id,
             str(place.subdistrict_id),
             location,

@@ -32,7 +32,8 @@ MAX_POINT_DISTANCE_KM = 10.0
 
 SERVICE_CODE = re.compile(r"([a-z0-9_-]{1,20})\.([a-z_]{1,20})")
 
-CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED)
+# A merged duplicate is closed too: it is handled as its main request.
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.MERGED)
 
 # Exactly the columns an Open311 response may show: the public version of the text, no
 # submitter data, no location text, no point given by the resident. Reading `.values()` of
@@ -52,6 +53,10 @@ PUBLIC_REQUEST_FIELDS = (
     "resolved_at",
     "closed_at",
     "area_id",
+    # The finer state for `status_notes` (no 督办 or extension asked: those stay in the office).
+    "extensions",
+    "reopen_count",
+    "closure",
 )
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.appeals.models import AppealKind
+from apps.appeals.models import DUE_STATUSES, AppealKind, Closure, Status
 from apps.open311.selectors import (
     CLOSED_STATUSES,
     PublicPlace,
@@ -130,6 +130,33 @@ def _updated(row: dict) -> datetime:
     return row["updated_at"]
 
 
+# The states whose handling unit the notes name (before 派单 there is none; a 退单 has left it).
+_WITH_UNIT = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED, Status.REVIEW)
+
+
+def status_notes(row: dict, *, local) -> str | None:
+    """Our finer state behind Open311's open/closed: 已派单 · 区住房和城乡建设局, 延期至 …, 重办,
+    how a closed request was closed, then the public reply. Only what residents may see: never
+    the 督办 or a pending extension request (the office's own business) nor a reason in words."""
+    status = row["status"]
+    if status == Status.CLOSED and row["closure"]:
+        parts = [str(Closure(row["closure"]).label)]
+    else:
+        parts = [str(Status(status).label)]
+    if status in _WITH_UNIT and row["department__name"]:
+        parts.append(row["department__name"])
+    if row["reopen_count"] and status not in CLOSED_STATUSES:
+        parts.append(_("重办（第 %(n)s 次）") % {"n": row["reopen_count"]})
+    if row["extensions"] and status in DUE_STATUSES:
+        parts.append(_("延期至 %(day)s") % {"day": local(row["resolve_due"]).date().isoformat()})
+    if status == Status.MERGED:
+        parts.append(_("与相同诉求合并办理"))
+    notes = " · ".join(parts)
+    if row["published_reply"]:
+        notes += _("。答复：%(reply)s") % {"reply": row["published_reply"]}
+    return notes
+
+
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -151,7 +178,7 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
             {
                 "service_request_id": row["tracking_no"],
                 "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
-                "status_notes": row["published_reply"] or None,
+                "status_notes": status_notes(row, local=lambda value: value.astimezone(tz)),
                 "service_name": f"{row['programme__name'] or general}·{kind_label}",
                 "service_code": service_code(row["programme_id"], row["kind"]),
                 "description": row["published_content"],

@@ -119,6 +119,9 @@ def assert_requests_follow_the_workflow_rules() -> int:
 
         # The workflow's own function replays the stored steps: the row must be what they leave.
         state = StepState(urgency=urgency, resolve_due=resolve_due)
+        # The class the resident picked is the request's until 受理 records the dispatcher's.
+        accepted = [event.category_id for event in events if event.action == "accept" and event.category_id]
+        state.category_id = appeal.category_id if not accepted else None
         previous = appeal.submitted_at
         for event in events[1:]:
             assert previous <= event.at <= now
@@ -147,6 +150,7 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 solved=event.solved,
                 comment=appeal.rating_comment,
                 urgency=step.urgency,
+                category_id=event.category_id,
                 until=event.until,
                 merged_into_id=appeal.merged_into_id,
             )
@@ -162,6 +166,7 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 event.rating,
                 event.solved,
                 event.at,
+                event.category_id,
             )
             assert replayed == stored, (appeal.tracking_no, replayed, stored)
             assert bool(event.proxy_reason) <= (TRANSITIONS[event.action].actor == Actor.UNIT)

@@ -69,6 +69,17 @@ def test_a_small_run_shows_every_workflow_state_and_every_programme(today):
     assert Appeal.objects.filter(status=Status.CLOSED).exclude(rating="").exists()
 
 
+def test_demo_requests_are_classed_third_level_at_accept_and_first_level_by_online_residents(today):
+    demo_seed(seed=3, today=today, **SMALL)
+    accepted = AppealEvent.objects.filter(action="accept").values_list("appeal_id", flat=True)
+    classed = Appeal.objects.filter(pk__in=accepted).values_list("category__level", flat=True)
+    assert classed and set(classed) == {3}
+    waiting = Appeal.objects.exclude(pk__in=accepted)
+    assert set(waiting.filter(channel__in=["web", "wechat"]).values_list("category__level", flat=True)) <= {1}
+    assert not waiting.filter(channel="hotline", category__isnull=False).exists()
+    assert set(corpus.APPEAL_CATEGORIES) == {t.title for t in corpus.APPEALS}
+
+
 def test_bulk_built_requests_are_what_the_workflow_services_would_have_made(today):
     demo_seed(seed=5, today=today, projects=30, requests=400)
     assert assert_requests_follow_the_workflow_rules() == 400

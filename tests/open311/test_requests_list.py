@@ -56,7 +56,7 @@ def test_a_request_shows_our_workflow_in_open311_terms(client, places):
     assert item == {
         "service_request_id": appeal.tracking_no,
         "status": "closed",
-        "status_notes": "已维修路灯，恢复照明。",
+        "status_notes": "已办结 · 区住房和城乡建设局。答复：已维修路灯，恢复照明。",
         "service_name": "便民舒心·投诉",
         "service_code": "bianmin.complaint",
         "description": "小区东门路灯不亮。",
