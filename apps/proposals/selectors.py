@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.accounts.scoping import Scope
 from apps.appeals.models import Appeal, AppealKind, Status
+from apps.categories.models import ProblemCategory
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.proposals.models import Proposal, SessionStatus, Tally, VoteSession, published_q
@@ -19,33 +20,29 @@ GROUP_MONTHS = 12
 NOT_COUNTED = (Status.REJECTED, Status.MERGED)
 
 
-def has_category() -> bool:
-    """Whether requests carry a problem class (`Appeal.category`): then groups use it instead of
-    programme and type."""
-    return any(field.name == "category" for field in Appeal._meta.get_fields())
-
-
 @dataclass(frozen=True)
 class GroupKey:
-    """One 群众点单 group: a 社区 (or a 街道 for requests filed at 街道 level) and a problem class
-    (category, or programme and type before requests were classified)."""
+    """One 群众点单 group: a 社区 (or a 街道 for requests filed at 街道 level) and a problem class:
+    the request's 问题分类 where it has one, else (requests not yet classified) programme and type."""
 
     area_id: int
-    category_id: str = ""
+    category_id: int | None = None
     programme_id: str = ""
     kind: str = ""
 
     def as_param(self) -> str:
-        return f"{self.area_id}:{self.category_id}:{self.programme_id}:{self.kind}"
+        return f"{self.area_id}:{self.category_id or ''}:{self.programme_id}:{self.kind}"
 
     @classmethod
     def from_param(cls, value: str) -> GroupKey | None:
         parts = (value or "").split(":")
-        if len(parts) != 4 or not parts[0].isdigit() or len(parts[0]) > 18:
+        if len(parts) != 4 or not all(part.isdigit() and len(part) <= 18 for part in parts[:1]):
+            return None
+        if parts[1] and not (parts[1].isdigit() and len(parts[1]) <= 18):
             return None
         if parts[3] and parts[3] not in AppealKind.values:
             return None
-        return cls(int(parts[0]), parts[1], parts[2], parts[3])
+        return cls(int(parts[0]), int(parts[1]) if parts[1] else None, parts[2], parts[3])
 
 
 @dataclass
@@ -67,21 +64,28 @@ def _group_area():
     return Case(When(area__level=AreaLevel.COMPOUND, then=F("area__parent_id")), default=F("area_id"))
 
 
+def _unclassified(field: str, empty):
+    # Programme and type split only the requests that have no 问题分类 yet.
+    return Case(When(category__isnull=True, then=F(field)), default=Value(empty))
+
+
 def _recent_appeals(scope: Scope, since: datetime | None = None) -> QuerySet:
     since = since or timezone.now() - timedelta(days=30 * GROUP_MONTHS + 5)
-    return scope.filter_appeals(Appeal.objects.filter(submitted_at__gte=since).exclude(status__in=NOT_COUNTED))
+    appeals = Appeal.objects.filter(submitted_at__gte=since).exclude(status__in=NOT_COUNTED)
+    return scope.filter_appeals(appeals).annotate(
+        group_area=_group_area(),
+        group_programme=_unclassified("programme_id", ""),
+        group_kind=_unclassified("kind", ""),
+    )
 
 
 def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 50, min_count: int = 2) -> list:
     """The last 12 months' requests grouped by 社区 and problem class, most requests first, then
-    most repeat calls (calls from a phone number already heard in the group). Three queries."""
-    category = has_category()
-    column = _category_column() if category else ""
-    fields = ["group_area", column] if category else ["group_area", "programme_id", "kind"]
+    most repeat calls (calls from a phone number already heard in the group). Four queries."""
+    fields = ["group_area", "category_id", "group_programme", "group_kind"]
     with_phone = ~Q(submitter_phone_index="")
     rows = list(
         _recent_appeals(scope, since)
-        .annotate(group_area=_group_area())
         .values(*fields)
         .annotate(
             count=Count("id"),
@@ -93,19 +97,23 @@ def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 
         .order_by("-count", "-repeat_calls", *fields)[:limit]
     )
     areas = Area.objects.in_bulk({row["group_area"] for row in rows})
-    programmes = Programme.objects.in_bulk({row.get("programme_id") for row in rows} - {None})
-    categories = _category_labels({row[column] for row in rows} - {None, ""}) if category else {}
+    programmes = Programme.objects.in_bulk({row["group_programme"] for row in rows} - {None, ""})
+    categories = ProblemCategory.objects.in_bulk({row["category_id"] for row in rows} - {None})
     kinds = dict(AppealKind.choices)
     groups = []
     for row in rows:
         area = areas[row["group_area"]]
-        if category:
-            key = GroupKey(area.pk, category_id=str(row[column] or ""))
-            what = categories.get(row[column], "未分类")
+        if row["category_id"]:
+            what = categories[row["category_id"]].name
         else:
-            key = GroupKey(area.pk, programme_id=row["programme_id"] or "", kind=row["kind"])
-            programme = programmes.get(row["programme_id"])
-            what = f"{programme.name if programme else '未选板块'} · {kinds.get(row['kind'], row['kind'])}"
+            programme = programmes.get(row["group_programme"])
+            what = f"{programme.name if programme else '未选板块'} · {kinds.get(row['group_kind'], row['group_kind'])}"
+        key = GroupKey(
+            area.pk,
+            category_id=row["category_id"],
+            programme_id=row["group_programme"] or "",
+            kind=row["group_kind"] or "",
+        )
         groups.append(
             RequestGroup(
                 key=key,
@@ -119,31 +127,13 @@ def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 
     return groups
 
 
-def _category_column() -> str:
-    field = Appeal._meta.get_field("category")
-    return field.attname
-
-
-def _category_labels(ids: set) -> dict:
-    field = Appeal._meta.get_field("category")
-    if field.is_relation:
-        return {pk: str(obj) for pk, obj in field.related_model.objects.in_bulk(ids).items()}
-    return dict(field.choices or [(value, value) for value in ids])
-
-
 def appeals_in_group(*, key: GroupKey, scope: Scope, since: datetime | None = None) -> QuerySet:
     """The requests a group counts, within the official's scope."""
-    appeals = _recent_appeals(scope, since).annotate(group_area=_group_area()).filter(group_area=key.area_id)
-    if has_category():
-        column = _category_column()
-        if key.category_id:
-            return appeals.filter(**{column: key.category_id})
-        unclassified = Q(**{f"{column}__isnull": True})
-        if not Appeal._meta.get_field("category").is_relation:
-            unclassified |= Q(**{column: ""})
-        return appeals.filter(unclassified)
+    appeals = _recent_appeals(scope, since).filter(group_area=key.area_id)
+    if key.category_id:
+        return appeals.filter(category_id=key.category_id)
     programme = Q(programme_id=key.programme_id) if key.programme_id else Q(programme__isnull=True)
-    return appeals.filter(programme, kind=key.kind)
+    return appeals.filter(programme, category__isnull=True, kind=key.kind)
 
 
 # --- Back office ------------------------------------------------------------------------------

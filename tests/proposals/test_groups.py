@@ -120,3 +120,23 @@ def test_the_groups_page_runs_a_fixed_number_of_queries(client, hood, django_ass
         f.appeal(area=f.community(parent=hood["kuishan"]), programme=f.programme("anquan"), title=f"t{n}")
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_classified_requests_group_by_their_problem_class_whatever_their_type(hood):
+    from apps.appeals.models import Appeal
+    from apps.categories.models import ProblemCategory
+
+    lift = ProblemCategory.objects.create(code="98", name="测试类：电梯故障", level=1)
+    classified = [
+        f.appeal(area=hood["kangju"], programme=f.programme("bianmin"), kind=kind)
+        for kind in (AppealKind.HELP, AppealKind.COMPLAINT, AppealKind.INQUIRY)
+    ]
+    Appeal.objects.filter(pk__in=[a.pk for a in classified]).update(category=lift)
+    groups = {g.label: g for g in request_groups(scope=ALL)}
+    assert groups["康居社区 · 测试类：电梯故障"].count == 3
+    assert groups["康居社区 · 便民舒心 · 求助"].count == 4  # the unclassified ones as before
+    key = groups["康居社区 · 测试类：电梯故障"].key
+    assert GroupKey.from_param(key.as_param()) == key
+    from apps.proposals.selectors import appeals_in_group
+
+    assert set(appeals_in_group(key=key, scope=ALL).values_list("pk", flat=True)) == {a.pk for a in classified}
