@@ -45,8 +45,9 @@ PUBLIC_APPEAL_COLUMNS: list[str] = [
 ]
 
 
-def project_table(queryset: QuerySet[Project]) -> Dataset:
-    return ProjectResource().export(queryset=queryset.order_by("id"))
+def project_table(queryset: QuerySet[Project], *, native: bool = False) -> Dataset:
+    """`native` for XLSX: numbers and dates as real cells."""
+    return ProjectResource().export(queryset=queryset.order_by("id"), force_native_type=native)
 
 
 def check_size(queryset: QuerySet) -> None:

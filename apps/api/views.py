@@ -470,7 +470,7 @@ class ProjectExportView(_ExportView):
         return f"projects-{timezone.localdate():%Y%m%d}"
 
     def rows(self, queryset) -> exports.Table:
-        return exports.project_table(queryset)
+        return exports.project_table(queryset, native=self.fmt == "xlsx")
 
 
 class ProjectCsvExportView(ProjectExportView):

@@ -39,7 +39,7 @@ from apps.projects.models import (
     ProjectPhoto,
     ProjectStatus,
 )
-from apps.projects.resources import ProjectResource, import_errors
+from apps.projects.resources import ProjectResource, import_errors, import_preview
 from apps.projects.selectors import (
     PROJECT_QUEUES,
     PROJECT_QUEUES_BY_KEY,
@@ -530,6 +530,9 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
         result = getattr(response, "context_data", {}).get("result")
         if result is not None:
             response.context_data["import_error_lines"] = import_errors(result)
+            changed, unchanged = import_preview(result)
+            response.context_data["preview_rows"] = changed
+            response.context_data["preview_unchanged"] = unchanged
         return response
 
     def has_import_permission(self, request) -> bool:

@@ -66,6 +66,7 @@ PROJECT_COLUMNS: list[tuple[str, str]] = [
 COLUMN_OF = dict(PROJECT_COLUMNS)
 LIST_SEPARATORS = re.compile(r"[;；、,，\n]+")
 MILESTONE_FORMAT = "标题|计划完成日期|实际完成日期|权重"
+SHEET_TITLE = "民生项目"
 
 
 def project_columns() -> list[str]:
@@ -105,20 +106,34 @@ class IntegerCNWidget(Widget):
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value  # a number cell in Excel
         return "" if value is None else str(value)
 
 
 class DecimalCNWidget(Widget):
+    def __init__(self, places: int | None = None):
+        super().__init__()
+        self.places = places
+
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
         text = str(value).strip().replace(",", "").replace("，", "").rstrip("%")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation as exc:
             raise ValueError(f"“{value}”不是有效数字。") from exc
+        # Excel hands 430.40 back as 430.4: written with the column's places it is no change.
+        if self.places is not None and number.is_finite():
+            exact = number.quantize(Decimal(1).scaleb(-self.places))
+            if exact == number:
+                number = exact
+        return number
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value  # a number cell: 计划投资 sums in Excel
         return "" if value is None else str(value)
 
 
@@ -141,6 +156,8 @@ class DateCNWidget(Widget):
         raise ValueError(f"“{text}”不是有效日期，请写成 2026-03-31 的格式。")
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value  # a date cell
         return value.isoformat() if value else ""
 
 
@@ -407,19 +424,19 @@ class ProjectResource(resources.ModelResource):
             "official_name": Field("official_name", columns["official_name"], TextWidget()),
             "official_title": Field("official_title", columns["official_title"], TextWidget()),
             "planned_investment": Field(
-                "planned_investment", columns["planned_investment"], DecimalCNWidget(), default=Decimal("0")
+                "planned_investment", columns["planned_investment"], DecimalCNWidget(2), default=Decimal("0")
             ),
-            "invested": Field("invested", columns["invested"], DecimalCNWidget(), default=Decimal("0")),
+            "invested": Field("invested", columns["invested"], DecimalCNWidget(2), default=Decimal("0")),
             "planned_start": Field("planned_start", columns["planned_start"], DateCNWidget()),
             "planned_finish": Field("planned_finish", columns["planned_finish"], DateCNWidget()),
             "actual_start": Field("actual_start", columns["actual_start"], DateCNWidget()),
             "actual_finish": Field("actual_finish", columns["actual_finish"], DateCNWidget()),
             "status": Field("status", columns["status"], StatusWidget()),
             # Blank keeps the current progress; derived progress is checked in import_instance.
-            "progress": Field("progress", columns["progress"], DecimalCNWidget(), saves_null_values=False),
+            "progress": Field("progress", columns["progress"], DecimalCNWidget(1), saves_null_values=False),
             "progress_source": Field("progress_source", columns["progress_source"], readonly=True),
-            "latitude": Field("latitude", columns["latitude"], DecimalCNWidget()),
-            "longitude": Field("longitude", columns["longitude"], DecimalCNWidget()),
+            "latitude": Field("latitude", columns["latitude"], DecimalCNWidget(6)),
+            "longitude": Field("longitude", columns["longitude"], DecimalCNWidget(6)),
             "is_public": Field("is_public", columns["is_public"], YesNoWidget()),
             "milestones": Field(None, columns["milestones"]),
         }
@@ -454,6 +471,14 @@ class ProjectResource(resources.ModelResource):
         return self.scope.filter_projects(Project.objects.all())
 
     # --- export --------------------------------------------------------------------------------
+
+    def export(self, queryset=None, **kwargs):
+        """The projects as a dataset whose sheet (in XLSX) is named 民生项目. With
+        `force_native_type` (the admin passes it for XLSX) numbers and dates stay numbers and
+        dates, so Excel can sum 计划投资; CSV gets the same values as text."""
+        dataset = super().export(queryset=queryset, **kwargs)
+        dataset.title = SHEET_TITLE
+        return dataset
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("programme", "lead_department", "parent").prefetch_related(
@@ -595,14 +620,59 @@ class ProjectResource(resources.ModelResource):
         return ValidationError(named)
 
 
+def excel_row(number: int) -> int:
+    """The spreadsheet row of the `number`-th data row (the header is row 1)."""
+    return number + 1
+
+
 def import_errors(result) -> list[str]:
-    """Readable Chinese lines naming each bad row and column of an import result."""
+    """Readable Chinese lines naming each bad row by its Excel row number and its project's
+    title, and the column at fault, of an import result."""
     lines: list[str] = [f"文件错误：{error.error}" for error in result.base_errors]
+    headers = list(getattr(result, "diff_headers", []) or [])
+    title_at = headers.index(COLUMN_OF["title"]) if COLUMN_OF["title"] in headers else None
     for invalid in result.invalid_rows:
+        title = ""
+        if title_at is not None and title_at < len(invalid.values):
+            value = invalid.values[title_at]
+            title = "" if value in (None, "", "---") else str(value).strip()
+        row = f"第 {excel_row(invalid.number)} 行" + (f"（{title}）" if title else "")
         for column, messages in invalid.error_dict.items():
-            where = f"第 {invalid.number} 行" + ("" if column == NON_FIELD_ERRORS else f"“{column}”列")
+            where = row + ("" if column == NON_FIELD_ERRORS else f"“{column}”列")
             lines.append(f"{where}：{'；'.join(messages)}")
     for number, errors in result.row_errors():
         for error in errors:
-            lines.append(f"第 {number} 行：{error.error}")
+            lines.append(f"第 {excel_row(number)} 行：{error.error}")
     return lines
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row the import would change, as the preview shows it: its Excel row, its project's
+    title and only the columns that change (as import-export's HTML diff)."""
+
+    excel_row: int
+    import_type: str
+    title: str
+    changes: list[tuple[str, str]]
+
+
+def import_preview(result) -> tuple[list[PreviewRow], int]:
+    """The rows an import would add or change, and how many it leaves as they are: a preview
+    that fits the screen instead of 26 columns for every row of the sheet."""
+    headers = list(result.diff_headers or [])
+    changed: list[PreviewRow] = []
+    unchanged = 0
+    for index, row in enumerate(result.rows):
+        if row.import_type == "skip":
+            unchanged += 1
+            continue
+        if row.import_type not in ("new", "update", "delete"):
+            continue
+        diff = row.diff or []
+        changes = [
+            (header, html) for header, html in zip(headers, diff, strict=False) if "<ins" in html or "<del" in html
+        ]
+        title = str(row.row_values.get(COLUMN_OF["title"]) or row.object_repr or "")
+        changed.append(PreviewRow(excel_row(index + 1), row.import_type, title, changes))
+    return changed, unchanged

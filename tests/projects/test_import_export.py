@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -162,9 +162,12 @@ def test_a_bad_row_changes_nothing_and_names_each_row_and_column(projects):
     result = ProjectResource().import_data(data)
     assert result.has_validation_errors()
     errors = import_errors(result)
-    assert any(e.startswith("第 1 行“已完成投资（万元）”列") and "不是有效数字" in e for e in errors), errors
-    assert any(e.startswith("第 1 行“计划完工”列") and "不是有效日期" in e for e in errors), errors
-    assert any(e.startswith("第 2 行“牵头单位”列") and "找不到责任单位“不存在的局”" in e for e in errors), errors
+    # Rows by their Excel row number (the header is row 1) and the project's title as typed.
+    first = f"第 2 行（{rows[0]['项目名称']}）"
+    assert any(e.startswith(f"{first}“已完成投资（万元）”列") and "不是有效数字" in e for e in errors), errors
+    assert any(e.startswith(f"{first}“计划完工”列") and "不是有效日期" in e for e in errors), errors
+    second = "第 3 行（改了名字，这一行本身没有问题）“牵头单位”列"
+    assert any(e.startswith(second) and "找不到责任单位“不存在的局”" in e for e in errors), errors
     assert snapshot() == before
 
 
@@ -354,3 +357,46 @@ def test_a_csv_saved_by_excel_in_gbk_imports(as_official, district_official, pro
 def test_the_csv_export_opens_in_excel_with_chinese(as_official, district_official, projects):
     response = export_file(as_official(district_official), "projects_project", "csv")
     assert response.content.startswith("\ufeff".encode())
+
+
+def test_the_xlsx_export_has_a_named_sheet_with_real_numbers_and_dates(as_official, district_official, projects):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = export_file(as_official(district_official), "projects_project", "xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["民生项目"]
+    sheet = book["民生项目"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == project_columns()
+    money = [row[headers.index("计划投资（万元）")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(value, (int, float)) for value in money), money
+    assert sum(money) == pytest.approx(float(sum(p.planned_investment for p in Project.objects.all())))
+    starts = [row[headers.index("计划开工")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(value, datetime) for value in starts), starts
+
+
+def test_the_import_preview_lists_only_changed_rows_by_excel_row_and_title(as_official, district_official, projects):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = as_official(district_official)
+    book = load_workbook(io.BytesIO(export_file(client, "projects_project", "xlsx").content))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(3, headers.index("已完成投资（万元）") + 1).value = 12.5  # Excel row 3: the second project
+    title = sheet.cell(3, headers.index("项目名称") + 1).value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = client.post(
+        reverse("admin:projects_project_import"),
+        {"format": "0", "resource": "0", "import_file": upload(buffer.getvalue(), "projects.xlsx")},
+    )
+    rows = page.context["preview_rows"]
+    assert [(r.excel_row, r.import_type, r.title) for r in rows] == [(3, "update", title)]
+    # Only the column that changed: a 计划投资 of 430.40 that Excel hands back as 430.4 is no change.
+    assert [header for header, _diff in rows[0].changes] == ["已完成投资（万元）"]
+    assert page.context["preview_unchanged"] == Project.objects.count() - 1
+    assert "Excel 行号" in page.content.decode()
