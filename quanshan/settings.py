@@ -446,6 +446,9 @@ APPEAL_HAZARD_WORDS = [
 # beyond the current deadline.
 APPEAL_MAX_EXTENSIONS = envint("APPEAL_MAX_EXTENSIONS", 1)
 APPEAL_EXTENSION_MAX_WORKING_DAYS = envint("APPEAL_EXTENSION_MAX_WORKING_DAYS", 10)
+# 协办: a co-department answers (协办意见) within this many working days of 派单, and never later
+# than the lead department's own deadline, so the lead has the contribution before it resolves.
+APPEAL_CO_REPLY_WORKING_DAYS = envint("APPEAL_CO_REPLY_WORKING_DAYS", 3)
 # 回访: a resolved request nobody rated within this many days is closed as 未评价.
 APPEAL_RATING_DAYS = envint("APPEAL_RATING_DAYS", 7)
 # 重办: a request may be reopened at most this many times.

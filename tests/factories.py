@@ -164,15 +164,16 @@ PATH_TO_STATUS = {
 }
 
 
-def appeal_in(status: str, *, handler: Department | None = None, **fields):
-    """A request brought to `status` through the workflow services, as officials would."""
+def appeal_in(status: str, *, handler: Department | None = None, co_departments=(), **fields):
+    """A request brought to `status` through the workflow services, as officials would;
+    `co_departments` are named at 派单 as 协办单位."""
     from apps.appeals.services import appeal_transition
 
     item = appeal(**fields)
     handler = handler or department()
     for action, kwargs in PATH_TO_STATUS[status]:
         if "department" in kwargs:
-            kwargs = {**kwargs, "department": handler}
+            kwargs = {**kwargs, "department": handler, "co_departments": co_departments}
         if "into" in kwargs:
             kwargs = {**kwargs, "into": appeal(area=item.area)}
         item = appeal_transition(appeal=item, action=action, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q, QuerySet
 
@@ -51,7 +52,11 @@ class Scope:
         if self.kind == ScopeKind.SUBDISTRICT:
             return Q(subdistrict_id=self.subdistrict_id)
         if self.kind == ScopeKind.DEPARTMENT:
-            return Q(department_id=self.department_id)
+            # The requests it handles, and those it is a co-department (协办) of. An id subquery
+            # rather than a join: a join would repeat a request once per co-department.
+            co_assignments = apps.get_model("appeals", "AppealCoAssignment").objects
+            co_assigned = co_assignments.filter(department_id=self.department_id, withdrawn_at__isnull=True)
+            return Q(department_id=self.department_id) | Q(pk__in=co_assigned.values("appeal_id"))
         return Q(pk__in=[])
 
     def filter_projects(self, queryset: QuerySet) -> QuerySet:

@@ -14,7 +14,15 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.scoping import Scope
-from apps.appeals.models import DONE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, overdue_q, published_q
+from apps.appeals.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Appeal,
+    AppealCoAssignment,
+    AppealEvent,
+    overdue_q,
+    published_q,
+)
 from apps.appeals.selectors import Rates, appeal_rates, linked_public_projects, public_events, published_appeals
 from apps.common.dates import local_moment
 from apps.places.models import Area, Department
@@ -119,7 +127,12 @@ def scoped_appeal_detail(scope: Scope) -> QuerySet[Appeal]:
                 "events",
                 queryset=AppealEvent.objects.select_related("department").order_by("at", "id"),
                 to_attr="event_list",
-            )
+            ),
+            Prefetch(
+                "co_assignments",
+                queryset=AppealCoAssignment.objects.select_related("department").order_by("assigned_at", "id"),
+                to_attr="co_list",
+            ),
         )
     )
 

@@ -376,6 +376,23 @@ class AppealPrivateSerializer(AppealPublicSerializer):
     rating_comment = _private(serializers.CharField, "评价意见 / Rating comment")
 
 
+class CoAssignmentSerializer(serializers.Serializer):
+    """One co-department (协办) of a request and its contribution."""
+
+    department = DepartmentRefSerializer()
+    assigned_at = serializers.DateTimeField()
+    due = serializers.DateTimeField(help_text="协办回复时限 / Answer due")
+    replied_at = serializers.DateTimeField(allow_null=True, help_text="回复时间 / Answered at")
+    note = serializers.CharField(help_text="协办意见 / The contribution")
+    actor = serializers.CharField(source="actor_label", help_text="回复方 / Who answered")
+    proxy_reason = serializers.CharField(help_text="代办原因 / Why the district answered for it (代办)")
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="撤回时间（退单、改派、合并） / Withdrawn at")
+    overdue = serializers.SerializerMethodField(help_text="协办超期 / Not answered by its deadline")
+
+    def get_overdue(self, row) -> bool:
+        return row.is_overdue()
+
+
 class AppealPrivateDetailSerializer(AppealPrivateSerializer):
     urgency = _private(serializers.CharField, "紧急程度 / normal, urgent")
     solved = _private(serializers.CharField, "是否解决 / yes, partly, no")
@@ -398,6 +415,9 @@ class AppealPrivateDetailSerializer(AppealPrivateSerializer):
         source="event_list", many=True, help_text="公开办理过程（无内部备注） / Public steps, no notes"
     )
     events = _private(PrivateEventSerializer, "完整办理记录（含内部备注） / All steps", source="event_list", many=True)
+    co_assignments = _private(
+        CoAssignmentSerializer, "协办单位及协办意见 / Co-departments and their answers", source="co_list", many=True
+    )
 
 
 class AppealReceiptSerializer(serializers.Serializer):
@@ -462,7 +482,8 @@ class TransitionSerializer(serializers.Serializer):
         help_text="派单方 / dispatcher: accept 受理, reject 不予受理, assign 派单, supervise 督办, "
         "approve_extension 批准延期, refuse_extension 不批准延期, revisit 回访, reopen 重办, "
         "close_explained 解释说明后关闭, merge 合并重复件, rate 评价（转达诉求人评价）; 承办单位 / unit: sign 签收, "
-        "return 退单, request_extension 申请延期, answer_supervision 督办回复, resolve 办结",
+        "return 退单, request_extension 申请延期, answer_supervision 督办回复, resolve 办结; 协办单位 / co-department: "
+        "co_reply 协办回复 (note)",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     reply = serializers.CharField(
@@ -473,7 +494,24 @@ class TransitionSerializer(serializers.Serializer):
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
-        help_text="派单时的承办单位代码 / Department code for assign",
+        help_text="assign: 主办单位代码 / lead department code; co_reply 代办: 代为回复的协办单位代码 / "
+        "the co-department answered for",
+    )
+    co_departments = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.all(),
+        many=True,
+        required=False,
+        default=list,
+        help_text="assign: 协办单位代码 / co-department codes (协办)",
+    )
+    proxy_reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="代办原因：全区“派单”密钥办理承办单位或协办单位的步骤时必填 / Required when a district-wide "
+        "dispatch key takes a unit's step (代办)",
     )
     reason = serializers.CharField(
         max_length=200,

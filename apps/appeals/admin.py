@@ -34,6 +34,7 @@ from apps.appeals.forms import (
     AppealSubmitForm,
     AssignForm,
     CloseExplainedForm,
+    CoReplyForm,
     ExtensionRequestForm,
     MergeForm,
     NoteForm,
@@ -44,6 +45,7 @@ from apps.appeals.forms import (
     ReturnForm,
     RevisitForm,
     SuperviseForm,
+    co_department_field,
     proxy_reason_field,
 )
 from apps.appeals.models import (
@@ -138,6 +140,7 @@ WORKFLOW: dict[str, WorkflowStep] = {
         WorkflowStep("refuse_extension", NoteRequiredForm, "不批准延期"),
         WorkflowStep("supervise", SuperviseForm, "督办"),
         WorkflowStep("answer_supervision", NoteRequiredForm, "督办回复"),
+        WorkflowStep("co_reply", CoReplyForm, "协办回复"),
         WorkflowStep("resolve", ReplyForm, "办结并答复"),
         WorkflowStep("revisit", RevisitForm, "记录回访"),
         WorkflowStep("reopen", ReopenForm, "重办"),
@@ -176,6 +179,7 @@ def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
         note=data.get("note", ""),
         reply=data.get("reply", ""),
         department=data.get("department"),
+        co_departments=data.get("co_departments") or (),
         reason=data.get("reason", ""),
         urgency=data.get("urgency", ""),
         level=data.get("level", ""),
@@ -199,20 +203,31 @@ class QueueListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in APPEAL_QUEUES_BY_KEY:
-            return appeals_in_queue(queryset, self.value())
+            return appeals_in_queue(queryset, self.value(), scope=scope_of(request.user))
         return queryset
 
 
-def step_form(step: WorkflowStep, *, appeal: Appeal, user, data=None) -> forms.Form:
-    """The step's form; a district official taking a unit's step also gives the 代办 reason."""
+def step_form(step: WorkflowStep, *, appeal: Appeal | None, user, data=None) -> forms.Form:
+    """The step's form; a district official taking a unit's step also gives the 代办 reason
+    (and for a 协办回复, which co-department it answers for). `appeal` is None on the list's
+    bulk pages."""
     initial = {}
-    if step.action == "accept":
+    if step.action == "accept" and appeal is not None:
         initial = {"urgency": appeal.urgency, "category": appeal.category.code if appeal.category_id else ""}
     form = step.form(data, initial=initial)
-    transition = TRANSITIONS.get(step.action)
-    if transition is not None and transition.actor == Actor.UNIT and scope_of(user).is_all:
+    if takes_proxy_reason(step.action, user):
+        if step.action == "co_reply" and appeal is not None:
+            form.fields["department"] = co_department_field(appeal)
         form.fields["proxy_reason"] = proxy_reason_field()
     return form
+
+
+def takes_proxy_reason(action: str, user) -> bool:
+    """A unit's or co-unit's step taken by a district official: always 代办, with a reason."""
+    transition = TRANSITIONS.get(action)
+    return (
+        transition is not None and transition.actor in (Actor.UNIT, Actor.CO_UNIT) and scope_of(user).is_all
+    )
 
 
 class CategoryListFilter(admin.SimpleListFilter):
@@ -584,7 +599,21 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
                 event.action_label = ACTION_LABELS.get(event.action, event.action)
                 event.reason_label = REASON_LABELS.get(event.reason, event.reason)
             context["timeline"] = timeline
-            actions = [t.action for t in TRANSITIONS.values() if t.allowed_for(obj) and t.action in WORKFLOW]
+            now = timezone.now()
+            co_assignments = list(obj.co_assignments.select_related("department").order_by("assigned_at", "id"))
+            for row in co_assignments:
+                row.appeal = obj
+                row.overdue = badge(gettext("协办超期"), "red") if row.is_overdue(now) else ""
+            context["co_assignments"] = co_assignments
+            scope = scope_of(request.user)
+            answers_co = scope.is_all or any(
+                row.is_pending and row.department_id == scope.department_id for row in co_assignments
+            )
+            actions = [
+                t.action
+                for t in TRANSITIONS.values()
+                if t.allowed_for(obj) and t.action in WORKFLOW and (t.action != "co_reply" or answers_co)
+            ]
             if obj.publish_approved:
                 actions += ["edit_public", "unpublish"]
             elif obj.consent_to_publish:
@@ -727,8 +756,11 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     def _bulk_step(self, request, queryset, action: str):
         step = WORKFLOW[action]
         label = TRANSITIONS[action].label
-        if step.form in (NoteForm, AcceptForm) or "apply" in request.POST:
-            form = step.form(request.POST if "apply" in request.POST else {})
+        # Nothing to ask, unless a district official acts for the units (代办): then the page
+        # asks the reason first, like Django's confirmation of a bulk delete.
+        asks = step.form not in (NoteForm, AcceptForm) or takes_proxy_reason(action, request.user)
+        if not asks or "apply" in request.POST:
+            form = step_form(step, appeal=None, user=request.user, data=request.POST if "apply" in request.POST else {})
             if form.is_valid():
                 self._run_bulk(
                     request,
@@ -738,7 +770,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
                 )
                 return None
         else:
-            form = step.form()
+            form = step_form(step, appeal=None, user=request.user)
         return self._bulk_page(request, queryset, step, form, gettext("批量%(step)s") % {"step": label})
 
     def _bulk_page(self, request, queryset, step: WorkflowStep, form: forms.Form, title: str, **extra):

@@ -95,9 +95,26 @@ class NoteForm(forms.Form):
 
 class AssignForm(NoteForm):
     department = forms.ModelChoiceField(
-        label=_("承办单位"), queryset=active_departments(), empty_label=_("请选择承办单位")
+        label=_("主办单位"), queryset=active_departments(), empty_label=_("请选择承办单位")
     )
-    field_order = ["department", "note"]
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=active_departments(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("可多选（按住 Ctrl 或 ⌘）。协办单位须在各自的时限内回复协办意见，由主办单位办结。"),
+    )
+    field_order = ["department", "co_departments", "note"]
+
+
+class CoReplyForm(NoteForm):
+    """协办回复: the co-department's contribution, which the lead reads before resolving."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+        self.fields["note"].label = _("协办意见")
+        self.fields["note"].help_text = _("本单位参与办理的情况和意见，主办单位和派单人员可见，不向诉求人公开。")
 
 
 class ReplyForm(NoteForm):
@@ -231,6 +248,16 @@ class MergeForm(NoteForm):
         if into is None:
             raise ValidationError(_("没有这个受理编号的诉求。"))
         return into
+
+
+def co_department_field(appeal: Appeal) -> forms.ModelChoiceField:
+    """Added to a 协办回复 taken as 代办: which co-department it is given for."""
+    pending = appeal.co_assignments.filter(replied_at__isnull=True, withdrawn_at__isnull=True)
+    return forms.ModelChoiceField(
+        label=_("代为回复的协办单位"),
+        queryset=active_departments().filter(pk__in=pending.values("department_id")),
+        empty_label=_("请选择协办单位"),
+    )
 
 
 def proxy_reason_field() -> forms.CharField:

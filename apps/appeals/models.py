@@ -230,6 +230,9 @@ class Appeal(GeoPoint):
     )
     supervision_due = models.DateTimeField(_("督办答复期限"), null=True, blank=True, editable=False)
     supervision_answered_at = models.DateTimeField(_("督办答复时间"), null=True, blank=True, editable=False)
+    # 协办: how many co-departments still owe their contribution (AppealCoAssignment rows not
+    # replied); kept by the state machine so that what a state allows needs no extra query.
+    co_pending = models.PositiveSmallIntegerField(_("待回复协办单位数"), default=0, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("并入诉求"),
@@ -385,6 +388,65 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class AppealCoAssignment(models.Model):
+    """A co-department (协办单位) named at 派单 beside the lead (主办): it signs and records its
+    contribution (协办意见) by its own deadline; the lead resolves. Withdrawn when the request
+    is returned, re-assigned without it, or merged."""
+
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="co_assignments"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="co_assignments"
+    )
+    assigned_at = models.DateTimeField(_("派单时间"))
+    due = models.DateTimeField(_("协办回复时限"))
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    note = models.TextField(_("协办意见"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回复人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("回复方"), max_length=60, blank=True)
+    proxy_reason = models.CharField(_("代办原因"), max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("协办")
+        verbose_name_plural = _("协办")
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "department"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="co_assignment_one_active_per_department",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "due"],
+                condition=Q(replied_at__isnull=True, withdrawn_at__isnull=True),
+                name="co_assignment_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} 协办 {self.department_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.replied_at is None and self.withdrawn_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        """Not answered by its deadline while the request is still being handled (超期)."""
+        now = now or timezone.now()
+        return self.is_pending and now > self.due and self.appeal.status in (Status.ASSIGNED, Status.IN_PROGRESS)
 
 
 def appeal_photo_path(instance: AppealPhoto, filename: str) -> str:

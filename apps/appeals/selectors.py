@@ -14,9 +14,19 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import DUE_STATUSES, OPEN_STATUSES, Appeal, AppealEvent, Rating, Status, overdue_q
+from apps.accounts.scoping import ALL, Scope, ScopeKind
+from apps.appeals.models import (
+    DUE_STATUSES,
+    OPEN_STATUSES,
+    Appeal,
+    AppealCoAssignment,
+    AppealEvent,
+    Rating,
+    Status,
+    overdue_q,
+)
 from apps.common.pii import name_index, phone_index
-from apps.places.models import Area, AreaLevel, Department
+from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.selectors import public_projects
 
 RATE_DEFINITIONS = {
@@ -137,6 +147,9 @@ PUBLIC_EVENT_FIELDS = ("action", "from_status", "to_status", "actor_label", "rep
 INTERNAL_STEPS = ("request_extension", "refuse_extension", "supervise", "answer_supervision")
 
 
+CO_DEPARTMENT_LABEL = "协办单位"
+
+
 def public_events() -> QuerySet[AppealEvent]:
     """Steps with their public columns only, in order."""
     return AppealEvent.objects.only(*PUBLIC_EVENT_FIELDS).exclude(action__in=INTERNAL_STEPS).order_by("at", "id")
@@ -146,6 +159,9 @@ def public_timeline(events: Iterable[AppealEvent], *, published_reply: str) -> l
     """A published request's steps as the public sees them: the reply only in its public
     version, on the last step that gave one (earlier replies were superseded by it)."""
     steps = [copy.copy(event) for event in events]
+    for step in steps:
+        if step.action == "co_reply":
+            step.actor_label = CO_DEPARTMENT_LABEL  # only that a co-department took part
     replied = [step for step in steps if step.reply]
     for step in replied:
         step.reply = ""
@@ -296,45 +312,85 @@ def due_within_q(now: datetime, hours: int) -> Q:
 @dataclass(frozen=True)
 class Queue:
     """One to-do queue of the workbench: its key (the admin list's `?queue=` value), its
-    label, and the condition that both counts it and filters the list it links to."""
+    label, and the condition that both counts it and filters the list it links to, given the
+    moment and the official's scope (a department's queues are its own part of the loop)."""
 
     key: str
     label: str | Promise
-    condition: Callable[[datetime], Q]
+    condition: Callable[[datetime, Scope], Q]
+
+
+HANDLING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+def led_by_q(scope: Scope) -> Q:
+    """For a department: the requests it handles as lead (主办), not those it only co-handles."""
+    return Q(department_id=scope.department_id) if scope.kind == ScopeKind.DEPARTMENT else Q()
+
+
+def co_pending_q(scope: Scope, *, due_before: datetime | None = None) -> Q:
+    """Requests being handled on which a co-department of `scope` (any, for the district) has
+    not yet given its 协办回复; with `due_before`, only those whose deadline has passed."""
+    rows = AppealCoAssignment.objects.filter(replied_at__isnull=True, withdrawn_at__isnull=True)
+    if scope.kind == ScopeKind.DEPARTMENT:
+        rows = rows.filter(department_id=scope.department_id)
+    elif scope.kind == ScopeKind.SUBDISTRICT:
+        rows = rows.filter(department__kind=DepartmentKind.SUBDISTRICT, department__area_id=scope.subdistrict_id)
+    elif scope.kind != ScopeKind.ALL:
+        return Q(pk__in=[])
+    if due_before is not None:
+        rows = rows.filter(due__lt=due_before)
+    return Q(status__in=HANDLING_STATUSES, pk__in=rows.values("appeal_id"))
 
 
 # Each count of the workbench is one line here; the admin's 待办 filter reads the same table,
 # so a count and the list it opens cannot disagree.
 APPEAL_QUEUES: tuple[Queue, ...] = (
-    Queue("to_accept", _("待受理"), lambda now: Q(status=Status.SUBMITTED)),
-    Queue("to_assign", _("待派单（含退单）"), lambda now: Q(status__in=[Status.ACCEPTED, Status.RETURNED])),
-    Queue("to_sign", _("待签收"), lambda now: Q(status=Status.ASSIGNED)),
-    Queue("due_24h", _("24 小时内到期"), lambda now: due_within_q(now, 24)),
-    Queue("due_48h", _("48 小时内到期"), lambda now: due_within_q(now, 48)),
-    Queue("overdue", _("已超期"), lambda now: overdue_q(now)),
-    Queue("overdue_3d", _("超期 3 天以上"), lambda now: overdue_q(now - timedelta(days=3))),
-    Queue("overdue_7d", _("超期 7 天以上"), lambda now: overdue_q(now - timedelta(days=7))),
-    Queue("unsatisfied", _("不满意待研判（重办或解释说明）"), lambda now: Q(status=Status.REVIEW)),
-    Queue("extension_asked", _("延期待审批"), lambda now: Q(extension_until__isnull=False)),
+    Queue("to_accept", _("待受理"), lambda now, scope: Q(status=Status.SUBMITTED)),
+    Queue(
+        "to_assign", _("待派单（含退单）"), lambda now, scope: Q(status__in=[Status.ACCEPTED, Status.RETURNED])
+    ),
+    Queue("to_sign", _("待签收"), lambda now, scope: Q(status=Status.ASSIGNED) & led_by_q(scope)),
+    Queue("co_reply", _("协办待回复"), lambda now, scope: co_pending_q(scope)),
+    Queue("co_overdue", _("协办已超期"), lambda now, scope: co_pending_q(scope, due_before=now)),
+    Queue("due_24h", _("24 小时内到期"), lambda now, scope: due_within_q(now, 24) & led_by_q(scope)),
+    Queue("due_48h", _("48 小时内到期"), lambda now, scope: due_within_q(now, 48) & led_by_q(scope)),
+    Queue("overdue", _("已超期"), lambda now, scope: overdue_q(now) & led_by_q(scope)),
+    Queue("overdue_3d", _("超期 3 天以上"), lambda now, scope: overdue_q(now - timedelta(days=3)) & led_by_q(scope)),
+    Queue("overdue_7d", _("超期 7 天以上"), lambda now, scope: overdue_q(now - timedelta(days=7)) & led_by_q(scope)),
+    Queue("unsatisfied", _("不满意待研判（重办或解释说明）"), lambda now, scope: Q(status=Status.REVIEW)),
+    Queue(
+        "extension_asked", _("延期待审批"), lambda now, scope: Q(extension_until__isnull=False) & led_by_q(scope)
+    ),
     Queue(
         "supervised",
         _("督办待答复"),
-        lambda now: Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES) & ~Q(supervision=""),
+        lambda now, scope: Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES)
+        & ~Q(supervision="")
+        & led_by_q(scope),
     ),
-    Queue("to_publish", _("待审核公开"), lambda now: Q(consent_to_publish=True, publish_approved=False)),
+    Queue(
+        "to_publish",
+        _("待审核公开"),
+        lambda now, scope: Q(consent_to_publish=True, publish_approved=False) & led_by_q(scope),
+    ),
 )
 APPEAL_QUEUES_BY_KEY = {queue.key: queue for queue in APPEAL_QUEUES}
 
 
-def appeals_in_queue(queryset: QuerySet[Appeal], key: str, *, now: datetime | None = None) -> QuerySet[Appeal]:
-    return queryset.filter(APPEAL_QUEUES_BY_KEY[key].condition(now or timezone.now()))
+def appeals_in_queue(
+    queryset: QuerySet[Appeal], key: str, *, now: datetime | None = None, scope: Scope = ALL
+) -> QuerySet[Appeal]:
+    return queryset.filter(APPEAL_QUEUES_BY_KEY[key].condition(now or timezone.now(), scope))
 
 
-def appeal_queue_counts(queryset: QuerySet[Appeal], *, now: datetime | None = None) -> dict[str, int]:
+def appeal_queue_counts(
+    queryset: QuerySet[Appeal], *, now: datetime | None = None, scope: Scope = ALL
+) -> dict[str, int]:
     """How many requests of `queryset` (an official's scope) wait in each queue: one query."""
     now = now or timezone.now()
     return queryset.order_by().aggregate(
-        **{queue.key: Count("pk", filter=queue.condition(now)) for queue in APPEAL_QUEUES}
+        **{queue.key: Count("pk", filter=queue.condition(now, scope)) for queue in APPEAL_QUEUES}
     )
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.models import (
     Appeal,
+    AppealCoAssignment,
     AppealEvent,
     AppealKind,
     AppealPhoto,
@@ -232,10 +233,78 @@ def _acts_as_unit(appeal: Appeal, scope: Scope) -> bool:
         return False
     if scope.kind == ScopeKind.DEPARTMENT:
         return scope.department_id == appeal.department_id
+    return _acts_as(appeal.department, scope)
+
+
+def _acts_as(department: Department, scope: Scope) -> bool:
+    """Whether an official or key of `scope` is this department's own: its officials and keys,
+    or a 街道's when the department is that 街道's own office."""
+    if scope.kind == ScopeKind.DEPARTMENT:
+        return scope.department_id == department.pk
     if scope.kind == ScopeKind.SUBDISTRICT:
-        department = appeal.department
         return department.kind == DepartmentKind.SUBDISTRICT and department.area_id == scope.subdistrict_id
     return False
+
+
+def co_reply_due(*, assigned_at: datetime, resolve_due: datetime) -> datetime:
+    """A co-department's deadline: APPEAL_CO_REPLY_WORKING_DAYS after 派单, but no later than
+    the lead's own deadline (unless that has already passed)."""
+    due = add_working_days(assigned_at, settings.APPEAL_CO_REPLY_WORKING_DAYS)
+    return min(due, resolve_due) if resolve_due > assigned_at else due
+
+
+def _co_assign(appeal: Appeal, co_departments: Iterable[Department], at: datetime) -> int:
+    """Make the request's active co-departments exactly `co_departments` (派单, or again after
+    退单): those no longer named are withdrawn, those named again keep their answer, new ones
+    are added. Returns how many owe their 协办回复 (none is pending here: 退单 withdrew them)."""
+    wanted = {department.pk: department for department in co_departments}
+    due = co_reply_due(assigned_at=at, resolve_due=appeal.resolve_due)
+    active = {row.department_id: row for row in appeal.co_assignments.filter(withdrawn_at__isnull=True)}
+    gone = [pk for pk in active if pk not in wanted]
+    if gone:
+        appeal.co_assignments.filter(withdrawn_at__isnull=True, department_id__in=gone).update(withdrawn_at=at)
+    AppealCoAssignment.objects.bulk_create(
+        AppealCoAssignment(appeal=appeal, department=department, assigned_at=at, due=due)
+        for pk, department in wanted.items()
+        if pk not in active
+    )
+    return sum(1 for pk in wanted if pk not in active or active[pk].replied_at is None)
+
+
+def _co_assignment_of(
+    appeal: Appeal, by, scope: Scope | None, proxy_reason: str, department: Department | None
+) -> tuple[AppealCoAssignment, bool]:
+    """The co-assignment a 协办回复 answers, and whether it is 代办 (PermissionDenied for anyone
+    else; IllegalTransition when that co-department has already answered)."""
+    active = list(appeal.co_assignments.filter(withdrawn_at__isnull=True).select_related("department"))
+    scopes = [s for s in (scope_of(by) if by is not None else None, scope) if s is not None]
+    proxy = False
+    mine = active
+    for acting in scopes:
+        own = [row for row in active if _acts_as(row.department, acting)]
+        if own:
+            mine = own
+        elif acting.kind == ScopeKind.ALL:
+            if not proxy_reason:
+                raise PermissionDenied("“协办回复”须由协办单位办理；区级工作人员代办时须填写代办原因。")
+            proxy = True
+        else:
+            raise PermissionDenied("“协办回复”只能由该诉求的协办单位办理。")
+    if department is not None:
+        mine = [row for row in mine if row.department_id == department.pk]
+        if not mine:
+            raise ValidationError({"department": f"“{department.name}”不是该诉求的协办单位。"})
+    pending = [row for row in mine if row.is_pending]
+    if not pending:
+        raise IllegalTransition(
+            "本单位已回复协办意见。",
+            appeal=appeal,
+            action="co_reply",
+            allowed=allowed_actions(appeal),
+        )
+    if len(pending) > 1:
+        raise ValidationError({"department": "请选择代为回复的协办单位。"})
+    return pending[0], proxy
 
 
 def _check_actor(appeal: Appeal, transition, by, scope: Scope | None, proxy_reason: str) -> bool:
@@ -286,6 +355,7 @@ def appeal_transition(
     category: ProblemCategory | None = None,
     until: datetime | None = None,
     into: Appeal | None = None,
+    co_departments: Iterable[Department] = (),
     proxy_reason: str = "",
     at: datetime | None = None,
 ) -> Appeal:
@@ -296,6 +366,8 @@ def appeal_transition(
     `by`, or an API key's `scope`) is checked on that locked row too: the dispatcher's steps
     within their area, the unit's steps by the unit itself or as 代办 (`proxy_reason`). The
     step's own checks are `Transition.validate`; its effects are `workflow.apply_step`.
+    `co_departments` (assign) are the 协办单位 beside the lead; a co_reply is taken by one of
+    them, or as 代办 for the one named by `department`.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -313,7 +385,12 @@ def appeal_transition(
             allowed=allowed,
         )
     proxy_reason = (proxy_reason or "").strip()
-    proxy = _check_actor(locked, transition, by, scope, proxy_reason)
+    co_assignment = None
+    if transition.actor == Actor.CO_UNIT:
+        co_assignment, proxy = _co_assignment_of(locked, by, scope, proxy_reason, department)
+        department = co_assignment.department
+    else:
+        proxy = _check_actor(locked, transition, by, scope, proxy_reason)
     now = at or timezone.now()
     if action == "supervise":
         reason = level
@@ -323,6 +400,7 @@ def appeal_transition(
         note=(note or "").strip(),
         reply=(reply or "").strip(),
         department=department,
+        co_departments=tuple(co_departments or ()),
         reason=(reason or "").strip(),
         rating=rating,
         solved=solved,
@@ -341,6 +419,17 @@ def appeal_transition(
         until = add_working_days(now, resolve_working_days(kind=locked.kind, urgency=locked.urgency))
     elif action == "merge" and not reply:
         reply = merged_reply(into.tracking_no)
+    co_pending = 0
+    if action == "assign":
+        co_pending = _co_assign(locked, step.co_departments, now)
+    elif action in ("return", "merge"):
+        # Back to the dispatcher, or closed as a duplicate: nobody owes a contribution any more.
+        locked.co_assignments.filter(withdrawn_at__isnull=True, replied_at__isnull=True).update(withdrawn_at=now)
+    elif co_assignment is not None:
+        co_assignment.replied_at, co_assignment.note, co_assignment.replied_by = now, step.note, by
+        co_assignment.proxy_reason = proxy_reason if proxy else ""
+        co_assignment.actor_label = actor_label or _actor_label(by, transition.actor)
+        co_assignment.save()
     event = apply_step(
         locked,
         action,
@@ -356,6 +445,7 @@ def appeal_transition(
         category_id=category.pk if category is not None else None,
         until=until,
         merged_into_id=into.pk if into is not None else None,
+        co_pending=co_pending,
     )
     if event.reply and locked.is_published:
         # A published request's public version follows a new reply, masked like the draft.

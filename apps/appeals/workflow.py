@@ -3,7 +3,8 @@ checks, and — in one pure function, `apply_step` — what each step does to a 
 
 The loop is 接诉即办's: 受理 → 派单 → 签收 → 办理 → 办结 → 回访/评价, with 不予受理, 退单, 延期 (the
 unit asks, the dispatcher decides), 督办 (and the unit's answer), 重办 or 解释说明 after a
-不满意/未解决 answer, 未评价 when nobody answers in time, and 重复件 (merged into another request).
+不满意/未解决 answer, 未评价 when nobody answers in time, 重复件 (merged into another request), and
+协办: co-departments named at 派单 each answer (协办回复) while the lead handles the request.
 
 `apply_step` touches no database and reads no clock. Its `state` is anything carrying a
 request's workflow attributes (`STATE_FIELDS`): an `Appeal` row locked by
@@ -72,10 +73,12 @@ class IllegalTransition(Exception):
 
 class Actor(StrEnum):
     """Who takes a step: the dispatcher (district, or the request's 街道), the handling unit,
-    the resident, or the system itself (closing unrated requests)."""
+    the resident, or the system itself (closing unrated requests). A co-department (协办) takes
+    only its own 协办回复."""
 
     DISPATCHER = "dispatcher"
     UNIT = "unit"
+    CO_UNIT = "co_unit"
     RESIDENT = "resident"
     SYSTEM = "system"
 
@@ -87,6 +90,7 @@ class StepInput:
     note: str = ""
     reply: str = ""
     department: Any = None  # a places.Department, for assign
+    co_departments: tuple = ()  # places.Departments, for assign: the 协办单位 beside the lead
     reason: str = ""
     rating: str = ""
     solved: str = ""
@@ -106,6 +110,13 @@ def _needs_department(state: Any, step: StepInput) -> None:
         raise ValidationError({"department": "派单时请选择承办单位。"})
     if not step.department.is_active:
         raise ValidationError({"department": "该单位已停用，请选择其他承办单位。"})
+    co_departments = step.co_departments or ()
+    if any(co.pk == step.department.pk for co in co_departments):
+        raise ValidationError({"co_departments": "主办单位不能同时是协办单位。"})
+    if inactive := [co.name for co in co_departments if not co.is_active]:
+        raise ValidationError({"co_departments": f"协办单位“{'”“'.join(inactive)}”已停用。"})
+    if len({co.pk for co in co_departments}) != len(co_departments):
+        raise ValidationError({"co_departments": "协办单位重复。"})
 
 
 def _needs_reject_reply(state: Any, step: StepInput) -> None:
@@ -214,6 +225,10 @@ def _extension_pending(state: Any) -> bool:
     return state.extension_until is not None
 
 
+def _co_reply_pending(state: Any) -> bool:
+    return state.co_pending > 0
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -228,7 +243,7 @@ class Transition:
         return state.status in self.sources and (self.allows is None or self.allows(state))
 
 
-D, U = Actor.DISPATCHER, Actor.UNIT
+D, U, CO = Actor.DISPATCHER, Actor.UNIT, Actor.CO_UNIT
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
@@ -242,6 +257,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("refuse_extension", "不批准延期", HANDLING, None, D, _needs_note, _extension_pending),
         Transition("supervise", "督办", (ACCEPTED, *HANDLING, RETURNED), None, D, _supervise),
         Transition("answer_supervision", "督办回复", HANDLING, None, U, _needs_note, _supervision_open),
+        Transition("co_reply", "协办回复", HANDLING, None, CO, _needs_note, _co_reply_pending),
         Transition("resolve", "办结", (IN_PROGRESS,), RESOLVED, U, _needs_resolve_reply),
         Transition("rate", "评价", (RESOLVED,), CLOSED, Actor.RESIDENT, _rate),
         Transition("revisit", "回访", (RESOLVED,), CLOSED, D, _revisit),
@@ -275,6 +291,7 @@ STATE_FIELDS = (
     "supervision",
     "supervision_due",
     "supervision_answered_at",
+    "co_pending",
     "merged_into_id",
 )
 
@@ -293,7 +310,7 @@ class StepState:
         self.extension_until = self.supervision_due = self.supervision_answered_at = None
         self.public_reply = self.rating = self.rating_comment = self.solved = self.closure = ""
         self.extension_reason = self.supervision = ""
-        self.reopen_count = self.extensions = 0
+        self.reopen_count = self.extensions = self.co_pending = 0
 
 
 class Event(NamedTuple):
@@ -339,6 +356,7 @@ def apply_step(
     category_id: Any = None,
     until: Any = None,
     merged_into_id: Any = None,
+    co_pending: int = 0,
 ) -> Event:
     """Apply one workflow step's effects to `state` and return the event it leaves.
 
@@ -348,6 +366,8 @@ def apply_step(
     `category_id` (when given) sets the problem class the dispatcher confirmed. `until` is
     the deadline the step sets (accept: the resolve deadline of a changed urgency; reopen: the
     new resolve deadline; request_extension: the date asked for; supervise: the answer date).
+    `co_pending`: how many co-departments owe a 协办回复 after an assign; a co_reply's
+    `department_id` is the co-department that answers.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -373,8 +393,13 @@ def apply_step(
             state.category_id = category_id
     elif action == "assign":
         state.department_id = event_department = department_id
+        state.co_pending = co_pending
+    elif action == "co_reply":
+        state.co_pending -= 1
+        event_department = department_id
     elif action == "return":
         state.department_id = None
+        state.co_pending = 0
         state.extension_until, state.extension_reason = None, ""
     elif action in ("rate", "revisit"):
         state.rating, state.solved, state.rating_comment, state.rated_at = rating, solved, comment[:500], at
@@ -395,6 +420,7 @@ def apply_step(
         state.closure = EXPLAINED
     elif action == "merge":
         state.merged_into_id = merged_into_id
+        state.co_pending = 0
         state.extension_until, state.extension_reason = None, ""
     elif action == "supervise":
         state.supervision, state.supervision_due, state.supervision_answered_at = reason, until, None

@@ -55,7 +55,7 @@ def workbench(request) -> Workbench | None:
     bench = Workbench(now=now)
     if request.user.has_perm("appeals.view_appeal"):
         appeals = scope.filter_appeals(Appeal.objects.all())
-        counts = appeal_queue_counts(appeals, now=now)
+        counts = appeal_queue_counts(appeals, now=now, scope=scope)
         bench.appeals_url = reverse("admin:appeals_appeal_changelist")
         bench.appeal_tiles = [
             Tile(q.key, q.label, counts[q.key], f"{bench.appeals_url}?queue={q.key}") for q in APPEAL_QUEUES

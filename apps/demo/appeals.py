@@ -28,6 +28,7 @@ from django.conf import settings
 
 from apps.appeals.models import (
     Appeal,
+    AppealCoAssignment,
     AppealEvent,
     AppealKind,
     Channel,
@@ -36,7 +37,7 @@ from apps.appeals.models import (
     TrackingCounter,
     new_tracking_nonce,
 )
-from apps.appeals.services import deadlines_for, suggested_urgency
+from apps.appeals.services import co_reply_due, deadlines_for, suggested_urgency
 from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import (
     ACCEPTED,
@@ -135,6 +136,7 @@ APPEAL_COLUMNS = (
     "supervision",
     "supervision_due",
     "supervision_answered_at",
+    "co_pending",
     "merged_into_id",
     "notify_sms",
     "notify_email",
@@ -160,7 +162,24 @@ EVENT_COLUMNS = (
     "at",
 )
 LINK_COLUMNS = ("appeal_id", "project_id")
-_TABLES = ((Appeal, APPEAL_COLUMNS), (AppealEvent, EVENT_COLUMNS), (Appeal.projects.through, LINK_COLUMNS))
+CO_COLUMNS = (
+    "appeal_id",
+    "department_id",
+    "assigned_at",
+    "due",
+    "replied_at",
+    "note",
+    "replied_by_id",
+    "actor_label",
+    "proxy_reason",
+    "withdrawn_at",
+)
+_TABLES = (
+    (Appeal, APPEAL_COLUMNS),
+    (AppealEvent, EVENT_COLUMNS),
+    (Appeal.projects.through, LINK_COLUMNS),
+    (AppealCoAssignment, CO_COLUMNS),
+)
 
 CHANNELS = [(HOTLINE, 35), (WEB, 25), (WECHAT, 22), (VISIT, 10), (API, 8)]
 SUBMIT_LABELS = {
@@ -289,12 +308,15 @@ class _Generator:
         kuishan = next(d.pk for d in departments.offices.values() if d.name.startswith("奎山"))
         # Who signs, resolves or returns for a department: its demo official if it has one.
         self.department_actor = {zhujian: _actor(users["zhujian"]), kuishan: _actor(users["kuishan"])}
+        # 协办: bureaus and companies that may be named beside the lead.
+        self.co_candidates = [d.pk for d in departments.by_code.values()]
         self.programmes = set(Programme.objects.values_list("code", flat=True))
         # Problem classes by code: one query here, none per request.
         self.category_ids = dict(ProblemCategory.objects.values_list("code", "pk"))
 
-    def rows_for_day(self, day: _Day) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        """The requests of one day with their events and project links, in submission order.
+    def rows_for_day(self, day: _Day) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+        """The requests of one day with their events, project links and co-departments (协办),
+        in submission order.
 
         Each day has its own random stream, so days can be made in any order or process.
         """
@@ -311,9 +333,10 @@ class _Generator:
         appeals: list[tuple] = []
         events: list[tuple] = []
         links: list[tuple] = []
+        co_rows: list[tuple] = []
         for second in seconds:
-            appeals.append(self.appeal(midnight + second, day.day, events, links))
-        return appeals, events, links
+            appeals.append(self.appeal(midnight + second, day.day, events, links, co_rows))
+        return appeals, events, links, co_rows
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -360,7 +383,7 @@ class _Generator:
 
     # -- one request ----------------------------------------------------------------------
 
-    def appeal(self, submitted_ts: int, day: date, events: list, links: list) -> tuple:
+    def appeal(self, submitted_ts: int, day: date, events: list, links: list, co_rows: list) -> tuple:
         rng = self.rng
         template = self.templates.pick(rng)
         kind = template.kind
@@ -457,8 +480,21 @@ class _Generator:
         )
         last_at = submitted
         stamp = self.stamp
+        co: dict[int, list] = {}  # co-department id → its AppealCoAssignment row, as a list
         for action, at_ts, dept_id, reason, note, text, rating, solved, until_ts, into_id, proxy in steps:
             last_at = stamp(int(at_ts))
+            co_ids = ()
+            if action == "assign" and into_id is not None:
+                co_ids, into_id = into_id, None  # an assign's plan carries its co-departments there
+                assigned = datetime.fromtimestamp(int(at_ts), UTC)
+                lead_due = datetime.fromtimestamp(int(resolve_ts), UTC)
+                due = stamp(int(co_reply_due(assigned_at=assigned, resolve_due=lead_due).timestamp()))
+                for co_id in co_ids:
+                    co[co_id] = [appeal_id, str(co_id), last_at, due, NULL, "", NULL, "", "", NULL]
+            elif action == "co_reply":
+                row = co[dept_id]
+                row[4], row[5], row[7] = last_at, note, self.names[dept_id]
+                row[6] = self.department_actor.get(dept_id, NULL)
             event = apply_step(
                 state,
                 action,
@@ -474,10 +510,11 @@ class _Generator:
                 category_id=category_id if action == "accept" else None,
                 until=None if until_ts is None else stamp(int(until_ts)),
                 merged_into_id=into_id,
+                co_pending=len(co_ids),
             )
             if proxy:
                 actor_id, label = self.district_id, "区级工作人员"
-            elif action in UNIT_STEPS:
+            elif action in UNIT_STEPS or action == "co_reply":
                 acting = event.department_id
                 actor_id, label = self.department_actor.get(acting, NULL), self.names[acting]
             elif action == "rate":
@@ -506,6 +543,7 @@ class _Generator:
                     last_at,
                 )
             )
+        co_rows.extend(tuple(row) for row in co.values())
         status = state.status
         department_id = state.department_id
 
@@ -560,6 +598,7 @@ class _Generator:
             state.supervision,
             _null(state.supervision_due),
             _null(state.supervision_answered_at),
+            str(state.co_pending),
             _null(state.merged_into_id),
             "f",  # demo residents asked for no SMS or email: the outbox stays empty
             "",
@@ -639,7 +678,16 @@ class _Generator:
         if stall == ACCEPTED:
             return self._cut(steps)
         t += uniform(0.1, 18) * HOUR
-        step("assign", t, right.pk, note=note(notes.ASSIGN_NOTES))
+        co_ids = ()
+        if random() < 0.08 or force == ASSIGNED:  # 协办: one or two co-departments beside the lead
+            candidates = [pk for pk in self.co_candidates if pk != right.pk]
+            first = int(random() * len(candidates))
+            co_ids = (candidates[first],) if random() < 0.7 else (candidates[first], candidates[first - 1])
+        step("assign", t, right.pk, note=note(notes.ASSIGN_NOTES), into=co_ids or None)
+        for co_id in co_ids:
+            if random() < 0.85 or force == ASSIGNED:  # mostly answered, the odd one late or never
+                t += uniform(1, 40) * HOUR
+                step("co_reply", t, co_id, note=note(notes.CO_REPLY_NOTES))
         if stall == ASSIGNED:
             return self._cut(steps)
         t += uniform(0.1, 24) * HOUR
@@ -821,23 +869,26 @@ def _write(generator: _Generator, days: list[_Day], made: MadeAppeals, progress)
     appeals = RowWriter(Appeal, APPEAL_COLUMNS, batch_size=BATCH, pipe=pipe)
     events = RowWriter(AppealEvent, EVENT_COLUMNS, batch_size=BATCH * 6, pipe=pipe)
     links = RowWriter(Appeal.projects.through, LINK_COLUMNS, batch_size=BATCH, pipe=pipe)
+    co_assignments = RowWriter(AppealCoAssignment, CO_COLUMNS, batch_size=BATCH, pipe=pipe)
     total = sum(d.count for d in days)
     done = 0
     try:
         for day in days:
-            appeal_rows, event_rows, link_rows = generator.rows_for_day(day)
+            appeal_rows, event_rows, link_rows, co_rows = generator.rows_for_day(day)
             _merge(made, generator.status_counts)
             made.events += len(event_rows)
             # Foreign keys are checked at commit (deferred) on both databases: any order will do.
             appeals.extend(appeal_rows)
             events.extend(event_rows)
             links.extend(link_rows)
+            co_assignments.extend(co_rows)
             done += day.count
             if progress:
                 progress("诉求", done, total)
         appeals.flush()
         events.flush()
         links.flush()
+        co_assignments.flush()
     finally:
         if pipe is not None:
             pipe.close()
@@ -847,13 +898,14 @@ _WORKER: _Generator | None = None  # set in the parent before the worker process
 _APPEAL_SEALER: Sealer | None = None
 
 
-def _rows_as_text(day: _Day) -> tuple[bytes, bytes, bytes, dict[str, int], int]:
-    appeal_rows, event_rows, link_rows = _WORKER.rows_for_day(day)
+def _rows_as_text(day: _Day) -> tuple[bytes, bytes, bytes, bytes, dict[str, int], int]:
+    appeal_rows, event_rows, link_rows, co_rows = _WORKER.rows_for_day(day)
     return (
         # Encrypted and encoded here, in parallel, not in the COPY thread.
         _APPEAL_SEALER.copy_lines(appeal_rows).encode(),
         copy_lines(event_rows).encode(),
         copy_lines(link_rows).encode(),
+        copy_lines(co_rows).encode(),
         _WORKER.status_counts,
         len(event_rows),
     )
@@ -885,11 +937,11 @@ def _write_parallel(generator: _Generator, days: list[_Day], made: MadeAppeals, 
             following = next(queue, None)
             if following is not None:
                 pending.append((following, pool.apply_async(_rows_as_text, (following,))))
-            for statement, text in zip(sql, texts[:3], strict=True):
+            for statement, text in zip(sql, texts[:4], strict=True):
                 if text:
                     pipe.put(statement, text)
-            _merge(made, texts[3])
-            made.events += texts[4]
+            _merge(made, texts[4])
+            made.events += texts[5]
             done += day.count
             if progress:
                 progress("诉求", done, total)

@@ -193,6 +193,8 @@ def _step_label(event: AppealEvent) -> str:
             "day": formats.date_format(timezone.localtime(event.until), "Y-m-d"),
             "reason": event.reason,
         }
+    if event.action == "co_reply":
+        return _("协办单位参与办理")
     if event.action in ("reopen", "expire", "merge", "revisit"):
         return TRANSITIONS[event.action].label
     return str(event.get_to_status_display())
@@ -205,7 +207,8 @@ def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
         TimelineEntry(
             at=event.at,
             status_label=_step_label(event),
-            actor_label=event.actor_label,
+            # Only that a co-department took part: not which official or key answered for it.
+            actor_label=_("协办单位") if event.action == "co_reply" else event.actor_label,
             reply=event.reply,
             is_rating=event.action == "rate",
         )

@@ -28,6 +28,7 @@ ARGS = {
     "refuse_extension": {"note": "时限内可以完成"},
     "supervise": {"level": "key", "until": "later", "note": "群众反映强烈"},
     "answer_supervision": {"note": "已安排施工队，本周完成"},
+    "co_reply": {"note": "已派人清理路面，配合主办单位施工"},
     "resolve": {"reply": "已更换楼道灯。"},
     "rate": {"rating": "basically", "solved": "yes"},
     "revisit": {"rating": "satisfied", "solved": "partly"},
@@ -43,7 +44,16 @@ PREPARE = {
     "answer_supervision": "supervise",
 }
 ALLOWED = {(status, action) for action, t in TRANSITIONS.items() for status in t.sources}
-HANDLING_STEPS = {"request_extension", "approve_extension", "refuse_extension", "supervise", "answer_supervision"}
+HANDLING_STEPS = {
+    "request_extension",
+    "approve_extension",
+    "refuse_extension",
+    "supervise",
+    "answer_supervision",
+    "co_reply",
+}
+# Steps the state allows only with a co-department named at 派单.
+NEEDS_CO_DEPARTMENT = {"co_reply"}
 EXPECTED_ALLOWED = {
     ("submitted", "accept"),
     ("submitted", "reject"),
@@ -88,7 +98,8 @@ def test_the_transition_table_is_the_documented_workflow():
 @pytest.mark.parametrize(("status", "action"), sorted(EXPECTED_ALLOWED))
 def test_each_allowed_transition_moves_the_request_and_records_an_event(status, action):
     handler = f.department()
-    appeal = f.appeal_in(status, handler=handler)
+    co_departments = [f.department()] if action in NEEDS_CO_DEPARTMENT else []
+    appeal = f.appeal_in(status, handler=handler, co_departments=co_departments)
     if action in PREPARE:
         before = PREPARE[action]
         appeal_transition(appeal=appeal, action=before, **_args(before, appeal, handler))
@@ -119,7 +130,7 @@ def test_each_refused_transition_changes_nothing(status, action):
 
     assert "不能执行" in refused.value.message
     assert action not in refused.value.allowed
-    assert set(refused.value.allowed) == {a for s, a in ALLOWED if s == status} - set(PREPARE)
+    assert set(refused.value.allowed) == {a for s, a in ALLOWED if s == status} - set(PREPARE) - NEEDS_CO_DEPARTMENT
     appeal.refresh_from_db()
     assert appeal.status == status
     assert appeal.events.count() == events_before

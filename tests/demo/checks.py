@@ -107,9 +107,12 @@ def assert_requests_follow_the_workflow_rules() -> int:
     numbers: dict[int, list[int]] = defaultdict(list)
     departments = Department.objects.in_bulk()
     for appeal in (
-        Appeal.objects.select_related("area", "merged_into").prefetch_related("events").order_by("submitted_at", "id")
+        Appeal.objects.select_related("area", "merged_into")
+        .prefetch_related("events", "co_assignments")
+        .order_by("submitted_at", "id")
     ):
         events = list(appeal.events.all())
+        co_rows = list(appeal.co_assignments.all())
         assert events[0].action == "submit" and events[0].to_status == Status.SUBMITTED
         assert events[0].at == appeal.submitted_at
         urgency = suggested_urgency(appeal.title, appeal.content)
@@ -153,7 +156,12 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 category_id=event.category_id,
                 until=event.until,
                 merged_into_id=appeal.merged_into_id,
+                # An assign's co-departments are the co-assignments made at that moment.
+                co_pending=sum(1 for row in co_rows if row.assigned_at == event.at) if event.action == "assign" else 0,
             )
+            if event.action == "co_reply":
+                answered = [row for row in co_rows if row.department_id == event.department_id]
+                assert [row.replied_at for row in answered] == [event.at], appeal.tracking_no
             stored = Event(
                 event.action,
                 event.from_status,
@@ -169,10 +177,12 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 event.category_id,
             )
             assert replayed == stored, (appeal.tracking_no, replayed, stored)
-            assert bool(event.proxy_reason) <= (TRANSITIONS[event.action].actor == Actor.UNIT)
+            assert bool(event.proxy_reason) <= (TRANSITIONS[event.action].actor in (Actor.UNIT, Actor.CO_UNIT))
             previous = event.at
         for name in STATE_FIELDS:
             assert getattr(appeal, name) == getattr(state, name), (appeal.tracking_no, name)
+        assert appeal.co_pending == sum(1 for row in co_rows if row.is_pending), appeal.tracking_no
+        assert all(row.assigned_at < row.due for row in co_rows), appeal.tracking_no
         assert not appeal.publish_approved or appeal.consent_to_publish
         # A published request carries the masked draft an approving official is offered.
         originals = (appeal.title, appeal.content, appeal.public_reply) if appeal.publish_approved else ("", "", "")
