@@ -321,6 +321,7 @@ class _Generator:
         Each day has its own random stream, so days can be made in any order or process.
         """
         self.rng = rng = random.Random(f"requests-{self.seed}-{day.day.isoformat()}")
+        self.co_rng = random.Random(f"co-departments-{self.seed}-{day.day.isoformat()}")
         self.next_id = self.first_id + day.first_index
         self.made = day.first_index
         self.numbers = {day.day.year: day.first_number - 1}
@@ -450,6 +451,7 @@ class _Generator:
             merge_into = (self.next_id - 2, format_tracking_no(day.year, self.numbers[day.year] - 1))
         self.made += 1
         steps = self._plan(submitted_ts, resolve_ts, template, place, right_department, ctx, force, merge_into)
+        self._add_co_departments(steps, right_department.pk, force)
 
         # Residents writing online picked the first level; the dispatcher classes it at 受理.
         category_code = corpus.APPEAL_CATEGORIES.get(template.title, "990101")
@@ -491,6 +493,10 @@ class _Generator:
                 due = stamp(int(co_reply_due(assigned_at=assigned, resolve_due=lead_due).timestamp()))
                 for co_id in co_ids:
                     co[co_id] = [appeal_id, str(co_id), last_at, due, NULL, "", NULL, "", "", NULL]
+            elif action == "return":  # as appeal_transition: nobody owes a contribution any more
+                for row in co.values():
+                    if row[4] is NULL and row[9] is NULL:
+                        row[9] = last_at
             elif action == "co_reply":
                 row = co[dept_id]
                 row[4], row[5], row[7] = last_at, note, self.names[dept_id]
@@ -678,16 +684,7 @@ class _Generator:
         if stall == ACCEPTED:
             return self._cut(steps)
         t += uniform(0.1, 18) * HOUR
-        co_ids = ()
-        if random() < 0.08 or force == ASSIGNED:  # 协办: one or two co-departments beside the lead
-            candidates = [pk for pk in self.co_candidates if pk != right.pk]
-            first = int(random() * len(candidates))
-            co_ids = (candidates[first],) if random() < 0.7 else (candidates[first], candidates[first - 1])
-        step("assign", t, right.pk, note=note(notes.ASSIGN_NOTES), into=co_ids or None)
-        for co_id in co_ids:
-            if random() < 0.85 or force == ASSIGNED:  # mostly answered, the odd one late or never
-                t += uniform(1, 40) * HOUR
-                step("co_reply", t, co_id, note=note(notes.CO_REPLY_NOTES))
+        step("assign", t, right.pk, note=note(notes.ASSIGN_NOTES))
         if stall == ASSIGNED:
             return self._cut(steps)
         t += uniform(0.1, 24) * HOUR
@@ -754,6 +751,32 @@ class _Generator:
             late = False
             step("resolve", t, note=note(notes.RESOLVE_NOTES), text=reply)
         return self._cut(steps)
+
+    def _add_co_departments(self, steps: list[tuple], lead_id: int, force: str | None) -> None:
+        """协办 on some requests: one or two co-departments named at the (last) 派单, each mostly
+        answering while the lead handles it. A random stream of its own, so the rest of the
+        demo is what it was without them. The assign step carries them in its `into` place."""
+        co_rng = self.co_rng
+        at = next((i for i in range(len(steps) - 1, -1, -1) if steps[i][0] == "assign"), None)
+        if at is None or not (co_rng.random() < 0.08 or force == ASSIGNED):
+            return
+        candidates = [pk for pk in self.co_candidates if pk != lead_id]
+        first = int(co_rng.random() * len(candidates))
+        co_ids = (candidates[first],) if co_rng.random() < 0.7 else (candidates[first], candidates[first - 1])
+        assign = steps[at]
+        steps[at] = (*assign[:9], co_ids, assign[10])
+        start = assign[1]
+        left = next((step[1] for step in steps[at + 1 :] if step[0] in ("resolve", "return", "merge")), None)
+        end = min(left if left is not None else self.anchor, self.anchor, start + 5 * DAY)
+        replies = [
+            ("co_reply", start + (end - start) * co_rng.uniform(0.1, 0.9), co_id, "", note, "", "", "", None, None, "")
+            for co_id in co_ids
+            if force != ASSIGNED and co_rng.random() < 0.85  # the forced one shows a pending 协办
+            for note in (corpus.CO_REPLY_NOTES[int(co_rng.random() * len(corpus.CO_REPLY_NOTES))],)
+        ]
+        if replies:
+            steps.extend(replies)
+            steps.sort(key=lambda step: step[1])
 
     def _answers(self, late: bool, *, negative: bool, positive: bool = False) -> tuple[str, str]:
         """The resident's two answers: 满意度 and 是否解决, which mostly agree."""

@@ -135,9 +135,14 @@ def test_the_three_demo_officials_log_in_and_see_their_scope(client, today):
 
     zhujian = User.objects.get(username="zhujian")
     assert zhujian.official.scope == ScopeKind.DEPARTMENT and zhujian.official.department.code == "zhujian"
-    assert set(scope_of(zhujian).filter_appeals(Appeal.objects.all()).values_list("department__code", flat=True)) == {
-        "zhujian"
-    }
+    # What it handles as lead, and what it is a co-department (协办) of.
+    seen = scope_of(zhujian).filter_appeals(Appeal.objects.all())
+    assert set(seen.filter(department__code="zhujian")) == set(Appeal.objects.filter(department__code="zhujian"))
+    co = seen.exclude(department__code="zhujian")
+    co_assigned = Appeal.objects.filter(
+        co_assignments__department__code="zhujian", co_assignments__withdrawn_at__isnull=True
+    ).exclude(department__code="zhujian")
+    assert set(co) == set(co_assigned)
     assert scope_of(zhujian).filter_projects(Project.objects.all()).exists()
 
 
