@@ -160,8 +160,10 @@ def _figure_rows(current: list[Rates], previous: list[Rates]) -> list[FigureRow]
 
 @dataclass(frozen=True)
 class Topic:
-    programme: str
-    kind: str
+    """A topic of the month's requests: a 问题分类, or a programme and type for requests not
+    classified yet."""
+
+    label: str
     count: int
 
 
@@ -212,14 +214,17 @@ def topics_of(snapshot: Snapshot, programmes: dict[str, Programme]) -> list[Topi
     kinds = dict(AppealKind.choices)
     result = []
     for item in snapshot.topics:
+        count = int(item.get("count", 0))
+        if item.get("category"):
+            result.append(Topic(label=str(item["category"]), count=count))
+            continue
         programme = programmes.get(item.get("programme", ""))
-        result.append(
-            Topic(
-                programme=localized(programme, "name") if programme else _("未分类"),
-                kind=str(kinds.get(item.get("kind"), item.get("kind", ""))),
-                count=int(item.get("count", 0)),
-            )
-        )
+        kind = str(kinds.get(item.get("kind"), item.get("kind", "")))
+        if programme is not None:
+            label = _("%(programme)s · %(kind)s（未分类）") % {"programme": localized(programme, "name"), "kind": kind}
+        else:
+            label = _("%(kind)s（未分类）") % {"kind": kind}
+        result.append(Topic(label=label, count=count))
     return result
 
 

@@ -55,15 +55,26 @@ def _subdistricts(project_ids: list[int]) -> dict[int, list[list]]:
 
 
 def _topics(start: datetime, end: datetime, limit: int = 10) -> list[dict]:
-    """The month's most frequent request categories: programme and type only, never any text."""
-    rows = (
-        Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .order_by()
+    """The month's most frequent request topics, from categories only, never any text: the 问题分类
+    where a request was classified, else its programme and type."""
+    received = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end).order_by()
+    classified = (
+        received.filter(category__isnull=False)
+        .values("category__code", "category__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category__code")[:limit]
+    )
+    unclassified = (
+        received.filter(category__isnull=True)
         .values("programme__code", "kind")
         .annotate(n=Count("id"))
         .order_by("-n", "programme__code", "kind")[:limit]
     )
-    return [{"programme": r["programme__code"] or "", "kind": r["kind"], "count": r["n"]} for r in rows]
+    topics = [{"category": r["category__name"], "count": r["n"]} for r in classified] + [
+        {"programme": r["programme__code"] or "", "kind": r["kind"], "count": r["n"]} for r in unclassified
+    ]
+    topics.sort(key=lambda t: -t["count"])  # stable: classified topics first among equals
+    return topics[:limit]
 
 
 @transaction.atomic

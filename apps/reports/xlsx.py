@@ -128,7 +128,7 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
     add_sheet(
         workbook,
         _("诉求类别"),
-        [Column(_("板块"), width=16), Column(_("诉求类型"), width=12), Column(_("件数"), "int")],
-        [[t.programme, t.kind, t.count] for t in report.topics],
+        [Column(_("问题类别"), width=36), Column(_("件数"), "int")],
+        [[t.label, t.count] for t in report.topics],
     )
     return workbook_bytes(workbook)

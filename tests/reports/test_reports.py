@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.appeals.services import appeal_accept
+from apps.categories.models import ProblemCategory
 from apps.projects.models import Project, ProjectStatus
 from apps.projects.services import project_save, project_set_progress
 from apps.reports.models import Snapshot
@@ -24,6 +25,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 OCT_15 = datetime(2026, 10, 15, 10, tzinfo=timezone.get_fixed_timezone(480))
+LIFT_CATEGORY = "0101"
 NOV_2 = datetime(2026, 11, 2, 9, tzinfo=timezone.get_fixed_timezone(480))
 
 
@@ -59,6 +61,7 @@ def october():
         f.project(title="未公开的项目", is_public=False, lead_department=works)
         appeal = f.appeal(area=f.community(parent=taishan), submitter_name="王秀英", submitter_phone="13912345678")
         appeal_accept(appeal=appeal)
+        f.appeal(area=f.community(parent=taishan), category=ProblemCategory.objects.get(code=LIFT_CATEGORY))
     with time_machine.travel(NOV_2, tick=False):
         take("--month", "2026-10")
     return {"slow": slow, "done": done, "taishan": taishan}
@@ -94,6 +97,9 @@ def test_the_monthly_report_has_every_section_and_no_residents_data(client, octo
     assert "未公开的项目" not in html
     assert "王秀英" not in html and "王*" not in html and "13912345678" not in html
     assert "印发日期" in html and "2026-10-01" in html and "2026-10-31" in html
+    topics = html[html.index("反映最多的问题类别") :]
+    category = ProblemCategory.objects.get(code=LIFT_CATEGORY).name
+    assert category in topics and "求助（未分类）" in topics
 
 
 def test_the_report_compares_with_the_month_before(client, october):
@@ -176,7 +182,7 @@ def test_the_annual_report_lists_every_project_and_the_years_figures(client, oct
     html = response.content.decode()
     assert "2026 年度民生实事完成情况" in html
     assert "泰山社区加装电梯" in html and "奎山口袋公园" in html and "未公开的项目" not in html
-    assert response.context["report"].figures_total.received == 1
+    assert response.context["report"].figures_total.received == 2
     assert "/reports/annual/2026/" in index and "/reports/monthly/2026-10.xlsx" in index
 
 
