@@ -28,9 +28,11 @@ from apps.common.cache import invalidate
 from apps.demo import corpus
 from apps.demo.appeals import seed_appeals
 from apps.demo.projects import seed_projects
+from apps.demo.proposals import seed_proposal_cycle
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.services import area_create
 from apps.projects.models import Milestone, ProgressUpdate, Project, ProjectPhoto
+from apps.proposals.models import Proposal, ProposalCounter, VoteSession
 
 DEMO_PASSWORD = "quanshan-demo"
 STAFF_GROUP = "工作人员"
@@ -99,6 +101,8 @@ class Summary:
     requests: int = 0
     events: int = 0
     accounts: bool = False
+    proposals: int = 0
+    ballots: int = 0
     seconds: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
 
@@ -259,6 +263,7 @@ def demo_officials(places: Places, departments: Departments) -> dict[str, object
 def _demo_models() -> list:
     """Every table that holds projects, requests or rows hanging off them."""
     roots = [Appeal, AppealEvent, AppealPhoto, TrackingCounter, Project, Milestone, ProgressUpdate, ProjectPhoto]
+    roots += [Proposal, ProposalCounter, VoteSession]
     models_ = list(roots)
     for model in roots:
         history = getattr(model, "history", None)
@@ -297,11 +302,13 @@ def demo_reset() -> None:
                 cursor.execute(f"TRUNCATE {quoted}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
+            VoteSession.objects.all().delete()
+            Proposal.objects.all().delete()
             Appeal.objects.all().delete()
             Project.objects.all().delete()
             TrackingCounter.objects.all().delete()
             for model in _demo_models():
-                if model not in (Appeal, Project, TrackingCounter):
+                if model not in (Appeal, Project, TrackingCounter, Proposal, VoteSession):
                     model._default_manager.all().delete()
         get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).delete()
 
@@ -363,5 +370,11 @@ def demo_seed(
             progress=progress,
         )
         summary.requests, summary.events, summary.status_counts = made.requests, made.events, made.status_counts
+        if users.get("district") is not None:
+            # The year of 民生实事 goes through the services, which act for a district official.
+            cycle = seed_proposal_cycle(
+                rng=random.Random(f"proposals-{seed}"), today=today, departments=departments, by=users["district"]
+            )
+            summary.proposals, summary.ballots = cycle.proposals, cycle.ballots
     summary.seconds = time.monotonic() - started
     return summary

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.accounts.scoping import Scope
 from apps.appeals.models import Appeal, AppealKind, Status
@@ -107,7 +108,7 @@ def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 
             what = categories[row["category_id"]].name
         else:
             programme = programmes.get(row["group_programme"])
-            what = f"{programme.name if programme else '未选板块'} · {kinds.get(row['group_kind'], row['group_kind'])}"
+            what = f"{programme.name if programme else gettext('未选板块')} · {kinds.get(row['group_kind'], row['group_kind'])}"
         key = GroupKey(
             area.pk,
             category_id=row["category_id"],

@@ -106,6 +106,8 @@ class Command(BaseCommand):
         )
         if states:
             self.stdout.write(f"诉求状态：{states}")
+        if summary.proposals:
+            self.stdout.write(f"民生实事：建议 {summary.proposals} 条，人大代表票决选票 {summary.ballots} 张。")
         if not summary.accounts:
             self.stdout.write("未创建演示账号（DEBUG 未开启；需要时加 --demo-accounts）。")
             return
