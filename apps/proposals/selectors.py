@@ -108,7 +108,8 @@ def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 
             what = categories[row["category_id"]].name
         else:
             programme = programmes.get(row["group_programme"])
-            what = f"{programme.name if programme else gettext('未选板块')} · {kinds.get(row['group_kind'], row['group_kind'])}"
+            kind = kinds.get(row["group_kind"], row["group_kind"])
+            what = f"{programme.name if programme else gettext('未选板块')} · {kind}"
         key = GroupKey(
             area.pk,
             category_id=row["category_id"],
