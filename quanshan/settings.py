@@ -487,6 +487,10 @@ PUBLIC_TRACK_LOCKOUT = envint("PUBLIC_TRACK_LOCKOUT", 900)
 # that number is refused to everyone until the day is over): what bounds a guesser (README).
 PUBLIC_TRACK_DAILY_LIMIT = envint("PUBLIC_TRACK_DAILY_LIMIT", 30)
 PUBLIC_TRACK_NUMBER_LIMIT = envint("PUBLIC_TRACK_NUMBER_LIMIT", 10)
+# 附近已有相同反映 (/requests/similar.json): look-ups per IP and window; the form asks once per
+# change of 社区 or class, so a resident stays far below it.
+PUBLIC_SIMILAR_LIMIT = envint("PUBLIC_SIMILAR_LIMIT", 60)
+PUBLIC_SIMILAR_WINDOW = envint("PUBLIC_SIMILAR_WINDOW", 600)
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 

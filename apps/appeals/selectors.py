@@ -25,6 +25,7 @@ from apps.appeals.models import (
     Status,
     overdue_q,
 )
+from apps.categories.selectors import in_category_q
 from apps.common.pii import name_index, phone_index
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.selectors import public_projects
@@ -286,6 +287,29 @@ def published_appeals(*, linked_projects: bool = True) -> QuerySet[Appeal]:
         .order_by("-submitted_at", "-id")
     )
     return appeals.prefetch_related(linked_public_projects()) if linked_projects else appeals
+
+
+SIMILAR_LIMIT = 5
+
+
+def similar_open_appeals(*, area_id: int, category_code: str, limit: int = SIMILAR_LIMIT) -> list[dict]:
+    """附近已有相同反映: open published requests of one 社区 (its 小区 included; a 街道 when no
+    社区 is known) and one class with everything under it, newest first, at most `limit`.
+
+    Only the public version's title, the tracking number and the status are read: no name,
+    phone, place or text as written. Two queries: the area's level, then the requests on the
+    published (area, category) index.
+    """
+    level = Area.objects.filter(pk=area_id, level__gte=AreaLevel.SUBDISTRICT).values_list("level", flat=True).first()
+    if level is None:
+        return []
+    rows = (
+        Appeal.objects.published()
+        .filter(in_area_q(area_id, level), in_category_q(category_code), status__in=OPEN_STATUSES)
+        .order_by("-submitted_at", "-id")
+        .values("tracking_no", "published_title", "status")[:limit]
+    )
+    return list(rows)
 
 
 # --- The officials' to-do queues (今日待办) ------------------------------------------------------

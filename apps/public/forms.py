@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating, Solved
 from apps.appeals.services import MAX_PHOTOS
 from apps.appeals.tracking import parse_tracking_no
-from apps.categories.models import ProblemCategory
+from apps.categories.models import CODE_VALIDATOR, ProblemCategory
 from apps.categories.selectors import first_level_categories
 from apps.common.dates import validate_date_in_range
 from apps.common.i18n import localized
@@ -312,6 +312,13 @@ class AppealSubmitForm(forms.Form):
                 field = None
             for message in messages:
                 self.add_error(field, message)
+
+
+class SimilarForm(forms.Form):
+    """What the request form sends as the resident chooses: the 社区 (else the 街道) and a class."""
+
+    area = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    category = forms.CharField(max_length=6, validators=[CODE_VALIDATOR])
 
 
 class TrackForm(forms.Form):

@@ -115,3 +115,8 @@ def follow_address_limit() -> Limit:
 def proposal_limit() -> Limit:
     """Proposals (民生实事建议) submitted through the web form, per IP: as many as requests."""
     return Limit("proposal", settings.PUBLIC_SUBMIT_LIMIT, settings.PUBLIC_SUBMIT_WINDOW)
+
+
+def similar_limit() -> Limit:
+    """附近已有相同反映 look-ups, per IP."""
+    return Limit("similar", settings.PUBLIC_SIMILAR_LIMIT, settings.PUBLIC_SIMILAR_WINDOW)

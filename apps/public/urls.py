@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/", views_requests.request_list, name="request_list"),
     path("requests/new/", views_requests.request_new, name="request_new"),
     path("requests/new/done/", views_requests.request_submitted, name="request_submitted"),
+    path("requests/similar.json", views_requests.request_similar, name="request_similar"),
     path("requests/track/", views_requests.request_track, name="request_track"),
     path("requests/track/<str:token>/", views_requests.request_track_token, name="request_track_token"),
     path("stats/", views_stats.stats, name="stats"),

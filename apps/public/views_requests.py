@@ -7,19 +7,20 @@ Views only orchestrate: forms check input, `apps.appeals.services` writes, selec
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.appeals.selectors import appeal_for_tracking, appeal_for_tracking_token
+from apps.appeals.models import Status
+from apps.appeals.selectors import appeal_for_tracking, appeal_for_tracking_token, similar_open_appeals
 from apps.appeals.services import appeal_rate, appeal_submit
 from apps.appeals.workflow import IllegalTransition
 from apps.common.cache import REQUESTS, cached_page
 from apps.public import ratelimit
 from apps.public.display import DISPLAY_COOKIES
-from apps.public.forms import AppealSubmitForm, RatingForm, TrackForm
+from apps.public.forms import AppealSubmitForm, RatingForm, SimilarForm, TrackForm
 from apps.public.selectors_requests import (
     PublishedAppealFilter,
     appeal_next_step,
@@ -203,6 +204,38 @@ def _rate(appeal, data) -> tuple[RatingForm, bool, str]:
                 rating_form.add_error(field if field in rating_form.fields else None, message)
         return rating_form, False, ""
     return rating_form, True, ""
+
+
+@require_GET
+def request_similar(request: HttpRequest) -> HttpResponse:
+    """附近已有相同反映: the request form asks, as the resident picks a 社区 and a class, for open
+    published requests of that 社区 and first-level class. Public fields only (tracking number,
+    public title, status); at most five; shared from the cache; rate limited per IP."""
+    limit = ratelimit.similar_limit()
+    if limit.record(request) > limit.limit:
+        response = JsonResponse({"error": _("查询太频繁了，请稍后再试。"), "results": []}, status=429)
+        response["Retry-After"] = str(limit.window)
+        return response
+    return _similar(request)
+
+
+@cached_page(depends=(REQUESTS,), params=("area", "category"))
+def _similar(request: HttpRequest) -> HttpResponse:
+    form = SimilarForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors, "results": []}, status=400)
+    rows = similar_open_appeals(area_id=form.cleaned_data["area"], category_code=form.cleaned_data["category"][:2])
+    results = [
+        {
+            "tracking_no": row["tracking_no"],
+            "title": row["published_title"],
+            "status": row["status"],
+            "status_label": str(Status(row["status"]).label),
+        }
+        for row in rows
+    ]
+    # Chinese as UTF-8, not \u escapes: readable, and what the privacy crawl reads.
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

@@ -48,4 +48,44 @@
 
   var alert = document.getElementById("form-errors");
   if (alert) alert.focus();
+
+  // 附近已有相同反映: open published requests of the chosen 社区 (else 街道) and class, from a
+  // small public JSON endpoint. Public fields only; text is set as text, never as HTML.
+  var similar = form.querySelector("[data-similar]");
+  var category = form.querySelector("select[name=category]");
+  if (!similar || !category || !window.fetch) return;
+  var list = similar.querySelector(".similar__list");
+  var more = similar.querySelector("[data-similar-more]");
+  var asked = "";
+
+  function showSimilar() {
+    var area = community.value || subdistrict.value;
+    var code = category.value;
+    var query = area && code ? "?area=" + encodeURIComponent(area) + "&category=" + encodeURIComponent(code) : "";
+    if (query === asked) return;
+    asked = query;
+    if (!query) {
+      similar.hidden = true;
+      return;
+    }
+    fetch(similar.getAttribute("data-url") + query, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) {
+        if (query !== asked) return;
+        list.textContent = "";
+        (data.results || []).forEach(function (item) {
+          var li = document.createElement("li");
+          li.textContent = item.title + " · " + item.status_label + " · " + item.tracking_no;
+          list.appendChild(li);
+        });
+        if (more) more.setAttribute("href", more.getAttribute("href").split("?")[0] + "?area=" + area + "&category=" + code);
+        similar.hidden = !list.children.length;
+      })
+      .catch(function () { similar.hidden = true; });
+  }
+
+  [category, subdistrict, community].forEach(function (select) {
+    select.addEventListener("change", showSimilar);
+  });
+  showSimilar();
 })();

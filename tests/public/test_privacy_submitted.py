@@ -91,6 +91,7 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
         taishan,
         taishan_c,
         title="楼道灯坏了很久",
+        category="01",
         submitter_name=NAME,
         submitter_phone=PHONE,
         location_text=ADDRESS,
@@ -108,6 +109,9 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
     for expected in ("/", "/requests/", "/stats/", f"/projects/{project.pk}/", "/feeds/updates/"):
         assert expected in paths
     paths += [f"/requests/?area={taishan_c.pk}", "/requests/?type=help", "/projects/?programme=bianmin"]
+    # 附近已有相同反映 answers for a 社区 and a class.
+    similar = f"/requests/similar.json?area={taishan_c.pk}&category=01"
+    paths = [similar if path == "/requests/similar.json" else path for path in paths]
 
     seen_on = []
     # The home page's 你的社区 lists the chosen 社区's open published requests: crawl it chosen.
@@ -125,6 +129,7 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
                 seen_on.append(path)
     # The request really is public (masked), so the checks above looked at it.
     assert "/requests/" in seen_on
+    assert similar in seen_on
     assert "/" in seen_on, "the chosen 社区 shows its open published request on the home page"
     assert f"/projects/{project.pk}/" in seen_on
     assert "诸*" in client.get("/requests/").content.decode()
