@@ -59,7 +59,10 @@ class _Display(Widget):
         if isinstance(value, bool):
             return "是" if value else "否"
         if hasattr(value, "astimezone"):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            moment = timezone.localtime(value)
+            if kwargs.get("force_native_type"):  # XLSX: a date-time cell (Excel has no time zones)
+                return moment.replace(tzinfo=None, second=0, microsecond=0)
+            return moment.strftime("%Y-%m-%d %H:%M")
         return defuse_formula(str(value))
 
 
@@ -75,6 +78,11 @@ class AppealExportResource(resources.ModelResource):
         export_order = fields
         chunk_size = 2000
         name = "群众诉求（工作人员用，含个人信息）"
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset=queryset, **kwargs)
+        dataset.title = "群众诉求"  # the sheet's name in XLSX
+        return dataset
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("programme", "subdistrict", "area", "department")

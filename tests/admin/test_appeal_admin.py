@@ -342,6 +342,25 @@ def test_the_export_has_chinese_columns_and_only_the_scope(as_official, kuishan_
     assert other.tracking_no not in body
 
 
+def test_the_xlsx_export_is_a_named_sheet_with_date_cells(as_official, district_official):
+    import io
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    appeal = f.appeal()
+    response = export_file(as_official(district_official), "appeals_appeal", "xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["群众诉求"]
+    sheet = book["群众诉求"]
+    headers = [cell.value for cell in sheet[1]]
+    row = dict(zip(headers, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["受理编号"] == appeal.tracking_no
+    submitted = timezone.localtime(appeal.submitted_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert isinstance(row["提交时间"], datetime) and row["提交时间"] == submitted
+    assert row["联系电话"] == "13912345678"  # a phone number stays text (no lost leading digits)
+
+
 def test_an_export_too_large_is_refused_with_a_message(as_official, district_official, monkeypatch):
     import apps.appeals.admin as appeals_admin
 

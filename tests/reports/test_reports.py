@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.appeals.services import appeal_accept
 from apps.categories.models import ProblemCategory
@@ -208,7 +208,8 @@ def test_a_report_costs_the_same_queries_for_more_projects(client, october, djan
 
 def test_the_report_reads_in_english(client, october):
     client.cookies["django_language"] = "en"
-    with time_machine.travel(NOV_2, tick=False):
+    # override() puts back the language active before: the English request does not leak into later tests.
+    with time_machine.travel(NOV_2, tick=False), translation.override(None):
         html = client.get("/reports/monthly/2026-10/").content.decode()
     assert "Livelihood projects progress report (October 2026)" in html
     assert "4. Red and yellow projects (behind schedule)" in html
