@@ -472,6 +472,11 @@ RATES_MIN_SAMPLE = envint("RATES_MIN_SAMPLE", 10)
 # candidates more than places.
 PROPOSAL_VOTE_PASS_PERCENT = envint("PROPOSAL_VOTE_PASS_PERCENT", 50)
 PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES = envint("PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES", 1)
+# 满意度测评: a project is 满意 with more than this percentage of the deputies' marks 满意, else
+# 基本满意 with more than it 满意 + 基本满意, else 不满意.
+PROPOSAL_EVALUATION_PERCENT = envint("PROPOSAL_EVALUATION_PERCENT", 50)
+if not 0 <= PROPOSAL_EVALUATION_PERCENT < 100:
+    raise ImproperlyConfigured("Need 0 <= PROPOSAL_EVALUATION_PERCENT < 100")
 if not 0 <= PROPOSAL_VOTE_PASS_PERCENT < 100 or PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES < 1:
     raise ImproperlyConfigured("Need 0 <= PROPOSAL_VOTE_PASS_PERCENT < 100 and PROPOSAL_VOTE_MIN_EXTRA_CANDIDATES >= 1")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.proposals.models import Choice, ProposalStatus, Source
+from apps.appeals.models import Rating
+from apps.proposals.models import Choice, EvaluationPhase, ProposalStatus, Source
 
 
 class ProposalSerializer(serializers.Serializer):
@@ -80,3 +81,19 @@ class VoteSessionSerializer(serializers.Serializer):
     pass_votes = serializers.IntegerField(help_text="通过所需最少赞成票 / Fewest yes votes that pass")
     result_note = serializers.CharField()
     tallies = TallySerializer(many=True, source="tallies.all")
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    project = serializers.IntegerField(source="project_id")
+    title = serializers.CharField(source="project.title")
+    satisfied = serializers.IntegerField(help_text="满意 / Satisfied")
+    basically = serializers.IntegerField(help_text="基本满意 / Basically satisfied")
+    unsatisfied = serializers.IntegerField(help_text="不满意 / Unsatisfied")
+    result = serializers.ChoiceField(choices=Rating.choices, help_text="按规则得出的结果 / Result by the rule")
+
+
+class EvaluationRoundSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    phase = serializers.ChoiceField(choices=EvaluationPhase.choices, help_text="年中或年终 / Mid-year or year-end")
+    closed_at = serializers.DateTimeField()
+    results = EvaluationResultSerializer(many=True, source="public_results")

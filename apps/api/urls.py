@@ -17,6 +17,7 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("requests", views.RequestViewSet, basename="request")
 router.register("proposals", views_proposals.ProposalViewSet, basename="proposal")
 router.register("vote-sessions", views_proposals.VoteSessionViewSet, basename="vote-session")
+router.register("evaluations", views_proposals.EvaluationRoundViewSet, basename="evaluation")
 
 ID = r"(?P<pk>[0-9]{1,18})"
 

@@ -556,6 +556,7 @@ class ApiRootView(StrictQueryMixin, APIView):
             "stats": "api:stats",
             "proposals": "api:proposal-list",
             "vote_sessions": "api:vote-session-list",
+            "evaluations": "api:evaluation-list",
             "projects_csv": "api:project-export-csv",
             "projects_xlsx": "api:project-export-xlsx",
             "requests_csv": "api:request-export-csv",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from apps.api.schema import errors
-from apps.api.serializers_proposals import ProposalSerializer, VoteSessionSerializer
+from apps.api.serializers_proposals import EvaluationRoundSerializer, ProposalSerializer, VoteSessionSerializer
 from apps.api.views import ID_REGEX, ListFilterMixin, StrictQueryMixin
 from apps.proposals import selectors
 from apps.proposals.models import Proposal, ProposalStatus, Source
@@ -66,3 +66,20 @@ class VoteSessionViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.closed_vote_sessions()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["proposals"],
+        summary="满意度测评结果 / Evaluations",
+        description="已统计的人大代表年中、年终满意度测评，每个已公开项目的满意、基本满意、不满意票数和结果。 / "
+        "Counted deputies' evaluations with each published project's counts and result.",
+        responses={200: EvaluationRoundSerializer(many=True), **errors(400, 404)},
+    ),
+)
+class EvaluationRoundViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = EvaluationRoundSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.closed_evaluation_rounds()

@@ -263,7 +263,7 @@ def demo_officials(places: Places, departments: Departments) -> dict[str, object
 def _demo_models() -> list:
     """Every table that holds projects, requests or rows hanging off them."""
     roots = [Appeal, AppealEvent, AppealPhoto, TrackingCounter, Project, Milestone, ProgressUpdate, ProjectPhoto]
-    roots += [Proposal, ProposalCounter, VoteSession]
+    roots += [Proposal, Proposal.source_appeals.through, ProposalCounter, VoteSession, VoteSession.candidates.through]
     models_ = list(roots)
     for model in roots:
         history = getattr(model, "history", None)

@@ -9,18 +9,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, is_deputy, scope_of
 from apps.proposals import selectors
-from apps.proposals.forms import BallotForm, CloseForm, FromRequestsForm, PublishForm, ScreenForm, VoteSessionForm
-from apps.proposals.models import Proposal, SessionStatus, VoteSession
+from apps.proposals.forms import (
+    BallotForm,
+    CloseForm,
+    EvaluationForm,
+    EvaluationRoundForm,
+    FromRequestsForm,
+    PublishForm,
+    ScreenForm,
+    VoteSessionForm,
+)
+from apps.proposals.models import EvaluationRound, Proposal, SessionStatus, VoteSession
 from apps.proposals.selectors import GroupKey, request_groups
 from apps.proposals.services import (
     ballot_cast,
+    evaluation_cast,
+    evaluation_projects,
+    evaluation_round_close,
+    evaluation_round_open,
     next_proposal_year,
     proposal_check_scope,
     proposal_from_requests,
@@ -428,4 +441,135 @@ class VoteSessionAdmin(admin.ModelAdmin):
     def _page(self, request, template: str, **context):
         return TemplateResponse(
             request, template, {**self.admin_site.each_context(request), "opts": self.opts, **context}
+        )
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(admin.ModelAdmin):
+    """District officials open and count a 满意度测评; deputies mark the year's projects."""
+
+    form = EvaluationRoundForm
+    list_display = ["__str__", "status", "evaluate_link"]
+
+    def get_queryset(self, request):
+        rounds = super().get_queryset(request)
+        return rounds.filter(status=SessionStatus.OPEN) if is_deputy(request.user) else rounds
+
+    def has_module_permission(self, request):
+        return is_deputy(request.user) or (scope_of(request.user).is_all and request.user.is_staff)
+
+    def has_view_permission(self, request, obj=None):
+        return is_deputy(request.user) or (scope_of(request.user).is_all and request.user.is_staff)
+
+    def has_add_permission(self, request):
+        return scope_of(request.user).is_all and request.user.is_staff
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("测评"))
+    def evaluate_link(self, obj: EvaluationRound) -> str:
+        if obj.status != SessionStatus.OPEN:
+            return "—"
+        links = [(reverse("admin:proposals_evaluationround_evaluate", args=[obj.pk]), _("填写测评"))]
+        if not is_deputy(getattr(self, "_user", None)):
+            links.append((reverse("admin:proposals_evaluationround_close", args=[obj.pk]), _("统计结果")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def changelist_view(self, request, extra_context=None):
+        self._user = request.user
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        created = evaluation_round_open(year=obj.year, phase=obj.phase, by=request.user)
+        obj.pk = created.pk
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/evaluate/",
+                self.admin_site.admin_view(self.evaluate_view),
+                name="proposals_evaluationround_evaluate",
+            ),
+            path(
+                "<path:object_id>/close/",
+                self.admin_site.admin_view(self.close_view),
+                name="proposals_evaluationround_close",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _round(self, request, object_id) -> EvaluationRound:
+        found = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if found is None:
+            raise Http404(gettext("对象不存在或不在您的权限范围内。"))
+        return found
+
+    def evaluate_view(self, request, object_id):
+        evaluation = self._round(request, object_id)
+        deputy = is_deputy(request.user)
+        if not deputy and not scope_of(request.user).is_all:
+            raise PermissionDenied
+        done = deputy and evaluation.marks.filter(deputy=request.user).exists()
+        form = EvaluationForm(
+            request.POST if request.method == "POST" else None,
+            projects=evaluation_projects(evaluation),
+            for_official=not deputy,
+        )
+        if request.method == "POST" and not done and form.is_valid():
+            try:
+                marks = evaluation_cast(
+                    evaluation=evaluation,
+                    ratings=form.ratings(),
+                    by=request.user,
+                    deputy_name=form.cleaned_data.get("deputy_name", ""),
+                )
+            except ValidationError as exc:
+                _errors_into_form(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(name)s 代表的测评已录入（%(n)d 个项目）。")
+                    % {"name": marks[0].deputy_name, "n": len(marks)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(request.path)
+        return TemplateResponse(
+            request,
+            "admin/proposals/evaluationround/evaluate.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("满意度测评：%(round)s") % {"round": evaluation},
+                "evaluation": evaluation,
+                "form": form,
+                "done": done,
+            },
+        )
+
+    def close_view(self, request, object_id):
+        evaluation = self._round(request, object_id)
+        if not scope_of(request.user).is_all:
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                evaluation_round_close(evaluation=evaluation, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                self.message_user(request, gettext("测评结果已统计并在项目页面公开。"), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:proposals_evaluationround_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/proposals/evaluationround/close.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("统计结果：%(round)s") % {"round": evaluation},
+                "evaluation": evaluation,
+                "marks": evaluation.marks.count(),
+            },
         )

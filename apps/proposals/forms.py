@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.appeals.models import Rating
 from apps.places.models import Department
 from apps.programmes.models import Programme
-from apps.proposals.models import SCORE_VALIDATORS, Choice, Proposal, VoteSession
+from apps.proposals.models import SCORE_VALIDATORS, Choice, EvaluationRound, Proposal, VoteSession
 from apps.proposals.services import Decision, vote_session_check_candidates
 
 SCORE_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
@@ -128,3 +129,28 @@ class CloseForm(forms.Form):
     deputies_present = forms.IntegerField(
         label=_("实到代表人数"), min_value=1, help_text=_("通过所需赞成票按实到代表人数计算。")
     )
+
+
+class EvaluationRoundForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationRound
+        fields = ["year", "phase"]
+
+
+class EvaluationForm(forms.Form):
+    """A deputy's 满意度测评 of the year's projects: 满意/基本满意/不满意 each (blank: not rated)."""
+
+    deputy_name = forms.CharField(label=_("代表姓名"), max_length=30)
+
+    def __init__(self, *args, projects, for_official: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_official:
+            del self.fields["deputy_name"]
+        self.projects = list(projects)
+        for project in self.projects:
+            self.fields[f"p{project.pk}"] = forms.ChoiceField(
+                label=project.title, choices=Rating.choices, widget=forms.RadioSelect, required=False
+            )
+
+    def ratings(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.projects if self.cleaned_data.get(f"p{p.pk}")}

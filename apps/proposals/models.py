@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import PHONE_VALIDATOR, Appeal
+from apps.appeals.models import PHONE_VALIDATOR, Appeal, Rating
 from apps.common.fields import EncryptedCharField, PhoneIndexField
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
@@ -324,3 +324,82 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.yes}/{self.no}/{self.abstain}"
+
+
+# --- 满意度测评: the deputies' mid-year and year-end evaluation of the year's projects ---------
+
+
+class EvaluationPhase(models.TextChoices):
+    MID_YEAR = "mid_year", _("年中测评")
+    YEAR_END = "year_end", _("年终测评")
+
+
+class EvaluationRound(models.Model):
+    """One 满意度测评 of a year's projects by the deputies (年中 or 年终)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    phase = models.CharField(_("测评阶段"), max_length=10, choices=EvaluationPhase.choices)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=SessionStatus.choices, default=SessionStatus.OPEN, editable=False
+    )
+    closed_at = models.DateTimeField(_("统计时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["-year", "-phase"]
+        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="evaluation_round_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_phase_display()}"
+
+
+class EvaluationMark(models.Model):
+    """One deputy's 满意/基本满意/不满意 on one project in one round."""
+
+    round = models.ForeignKey(EvaluationRound, verbose_name=_("测评"), on_delete=models.CASCADE, related_name="marks")
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+")
+    deputy_name = models.CharField(_("代表姓名"), max_length=30)
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代表账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rating = models.CharField(_("测评意见"), max_length=12, choices=Rating.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("测评票")
+        verbose_name_plural = _("测评票")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project", "deputy_name"], name="evaluation_once_per_deputy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.deputy_name}: {self.get_rating_display()}"
+
+
+class EvaluationResult(models.Model):
+    round = models.ForeignKey(EvaluationRound, verbose_name=_("测评"), on_delete=models.CASCADE, related_name="results")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="evaluation_results"
+    )
+    satisfied = models.PositiveSmallIntegerField(_("满意"))
+    basically = models.PositiveSmallIntegerField(_("基本满意"))
+    unsatisfied = models.PositiveSmallIntegerField(_("不满意"))
+    result = models.CharField(_("测评结果"), max_length=12, choices=Rating.choices)
+
+    class Meta:
+        verbose_name = _("测评结果")
+        verbose_name_plural = _("测评结果")
+        ordering = ["round__year", "round__phase"]
+        constraints = [models.UniqueConstraint(fields=["round", "project"], name="evaluation_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.project_id}: {self.get_result_display()}"

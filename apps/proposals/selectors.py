@@ -14,7 +14,15 @@ from apps.appeals.models import Appeal, AppealKind, Status
 from apps.categories.models import ProblemCategory
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
-from apps.proposals.models import Proposal, SessionStatus, Tally, VoteSession, published_q
+from apps.proposals.models import (
+    EvaluationResult,
+    EvaluationRound,
+    Proposal,
+    SessionStatus,
+    Tally,
+    VoteSession,
+    published_q,
+)
 
 GROUP_MONTHS = 12
 # A request refused (不予受理) or merged into another is not a separate voice in a group.
@@ -235,3 +243,22 @@ def proposal_for_project(project_id: int) -> Proposal | None:
 
 def ballot_for(*, session: VoteSession, deputy) -> object | None:
     return session.ballots.filter(deputy=deputy).prefetch_related("marks").first()
+
+
+def evaluation_results_for_project(project_id: int) -> list:
+    """A project's published 满意度测评 results, earliest first: one query."""
+    return list(
+        EvaluationResult.objects.filter(project_id=project_id, round__status=SessionStatus.CLOSED)
+        .select_related("round")
+        .order_by("round__year", "round__phase")
+    )
+
+
+def closed_evaluation_rounds() -> QuerySet:
+    """Counted rounds with the results of published projects (`public_results`): two queries."""
+    results = EvaluationResult.objects.filter(project__is_public=True).select_related("project").order_by("project_id")
+    return (
+        EvaluationRound.objects.filter(status=SessionStatus.CLOSED)
+        .prefetch_related(Prefetch("results", queryset=results, to_attr="public_results"))
+        .order_by("-year", "-phase")
+    )

@@ -10,14 +10,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from apps.accounts.scoping import Scope, ScopeKind, is_deputy, scope_of
-from apps.appeals.models import Appeal, AppealKind, Channel
+from apps.appeals.models import Appeal, AppealKind, Channel, Rating
 from apps.appeals.services import appeal_submit
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
+from apps.common.cache import PROJECTS, invalidate
 from apps.common.privacy import public_text
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
@@ -27,6 +28,10 @@ from apps.proposals.models import (
     Ballot,
     BallotMark,
     Choice,
+    EvaluationMark,
+    EvaluationPhase,
+    EvaluationResult,
+    EvaluationRound,
     Proposal,
     ProposalCounter,
     ProposalStatus,
@@ -527,3 +532,115 @@ def proposal_update(*, proposal: Proposal, by) -> Proposal:
     proposal.full_clean(exclude=["tracking_no"])
     proposal.save()
     return proposal
+
+
+# --- 满意度测评 ---------------------------------------------------------------------------------
+
+
+def evaluation_rule(*, satisfied: int, basically: int, unsatisfied: int) -> str:
+    """A project's result from the deputies' marks: more than PROPOSAL_EVALUATION_PERCENT (default
+    50: more than half) 满意 → 满意; else more than that share 满意 + 基本满意 → 基本满意; else 不满意."""
+    total = satisfied + basically + unsatisfied
+    share = settings.PROPOSAL_EVALUATION_PERCENT
+    if total and satisfied * 100 > total * share:
+        return Rating.SATISFIED
+    if total and (satisfied + basically) * 100 > total * share:
+        return Rating.BASICALLY
+    return Rating.UNSATISFIED
+
+
+@transaction.atomic
+def evaluation_round_open(*, year: int, phase: str, by) -> EvaluationRound:
+    _require_district(by)
+    if phase not in EvaluationPhase.values:
+        raise ValidationError({"phase": "请选择年中测评或年终测评。"})
+    if EvaluationRound.objects.filter(year=year, phase=phase).exists():
+        raise ValidationError({"phase": f"{year} 年的{EvaluationPhase(phase).label}已经建立。"})
+    evaluation = EvaluationRound(year=year, phase=phase)
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+def evaluation_projects(evaluation: EvaluationRound):
+    """The projects a round evaluates: the year's published top-level projects."""
+    return Project.objects.filter(year=evaluation.year, is_public=True, parent__isnull=True).order_by("id")
+
+
+@transaction.atomic
+def evaluation_cast(
+    *, evaluation: EvaluationRound, ratings: Mapping[int, str], by, deputy_name: str = ""
+) -> list[EvaluationMark]:
+    """One deputy's marks on one or more of the round's projects. A deputy signed in marks only
+    as themselves; a district official enters a paper form with the deputy's name."""
+    deputy = None
+    if is_deputy(by):
+        deputy, deputy_name = by, deputy_display_name(by)
+    else:
+        _require_district(by)
+        deputy_name = (deputy_name or "").strip()
+    if not deputy_name:
+        raise ValidationError({"deputy_name": "请填写代表姓名。"})
+    evaluation = EvaluationRound.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.status != SessionStatus.OPEN:
+        raise ValidationError("该测评已统计，不能再测评。")
+    if not ratings:
+        raise ValidationError({"ratings": "请至少对一个项目作出测评。"})
+    allowed = set(evaluation_projects(evaluation).values_list("pk", flat=True))
+    if not set(ratings) <= allowed:
+        raise ValidationError({"ratings": "只能测评本年度已公开的项目。"})
+    if any(rating not in Rating.values for rating in ratings.values()):
+        raise ValidationError({"ratings": "测评意见只能是满意、基本满意或不满意。"})
+    done = set(
+        evaluation.marks.filter(deputy_name=deputy_name, project_id__in=ratings).values_list("project_id", flat=True)
+    )
+    if done:
+        raise ValidationError({"deputy_name": f"{deputy_name} 代表已经测评过其中 {len(done)} 个项目，不能重复测评。"})
+    try:
+        with transaction.atomic():
+            return EvaluationMark.objects.bulk_create(
+                EvaluationMark(
+                    round=evaluation,
+                    project_id=pk,
+                    deputy_name=deputy_name,
+                    deputy=deputy,
+                    rating=rating,
+                    entered_by=by,
+                )
+                for pk, rating in sorted(ratings.items())
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"deputy_name": f"{deputy_name} 代表已经测评过，不能重复测评。"}) from exc
+
+
+@transaction.atomic
+def evaluation_round_close(*, evaluation: EvaluationRound, by) -> EvaluationRound:
+    """Count each project's marks and store its result by `evaluation_rule`; results go public."""
+    _require_district(by)
+    evaluation = EvaluationRound.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.status != SessionStatus.OPEN:
+        raise ValidationError("该测评已经统计过。")
+    counts: dict[int, dict[str, int]] = {}
+    for row in evaluation.marks.values("project_id", "rating").annotate(n=models.Count("id")):
+        counts.setdefault(row["project_id"], {})[row["rating"]] = row["n"]
+    if not counts:
+        raise ValidationError("还没有测评票，不能统计。")
+    results = []
+    for project_id, by_rating in sorted(counts.items()):
+        satisfied, basically, unsatisfied = (by_rating.get(r, 0) for r in Rating.values)
+        results.append(
+            EvaluationResult(
+                round=evaluation,
+                project_id=project_id,
+                satisfied=satisfied,
+                basically=basically,
+                unsatisfied=unsatisfied,
+                result=evaluation_rule(satisfied=satisfied, basically=basically, unsatisfied=unsatisfied),
+            )
+        )
+    EvaluationResult.objects.bulk_create(results)
+    evaluation.status = SessionStatus.CLOSED
+    evaluation.closed_at = timezone.now()
+    evaluation.save(update_fields=["status", "closed_at"])
+    invalidate(PROJECTS)  # the project pages show the results: their cached copies must go
+    return evaluation

@@ -16,7 +16,7 @@ from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.models import GeoPoint
 from apps.places.selectors import subdistricts_with_communities
 from apps.projects.selectors import programme_figures
-from apps.proposals.selectors import proposal_for_project
+from apps.proposals.selectors import evaluation_results_for_project, proposal_for_project
 from apps.public import charts, maps, selectors
 from apps.public.display import AREA_COOKIE, CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
@@ -129,6 +129,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "detail": detail,
         "project": project,
         "proposal": proposal_for_project(project.pk),
+        "evaluations": evaluation_results_for_project(project.pk),
         "map_points": points,
         "map_layers": maps.tile_layers(),
         "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,

@@ -86,3 +86,23 @@ def test_the_schema_documents_both_resources(api):
     assert "/api/v1/proposals/" in schema["paths"] and "/api/v1/vote-sessions/{year}/" in schema["paths"]
     assert schema["paths"]["/api/v1/proposals/"]["get"]["tags"] == ["proposals"]
     assert "proposer_name" not in str(schema["components"]["schemas"]["Proposal"])
+
+
+def test_evaluations_list_each_published_projects_result(api, django_assert_max_num_queries):
+    from apps.proposals.services import evaluation_cast, evaluation_round_close, evaluation_round_open
+    from tests import factories as f
+
+    official = district_official()
+    shown, hidden = f.project(year=2027), f.project(year=2027)
+    evaluation = evaluation_round_open(year=2027, phase="year_end", by=official)
+    evaluation_cast(
+        evaluation=evaluation, ratings={shown.pk: "satisfied", hidden.pk: "basically"}, by=official, deputy_name="张伟"
+    )
+    evaluation_round_close(evaluation=evaluation, by=official)
+    hidden.is_public = False
+    hidden.save(update_fields=["is_public"])
+    with django_assert_max_num_queries(3):
+        body = api.get("/api/v1/evaluations/").json()
+    (item,) = body["results"]
+    assert item["phase"] == "year_end"
+    assert [(r["project"], r["result"]) for r in item["results"]] == [(shown.pk, "satisfied")]

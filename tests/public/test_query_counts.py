@@ -19,7 +19,7 @@ MAX_QUERIES = {
     "programme": 8,  # + the progress trend from the monthly snapshots
     "project_list": 6,
     "project_list_filtered": 6,
-    "project": 11,  # + the progress trend from the monthly snapshots, + the 票决 line (proposal_for_project)
+    "project": 12,  # + the progress trend from the monthly snapshots, + the 票决 line, + 满意度测评 results
     "subdistrict": 7,
     "community": 7,
     "feed_all": 1,
