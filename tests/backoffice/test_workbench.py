@@ -110,7 +110,31 @@ def test_the_counts_take_a_fixed_number_of_queries(client, district_official, dj
 
     few = queries()
     for _ in range(6):
-        f.appeal_in("assigned")
+        f.appeal_in("assigned", co_departments=[f.department()])
         f.appeal()
         f.project()
     assert queries() == few
+
+
+def test_a_departments_counts_take_a_fixed_number_of_queries_with_co_assignments(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.admin.conftest import staff
+
+    unit = f.department()
+    client.force_login(staff(f.official(scope="department", department=unit)))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("admin:index"))
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(4):
+        f.appeal_in("assigned", co_departments=[unit])
+        f.appeal_in("in_progress", handler=unit, co_departments=[f.department()])
+    assert queries() == few
+    counts = tiles(client.get(reverse("admin:index")), "appeals")
+    assert counts["co_reply"][0] == 4 and counts["to_sign"][0] == 0
