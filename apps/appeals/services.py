@@ -50,7 +50,7 @@ from apps.common.cache import REQUESTS, invalidate
 from apps.common.images import strip_exif
 from apps.common.privacy import hide_numbers, public_text
 from apps.common.workdays import add_working_days
-from apps.notifications.officials import officials_notify_step
+from apps.notifications.officials import officials_notify_coassigned, officials_notify_step
 from apps.notifications.residents import resident_notify
 from apps.notifications.services import messages_forget_recipients
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
@@ -253,22 +253,22 @@ def co_reply_due(*, assigned_at: datetime, resolve_due: datetime) -> datetime:
     return min(due, resolve_due) if resolve_due > assigned_at else due
 
 
-def _co_assign(appeal: Appeal, co_departments: Iterable[Department], at: datetime) -> int:
+def _co_assign(appeal: Appeal, co_departments: Iterable[Department], at: datetime) -> tuple[int, list[int]]:
     """Make the request's active co-departments exactly `co_departments` (派单, or again after
     退单): those no longer named are withdrawn, those named again keep their answer, new ones
-    are added. Returns how many owe their 协办回复 (none is pending here: 退单 withdrew them)."""
+    are added. Returns how many owe their 协办回复 (none was pending before: 退单 withdrew them)
+    and the ids of the co-departments newly asked."""
     wanted = {department.pk: department for department in co_departments}
     due = co_reply_due(assigned_at=at, resolve_due=appeal.resolve_due)
     active = {row.department_id: row for row in appeal.co_assignments.filter(withdrawn_at__isnull=True)}
     gone = [pk for pk in active if pk not in wanted]
     if gone:
         appeal.co_assignments.filter(withdrawn_at__isnull=True, department_id__in=gone).update(withdrawn_at=at)
+    added = [pk for pk in wanted if pk not in active]
     AppealCoAssignment.objects.bulk_create(
-        AppealCoAssignment(appeal=appeal, department=department, assigned_at=at, due=due)
-        for pk, department in wanted.items()
-        if pk not in active
+        AppealCoAssignment(appeal=appeal, department=wanted[pk], assigned_at=at, due=due) for pk in added
     )
-    return sum(1 for pk in wanted if pk not in active or active[pk].replied_at is None)
+    return sum(1 for pk in wanted if pk not in active or active[pk].replied_at is None), added
 
 
 def _co_assignment_of(
@@ -419,9 +419,9 @@ def appeal_transition(
         until = add_working_days(now, resolve_working_days(kind=locked.kind, urgency=locked.urgency))
     elif action == "merge" and not reply:
         reply = merged_reply(into.tracking_no)
-    co_pending = 0
+    co_pending, co_added = 0, []
     if action == "assign":
-        co_pending = _co_assign(locked, step.co_departments, now)
+        co_pending, co_added = _co_assign(locked, step.co_departments, now)
     elif action in ("return", "merge"):
         # Back to the dispatcher, or closed as a duplicate: nobody owes a contribution any more.
         locked.co_assignments.filter(withdrawn_at__isnull=True, replied_at__isnull=True).update(withdrawn_at=now)
@@ -460,6 +460,8 @@ def appeal_transition(
     )
     resident_notify(appeal=locked, action=action, reply=event.reply)  # written now, sent after commit
     officials_notify_step(appeal=locked, action=action, event_id=recorded.pk)
+    if co_added:
+        officials_notify_coassigned(appeal=locked, department_ids=co_added, event_id=recorded.pk)
     return locked
 
 

@@ -204,3 +204,13 @@ def test_a_late_co_department_is_flagged_and_queued(lead, gas, city):
     appeal_transition(appeal=appeal, action="co_reply", by=official_of(gas), note="已处理")
     counts = appeal_queue_counts(mine, scope=gas_scope)
     assert (counts["co_reply"], counts["co_overdue"]) == (0, 0)
+
+
+def test_a_co_departments_officials_are_told_of_the_request(lead, gas):
+    from apps.notifications.models import OfficialNotice
+
+    gas_official = official_of(gas)
+    lead_official = official_of(lead)
+    appeal_transition(appeal=f.appeal_in("accepted"), action="assign", department=lead, co_departments=[gas])
+    assert list(OfficialNotice.objects.filter(user=gas_official).values_list("kind", flat=True)) == ["coassigned"]
+    assert list(OfficialNotice.objects.filter(user=lead_official).values_list("kind", flat=True)) == ["assigned"]

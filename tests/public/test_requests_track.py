@@ -279,3 +279,16 @@ def test_a_merged_duplicate_follows_the_main_request(client):
     html = track(client, duplicate.tracking_no, "5678").content.decode()
     assert f"已并入诉求 {main.tracking_no} 合并办理" in html
     assert "办理中" in html
+
+
+def test_the_timeline_shows_only_that_co_departments_took_part(client):
+    gas = f.department("华润燃气")
+    appeal = f.appeal_in("in_progress", handler=housing_bureau(), co_departments=[gas])
+    district = f.official()
+    appeal_transition(
+        appeal=appeal, action="co_reply", by=district, note="内部：阀门老化", proxy_reason="燃气公司电话委托"
+    )
+    html = track(client, appeal.tracking_no, "5678").content.decode()
+    assert "协办单位参与办理" in html
+    # Not the contribution, not the 代办 or who answered.
+    assert "阀门老化" not in html and "电话委托" not in html and "区级工作人员" not in html
