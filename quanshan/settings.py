@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.official_digests",
         "schedule": crontab(minute=0, hour=OFFICIAL_DIGEST_HOUR),
     },
+    # The monthly snapshots behind /reports/: a month's final one just after it ends.
+    "report-snapshots": {"task": "reports.take_snapshots", "schedule": crontab(minute=30, hour=0)},
 }
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_BASE_SECONDS = envint("NOTIFY_RETRY_BASE_SECONDS", 60)

@@ -213,3 +213,18 @@ def test_the_report_reads_in_english(client, october):
         html = client.get("/reports/monthly/2026-10/").content.decode()
     assert "Livelihood projects progress report (October 2026)" in html
     assert "4. Red and yellow projects (behind schedule)" in html
+
+
+def test_the_nightly_task_finalises_the_month_that_ended_and_refreshes_the_running_one():
+    from apps.reports.tasks import take_snapshots
+
+    with time_machine.travel(datetime(2026, 10, 20, 10, tzinfo=timezone.get_fixed_timezone(480)), tick=False):
+        f.project()
+        take_snapshots()
+    assert list(Snapshot.objects.values_list("month", "final")) == [(date(2026, 10, 1), False)]
+    with time_machine.travel(datetime(2026, 11, 1, 0, 30, tzinfo=timezone.get_fixed_timezone(480)), tick=False):
+        take_snapshots()
+    assert list(Snapshot.objects.order_by("month").values_list("month", "final")) == [
+        (date(2026, 10, 1), True),
+        (date(2026, 11, 1), False),
+    ]
