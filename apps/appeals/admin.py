@@ -50,10 +50,12 @@ from apps.appeals.forms import (
 )
 from apps.appeals.models import (
     OPEN_STATUSES,
+    TEMPLATE_FIELDS,
     Appeal,
     AppealPhoto,
     Channel,
     ExplainedReason,
+    ReplyTemplate,
     ReturnReason,
     Status,
     SupervisionLevel,
@@ -70,6 +72,7 @@ from apps.appeals.selectors import (
     appeals_in_queue,
     appeals_with_phone,
     deadline_expression,
+    reply_templates_for,
 )
 from apps.appeals.services import (
     appeal_correct,
@@ -714,8 +717,18 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
             "change_url": change_url,
             "refusal": refusal,
             "shows_original": step.form is PublishForm,
+            **self._reply_templates(appeal, action, form),
         }
         return TemplateResponse(request, "admin/appeals/appeal/workflow.html", context)
+
+    @staticmethod
+    def _reply_templates(appeal: Appeal, action: str, form: forms.Form) -> dict:
+        """The 答复模板 the step offers for this request, and the id of the field they fill."""
+        field = TEMPLATE_FIELDS.get(action)
+        if field is None or field not in form.fields:
+            return {}
+        templates = reply_templates_for(appeal, action)
+        return {"reply_templates": templates, "template_target": form[field].id_for_label} if templates else {}
 
     @staticmethod
     def _errors_into_form(form: forms.Form, exc: ValidationError) -> None:
@@ -856,3 +869,26 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """答复模板: the district's officials write them; every official reads them, and the
+    workflow pages offer those that fit the request's step, class and type."""
+
+    list_display = ["title", "step", "category", "kind", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["step", "kind", "is_active"]
+    list_select_related = ["category"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["category"]
+    fields = ["step", "category", "kind", "title", "text", "order", "is_active"]
+
+    def has_add_permission(self, request) -> bool:
+        return scope_of(request.user).is_all and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return scope_of(request.user).is_all and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return scope_of(request.user).is_all and super().has_delete_permission(request, obj)

@@ -481,3 +481,62 @@ class TrackingCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class TemplateStep(models.TextChoices):
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    RETURN = "return", _("退单")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    ANSWER_SUPERVISION = "answer_supervision", _("督办回复")
+    CO_REPLY = "co_reply", _("协办回复")
+    RESOLVE = "resolve", _("办结")
+    REOPEN = "reopen", _("重办")
+    CLOSE_EXPLAINED = "close_explained", _("解释说明")
+
+
+# The form field a step's template fills: the public reply, the internal note, or the reason
+# given for an extension.
+TEMPLATE_FIELDS: dict[str, str] = {
+    TemplateStep.ACCEPT: "note",
+    TemplateStep.REJECT: "reply",
+    TemplateStep.RETURN: "note",
+    TemplateStep.REQUEST_EXTENSION: "reason",
+    TemplateStep.ANSWER_SUPERVISION: "note",
+    TemplateStep.CO_REPLY: "note",
+    TemplateStep.RESOLVE: "reply",
+    TemplateStep.REOPEN: "reply",
+    TemplateStep.CLOSE_EXPLAINED: "reply",
+}
+
+
+class ReplyTemplate(models.Model):
+    """A reply an official starts from (答复模板): per step, and optionally per problem class
+    (that class and everything under it) and request type. The official edits it before sending."""
+
+    step = models.CharField(_("办理步骤"), max_length=20, choices=TemplateStep.choices)
+    category = models.ForeignKey(
+        ProblemCategory,
+        verbose_name=_("问题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_templates",
+        help_text=_("不选则适用于所有分类；选一级或二级分类时也适用于其下级分类。"),
+    )
+    kind = models.CharField(
+        _("诉求类型"), max_length=12, choices=AppealKind.choices, blank=True, help_text=_("不选则适用于所有类型。")
+    )
+    title = models.CharField(_("模板名称"), max_length=40)
+    text = models.TextField(_("模板内容"), max_length=2000, help_text=_("用“……”标出须由工作人员补充的内容。"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+        ordering = ["step", "order", "id"]
+        indexes = [models.Index(fields=["step", "is_active"], name="reply_template_step")]
+
+    def __str__(self) -> str:
+        return self.title

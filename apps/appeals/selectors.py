@@ -22,6 +22,7 @@ from apps.appeals.models import (
     AppealCoAssignment,
     AppealEvent,
     Rating,
+    ReplyTemplate,
     Status,
     overdue_q,
 )
@@ -437,3 +438,19 @@ def most_urgent_appeals(queryset: QuerySet[Appeal], *, limit: int = 5) -> list[A
         )
         .order_by("deadline", "id")[:limit]
     )
+
+
+def reply_templates_for(appeal: Appeal, step: str) -> list[ReplyTemplate]:
+    """The active templates of a step that fit the request: of its class or any class above it
+    (or of every class), of its type (or of every type); the most specific first. One query."""
+    code = appeal.category.code if appeal.category_id else ""
+    prefixes = [code[:end] for end in range(2, len(code) + 1, 2)]
+    templates = list(
+        ReplyTemplate.objects.filter(step=step, is_active=True)
+        .filter(Q(category__isnull=True) | Q(category__code__in=prefixes))
+        .filter(Q(kind="") | Q(kind=appeal.kind))
+        .select_related("category")
+        .only("id", "title", "text", "kind", "order", "category__code")
+    )
+    templates.sort(key=lambda t: (-len(t.category.code if t.category_id else ""), not t.kind, t.order, t.id))
+    return templates
