@@ -142,8 +142,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _trend_charts(points, **chart) -> list[charts.Chart]:
-    """The progress trend from the monthly snapshots, once there is one to show."""
-    return [charts.progress_trend_chart(points, **chart)] if points else []
+    """The progress trend from the monthly snapshots, once there are two months to compare."""
+    return [charts.progress_trend_chart(points, **chart)] if len(points) >= 2 else []
 
 
 # The print date is the day the page was rendered: cached pages are at most a minute old.
