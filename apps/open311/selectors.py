@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 
 from apps.appeals.models import Appeal, AppealKind, Status
 from apps.appeals.tracking import parse_tracking_no
+from apps.categories.models import ProblemCategory
+from apps.categories.selectors import first_level_categories, in_category_q
 from apps.places.models import Area, AreaLevel
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
 
 GENERAL = "general"
+# Services per first-level problem class: `cat01.complaint` (城乡建设·投诉).
+CLASS_PREFIX = "cat"
 MAX_REQUESTS = 1000
 MAX_SPAN = timedelta(days=90)
 # A point farther than this from every 街道/社区 centre is taken to lie outside the district.
@@ -62,10 +66,12 @@ PUBLIC_REQUEST_FIELDS = (
 
 @dataclass(frozen=True)
 class Service:
-    """One Open311 service: a request type within a programme (None: the general services)."""
+    """One Open311 service: a request type within a programme (None: the general services), or
+    within a first-level problem class (`category`, codes `cat<class code>.<type>`)."""
 
     kind: str
     programme: Programme | None
+    category: ProblemCategory | None = None
 
     @property
     def programme_code(self) -> str | None:
@@ -73,10 +79,14 @@ class Service:
 
     @property
     def programme_name(self) -> str:
+        if self.category is not None:
+            return self.category.name
         return self.programme.name if self.programme else general_name()
 
     @property
     def code(self) -> str:
+        if self.category is not None:
+            return f"{CLASS_PREFIX}{self.category.code}.{self.kind}"
         return service_code(self.programme_code, self.kind)
 
     @property
@@ -93,7 +103,9 @@ class Service:
 
     @property
     def description(self) -> str:
-        if self.programme:
+        if self.category is not None:
+            subject = _("问题分类“%(name)s”") % {"name": self.category.name}
+        elif self.programme:
             subject = _("“%(programme)s”板块（%(scope)s）") % {
                 "programme": self.programme_name,
                 "scope": self.programme.scope,
@@ -111,6 +123,8 @@ class Service:
         words = [self.programme_name, self.kind_label, self.kind]
         if self.programme_code:
             words.insert(0, self.programme_code)
+        if self.category is not None:
+            words.insert(0, f"{CLASS_PREFIX}{self.category.code}")
         return ", ".join(words)
 
 
@@ -129,31 +143,41 @@ def service_notice(kind: str) -> str:
     }
 
 
-def _services_for(programme: Programme | None) -> list[Service]:
-    return [Service(kind=kind, programme=programme) for kind in AppealKind.values]
+def _services_for(programme: Programme | None, category: ProblemCategory | None = None) -> list[Service]:
+    return [Service(kind=kind, programme=programme, category=category) for kind in AppealKind.values]
 
 
 def service_list() -> list[Service]:
-    """Every service, programme by programme, then the general ones. One query."""
+    """Every service, programme by programme, then the general ones, then per first-level
+    problem class. Two queries."""
     services: list[Service] = []
     for programme in Programme.objects.order_by("order", "code").only("code", "name", "scope"):
         services += _services_for(programme)
-    return services + _services_for(None)
+    services += _services_for(None)
+    for category in first_level_categories().only("id", "code", "name"):
+        services += _services_for(None, category)
+    return services
 
 
 def service_get(code: str) -> Service | None:
-    """The service of a code such as `bianmin.complaint`, or None. At most one query."""
+    """The service of a code such as `bianmin.complaint` or `cat09.help`, or None. At most one query."""
     match = SERVICE_CODE.fullmatch((code or "").strip())
     if match is None or match.group(2) not in AppealKind.values:
         return None
     programme_code, kind = match.groups()
     if programme_code == GENERAL:
         return Service(kind=kind, programme=None)
+    class_code = programme_code.removeprefix(CLASS_PREFIX)
+    if class_code != programme_code and len(class_code) == 2 and class_code.isdigit():
+        category = first_level_categories().filter(code=class_code).only("id", "code", "name").first()
+        return Service(kind=kind, programme=None, category=category) if category else None
     programme = Programme.objects.filter(code=programme_code).only("code", "name", "scope").first()
     return Service(kind=kind, programme=programme) if programme else None
 
 
 def service_filter_q(service: Service) -> Q:
+    if service.category is not None:
+        return in_category_q(service.category.code) & Q(kind=service.kind)
     programme_q = Q(programme_id=service.programme_code) if service.programme_code else Q(programme__isnull=True)
     return programme_q & Q(kind=service.kind)
 

@@ -87,6 +87,7 @@ def open311_request_create(*, api_key: ApiKey, service: Service, data: dict) -> 
     fields = dict(
         kind=service.kind,
         programme=service.programme,
+        category=service.category,
         area=area,
         title=(data.get("attribute_title") or "").strip() or title_from(description),
         content=description,
