@@ -61,3 +61,17 @@ def test_the_stats_tables_show_every_column_at_1366_and_sort(session):
     header.locator("button").click()
     assert names() == list(reversed(first))
     session.screenshot("stats-1366", full_page=True)
+
+
+def test_the_report_pages_have_no_serious_accessibility_violations(session):
+    from tests.browser.test_accessibility import axe_violations
+
+    build_site()
+    month = f"{timezone.localdate():%Y-%m}"
+    call_command("take_snapshot", "--month", month, stdout=io.StringIO())
+    found = {}
+    for path in ("/reports/", f"/reports/monthly/{month}/", f"/reports/annual/{timezone.localdate().year}/"):
+        assert session.go(path).status == 200, path
+        if violations := axe_violations(session):
+            found[path] = violations
+    assert not found, found
