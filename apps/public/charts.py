@@ -47,6 +47,7 @@ class Chart:
     links: list[str] = field(default_factory=list)
     # The last category is a month still running: drawn dashed and labelled so, not as a plunge.
     partial_last: bool = False
+    category_lang: str = ""  # "zh-CN" when the categories are data (area names), not interface words
 
     @property
     def data_id(self) -> str:
@@ -142,6 +143,7 @@ def rates_chart(rates: list[Rates], *, chart_id: str = "chart-rates", area_links
         category_label=_("街道"),
         description=_("近12个月各街道的响应率、解决率、满意率（百分比）。每个点是一个比率，横轴从数据的最小值附近开始。"),
         categories=[r.name for r in rates],
+        category_lang="zh-CN",
         links=[reverse("public:area_detail", args=[r.key]) for r in rates] if area_links else [],
         series=[
             Series(_("响应率"), [r.response_rate for r in rates], "#0b4f8a"),

@@ -11,10 +11,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import PHONE_VALIDATOR, AppealKind, Channel, Rating, Solved
@@ -33,6 +30,7 @@ from apps.programmes.models import Programme
 from apps.projects.models import Project
 from apps.projects.selectors import public_projects
 from apps.public.selectors import project_for_request
+from apps.public.widgets import PlainSelect
 
 
 def _normalise(value: str) -> str:
@@ -45,32 +43,6 @@ class NormalisedCharField(forms.CharField):
 
     def to_python(self, value):
         return _normalise(super().to_python(value))
-
-
-def _option_html(option: dict) -> str:
-    attrs = flatatt(option["attrs"]) if option["attrs"] else ""  # flatatt is slow; most options have none
-    return f'\n  <option value="{escape(option["value"])}"{attrs}>{escape(option["label"])}</option>'
-
-
-class PlainSelect(forms.Select):
-    """Django's <select>, written in Python instead of a template include per <option>.
-
-    The 社区 list has about two hundred options; through the templates they took about a third
-    of the request page's time (4× what this takes), and the page is drawn again for every
-    refused submission, pixel bombs included.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
-            parts.extend(_option_html(option) for option in options)
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # names, values and labels escaped above; flatatt escapes
 
 
 class ProgrammeChoiceField(forms.ModelChoiceField):
@@ -119,13 +91,13 @@ class AppealSubmitForm(forms.Form):
     subdistrict = forms.TypedChoiceField(
         label=_("所在街道"),
         coerce=int,
-        widget=PlainSelect,
+        widget=PlainSelect(option_lang="zh-CN"),
         error_messages={"required": _("请选择所在街道。"), "invalid_choice": _("请从列表中选择街道。")},
     )
     community = forms.TypedChoiceField(
         label=_("所在社区"),
         coerce=int,
-        widget=PlainSelect,
+        widget=PlainSelect(option_lang="zh-CN"),
         required=False,
         empty_value=None,
         help_text=_("不清楚所在社区可以不选。"),

@@ -6,6 +6,7 @@ reach a submitter's name, phone, contact or exact location even by mistake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,10 +14,13 @@ import django_filters
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import Appeal, AppealEvent, AppealKind, Rating, Status
+from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
 from apps.appeals.workflow import TRANSITIONS
 from apps.categories.models import CategoryLevel
@@ -26,6 +30,7 @@ from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
+from apps.public.widgets import PlainSelect
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,9 @@ class PublishedAppealFilter(django_filters.FilterSet):
     """The list's filters, named like the API's: programme=<code>, area=<id>, status, type."""
 
     programme = django_filters.ChoiceFilter(label=_("六心板块"), field_name="programme_id", empty_label=_("全部板块"))
-    area = django_filters.TypedChoiceFilter(label=_("街道 / 社区"), coerce=int, method="filter_area")
+    area = django_filters.TypedChoiceFilter(
+        label=_("街道 / 社区"), coerce=int, method="filter_area", widget=PlainSelect(option_lang="zh-CN")
+    )
     status = django_filters.ChoiceFilter(label=_("办理状态"), choices=Status.choices, empty_label=_("全部状态"))
     type = django_filters.ChoiceFilter(
         label=_("诉求类型"), field_name="kind", choices=AppealKind.choices, empty_label=_("全部类型")
@@ -156,9 +163,10 @@ def public_category_choices() -> list:
 def published_appeals_page(params, page_number: str | int | None) -> tuple[PublishedAppealFilter, Page]:
     """The filter form and one page of published requests as PublicAppeal rows."""
     tree = subdistricts_with_communities()
+    whole = pgettext("area option", "%(name)s（整个街道）")
     # One <optgroup> per 街道: the 街道 itself first, then its 社区.
     grouped = [
-        (s.name, [(s.pk, _("%(name)s（整个街道）") % {"name": s.name}), *((c.pk, c.name) for c in s.communities)])
+        (s.name, [(s.pk, whole % {"name": s.name}), *((c.pk, c.name) for c in s.communities)])
         for s in tree
     ]
     programmes = [(p.code, localized(p, "name")) for p in Programme.objects.order_by("order", "code")]
@@ -183,21 +191,51 @@ class TimelineEntry:
     actor_label: str
     reply: str
     is_rating: bool
+    actor_is_data: bool = True  # a unit's or a key's name, as written; else a role, translated
 
 
 def _step_label(event: AppealEvent) -> str:
     """What the resident reads for a step: its new status, or what happened when the status
     stays or the step needs saying (延期至 … (原因), 重办, 未评价)."""
     if event.action == "approve_extension":
-        return _("延期至 %(day)s（%(reason)s）") % {
+        return _Sentence(gettext("延期至 %(day)s（%(reason)s）")) % {
             "day": formats.date_format(timezone.localtime(event.until), "Y-m-d"),
-            "reason": event.reason,
+            "reason": format_html('<span lang="zh-CN">{}</span>', event.reason),
         }
     if event.action == "co_reply":
         return _("协办单位参与办理")
     if event.action in ("reopen", "expire", "merge", "revisit"):
         return TRANSITIONS[event.action].label
     return str(event.get_to_status_display())
+
+
+# The roles the state machine writes as an event's actor (apps.appeals.services), stored in Chinese.
+ACTOR_ROLES = {"诉求人": _("诉求人"), "系统": _("系统"), "区级工作人员": _("区级工作人员")}
+STAFF_ON_CHANNEL = re.compile(r"^工作人员登记（(.+)）$")
+
+
+def _actor(event: AppealEvent) -> tuple[str, bool]:
+    """An event's actor for the resident: a role or channel in the page's language, or a name."""
+    if event.action == "co_reply":
+        # Only that a co-department took part: not which official or key answered for it.
+        return gettext("协办单位"), False
+    label = event.actor_label
+    if label in ACTOR_ROLES:
+        return str(ACTOR_ROLES[label]), False
+    channels = _channel_labels()
+    if label in channels:
+        return channels[label], False
+    staff = STAFF_ON_CHANNEL.match(label)
+    if staff and staff.group(1) in channels:
+        return gettext("工作人员登记（%(channel)s）") % {"channel": channels[staff.group(1)]}, False
+    return label, True
+
+
+def _channel_labels() -> dict[str, str]:
+    """Each channel's stored Chinese label → its label in the page's language."""
+    with translation.override("zh-hans"):
+        chinese = {value: str(label) for value, label in Channel.choices}
+    return {chinese[value]: str(label) for value, label in Channel.choices}
 
 
 def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
@@ -207,12 +245,13 @@ def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
         TimelineEntry(
             at=event.at,
             status_label=_step_label(event),
-            # Only that a co-department took part: not which official or key answered for it.
-            actor_label=_("协办单位") if event.action == "co_reply" else event.actor_label,
+            actor_label=actor,
             reply=event.reply,
             is_rating=event.action == "rate",
+            actor_is_data=actor_is_data,
         )
         for event in events
+        for actor, actor_is_data in [_actor(event)]
     ]
 
 
@@ -226,9 +265,26 @@ def _when(moment: datetime | None) -> str:
 
 def appeal_next_step(appeal: Appeal, *, now: datetime | None = None) -> str:
     """One plain sentence for the resident: what happens next to their request, and by when.
-    Every state has one; a state this function does not know yet gets none rather than a wrong one."""
-    now = now or timezone.now()
-    unit = appeal.department.name if appeal.department_id else _("承办单位")
+    Every state has one; a state this function does not know yet gets none rather than a wrong one.
+    HTML: the unit's name is data in Chinese, marked so inside an English sentence."""
+    sentence = _next_step(appeal, now=now or timezone.now())
+    return mark_safe(conditional_escape(sentence)) if sentence else ""
+
+
+class _Sentence(str):
+    """A translated sentence whose %-placeholders take HTML-escaped values."""
+
+    def __mod__(self, values: dict) -> str:
+        return mark_safe(conditional_escape(str(self)) % {k: conditional_escape(v) for k, v in values.items()})
+
+
+def _next_step(appeal: Appeal, *, now: datetime) -> str:
+    def _(message: str) -> _Sentence:
+        return _Sentence(gettext(message))
+
+    unit = _("承办单位")
+    if appeal.department_id:
+        unit = format_html('<span lang="zh-CN">{}</span>', appeal.department.name)
     resolve_by = _when(appeal.resolve_due)
     status = appeal.status
     if status == Status.SUBMITTED:

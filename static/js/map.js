@@ -32,7 +32,14 @@
   var bounds = [];
   points.forEach(function (p) {
     var marker = window.L.marker([p.lat, p.lng], { title: p.label, alt: p.label }).addTo(map);
+    // Labels are names as written (Chinese): say so on English pages too (language of parts).
+    // The icon exists once the map has its view, so this waits for it.
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) icon.setAttribute("lang", "zh-CN");
+    });
     var popup = document.createElement("span");
+    popup.setAttribute("lang", "zh-CN");
     if (p.url) {
       var a = document.createElement("a");
       a.href = p.url;

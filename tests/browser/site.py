@@ -65,3 +65,78 @@ def build_site() -> Site:
         appeal_assign(appeal=appeal, department=department)
         appeal_set_publication(appeal=appeal, approved=True)
     return Site(subdistrict=taishan, community=community, department=department, project=project)
+
+
+@dataclass
+class FullSite:
+    """The small site with every kind of public content a page can show: a milestone, a photo
+    with a caption, a co-department, a request answered and rated, and its tracking link."""
+
+    site: Site
+    tracked: object
+    tracking_path: str
+
+
+def build_full_site() -> FullSite:
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from apps.appeals.tracking import tracking_token
+    from apps.projects.models import Milestone
+
+    site = build_site()
+    project = site.project
+    project.co_departments.add(f.department("泰山街道办事处"))
+    project_services.milestone_save(
+        milestone=Milestone(project=project, title="完成楼道照明改造", planned_date=timezone.localdate(), weight=1)
+    )
+    image = BytesIO()
+    Image.new("RGB", (120, 90), (90, 120, 160)).save(image, format="JPEG")
+    project_services.project_photo_add(
+        project=project,
+        upload=SimpleUploadedFile("楼道.jpg", image.getvalue(), content_type="image/jpeg"),
+        caption="3号楼楼道新灯",
+        update=project.updates.first(),
+    )
+    tracked = f.appeal_in("closed", handler=site.department, area=site.community, title="楼道灯不亮")
+    return FullSite(site=site, tracked=tracked, tracking_path=f"/requests/track/{tracking_token(tracked)}/")
+
+
+# Pages other parts of the site add; crawled as soon as their URL exists (no data needed).
+OPTIONAL_PAGES = {
+    "proposals": "/proposals/",
+    "proposal-new": "/proposals/new/",
+    "monthly-topics": "/monthly-topics/",
+    "reports": "/reports/",
+}
+
+
+def public_pages(full: FullSite) -> dict[str, str]:
+    """Every public page type, one address each, for the crawls (language, layout, sizes)."""
+    from django.urls import Resolver404, resolve
+
+    site = full.site
+    pages = {
+        "home": "/",
+        "programme": "/programmes/bianmin/",
+        "projects": "/projects/",
+        "project": f"/projects/{site.project.pk}/",
+        "board": f"/projects/{site.project.pk}/board/",
+        "subdistrict": f"/areas/{site.subdistrict.pk}/",
+        "community": f"/areas/{site.community.pk}/",
+        "requests": "/requests/",
+        "request-new": "/requests/new/",
+        "request-track": "/requests/track/",
+        "tracking": full.tracking_path,
+        "stats": "/stats/",
+        "not-found": "/no-such-page/",
+    }
+    for name, path in OPTIONAL_PAGES.items():
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        pages[name] = path
+    return pages

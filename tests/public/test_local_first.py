@@ -115,7 +115,7 @@ def test_the_home_page_with_a_community_runs_a_fixed_number_of_queries(client, h
 def test_a_community_page_is_headed_once_and_lists_its_subdistricts_projects_marked(client, hood):
     _taishan, taishan_hood, *_ = hood
     body = client.get(f"/areas/{taishan_hood.pk}/").content.decode()
-    assert "<h1>泰山社区</h1>" in body
+    assert '<h1><span lang="zh-CN">泰山社区</span></h1>' in body
     for title in ("泰山社区加装电梯", "泰山街道背街小巷整治", "全区口袋公园（含泰山社区）"):
         assert title in body
     assert "全区垃圾分类" not in body

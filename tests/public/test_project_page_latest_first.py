@@ -31,7 +31,8 @@ def test_the_latest_update_comes_before_the_facts_and_links_to_the_timeline(clie
     assert "完成设计方案公示" not in box
     assert f'href="#update-{latest.pk}"' in box and f'id="update-{latest.pk}"' in body
     # Title, progress bar and the box come before the facts.
-    assert body.index("<h1>康居小区加装电梯</h1>") < body.index('id="progress-main"') < body.index('id="latest-title"')
+    title = body.index('<h1 lang="zh-CN">康居小区加装电梯</h1>')
+    assert title < body.index('id="progress-main"') < body.index('id="latest-title"')
     assert body.index('id="latest-title"') < body.index('id="facts-title"')
 
 

@@ -18,9 +18,9 @@ def test_the_form_offers_subdistricts_and_communities_grouped_by_subdistrict(cli
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<optgroup label="泰山街道">' in html
-    assert '<optgroup label="奎山街道">' in html
-    assert html.index('<optgroup label="泰山街道">') < html.index(f'value="{taishan_c.pk}"')
+    assert '<optgroup label="泰山街道" lang="zh-CN">' in html
+    assert '<optgroup label="奎山街道" lang="zh-CN">' in html
+    assert html.index('<optgroup label="泰山街道" lang="zh-CN">') < html.index(f'value="{taishan_c.pk}"')
     assert 'name="subdistrict"' in html
     assert 'enctype="multipart/form-data"' in html
 
@@ -224,6 +224,6 @@ def test_area_names_are_escaped_and_the_chosen_community_stays_selected_after_an
     response = client.post(URL, form_data(taishan, odd, title=""))
     html = response.content.decode()
     assert "请填写标题。" in html
-    assert f'<option value="{odd.pk}" selected>泰山&lt;b&gt;&quot;&amp;社区</option>' in html
-    assert f'<option value="{taishan.pk}" selected>' in html
+    assert f'<option value="{odd.pk}" selected lang="zh-CN">泰山&lt;b&gt;&quot;&amp;社区</option>' in html
+    assert f'<option value="{taishan.pk}" selected lang="zh-CN">' in html
     assert "<b>" not in html

@@ -268,7 +268,7 @@ def test_an_approved_extension_shows_its_new_date_and_reason_but_not_the_asking(
     appeal_transition(appeal=appeal, action="supervise", level="key", until=timezone.now() + timedelta(days=1))
     appeal_transition(appeal=appeal, action="approve_extension")
     html = track(client, appeal.tracking_no, "5678").content.decode()
-    assert f"延期至 {timezone.localtime(until):%Y-%m-%d}（需协调供电部门停电施工）" in html
+    assert f'延期至 {timezone.localtime(until):%Y-%m-%d}（<span lang="zh-CN">需协调供电部门停电施工</span>）' in html
     assert "督办" not in html and "申请延期" not in html
 
 

@@ -1,12 +1,15 @@
 """Numbers written one way on every statistics page and report: thousands separated (12,345),
-money in 万元 with two decimals (1,234.50), rates with one decimal and a percent sign, and a
-dash for a figure that does not exist (a rate without a denominator)."""
+money in 万元 with two decimals (1,234.50) in a column headed 万元, an amount in a sentence or a
+fact as the page's language writes money (`money`: 24.3 万元 / ¥243,000), rates with one decimal
+and a percent sign, and a dash for a figure that does not exist (a rate without a denominator)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+
+from apps.common.numbers import format_money
 
 register = template.Library()
 
@@ -37,6 +40,12 @@ def wan(value) -> str:
     """Money in 万元: 1234.5 → 1,234.50."""
     number = _decimal(value)
     return DASH if number is None else f"{number:,.2f}"
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in 万元 on its own, in the page's language: "24.3 万元" / "¥243,000"."""
+    return format_money(value)
 
 
 @register.filter
