@@ -25,6 +25,23 @@ def subdistricts_with_communities() -> list[Area]:
     return subdistricts
 
 
+def community_points() -> list[dict]:
+    """The points a phone's position is matched against to find the nearest 社区: each 社区's own
+    point and its 小区's, each naming the 社区 and its 街道. Public places only; one query."""
+    rows = Area.objects.filter(
+        level__in=(AreaLevel.COMMUNITY, AreaLevel.COMPOUND), latitude__isnull=False, longitude__isnull=False
+    ).values_list("level", "pk", "parent_id", "subdistrict_id", "latitude", "longitude")
+    return [
+        {
+            "community": pk if level == AreaLevel.COMMUNITY else parent_id,
+            "subdistrict": subdistrict_id,
+            "lat": float(latitude),
+            "lng": float(longitude),
+        }
+        for level, pk, parent_id, subdistrict_id, latitude, longitude in rows
+    ]
+
+
 def area_subtree_q(area_id: int, prefix: str = "") -> Q:
     """An area and everything below it, without reading the area first: a 街道 matches its own
     subtree through `subdistrict`, a 社区 its 小区 through `parent`, the district through its 街道.

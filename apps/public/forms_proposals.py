@@ -52,13 +52,13 @@ class ProposalSubmitForm(forms.Form):
     subdistrict = forms.TypedChoiceField(
         label=_("所在街道"),
         coerce=int,
-        widget=PlainSelect,
+        widget=PlainSelect(option_lang="zh-CN"),
         error_messages={"required": _("请选择所在街道。"), "invalid_choice": _("请从列表中选择街道。")},
     )
     community = forms.TypedChoiceField(
         label=_("所在社区"),
         coerce=int,
-        widget=PlainSelect,
+        widget=PlainSelect(option_lang="zh-CN"),
         required=False,
         empty_value=None,
         help_text=_("不清楚所在社区可以不选。"),

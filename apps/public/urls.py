@@ -15,6 +15,7 @@ urlpatterns = [
     path("areas/<int:pk>/", views.area_detail, name="area_detail"),
     path("display/", views.display_set, name="display"),
     path("my-area/", views.my_area_set, name="my_area"),
+    path("my-area/points.json", views.my_area_points, name="my_area_points"),
     # Residents' requests and the 三率 (views_requests, views_stats)
     path("requests/", views_requests.request_list, name="request_list"),
     path("requests/new/", views_requests.request_new, name="request_new"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.models import GeoPoint
-from apps.places.selectors import subdistricts_with_communities
+from apps.places.selectors import community_points, subdistricts_with_communities
 from apps.projects.selectors import programme_figures
 from apps.proposals.selectors import evaluation_results_for_project, proposal_for_project
 from apps.public import charts, maps, selectors
@@ -82,6 +83,16 @@ def my_area_set(request: HttpRequest) -> HttpResponse:
         response.set_cookie(
             AREA_COOKIE, str(area.pk), max_age=COOKIE_MAX_AGE, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
         )
+    return response
+
+
+# Areas change with the project data's version (like the project list's area filter).
+@cached_page(depends=(PROJECTS,))
+def my_area_points(request: HttpRequest) -> HttpResponse:
+    """The 社区 and 小区 points for "use my location": the phone finds the nearest itself and
+    sends only the chosen 街道 and 社区 to `my_area_set`, never its position."""
+    response = JsonResponse({"points": community_points()})
+    patch_cache_control(response, public=True, max_age=3600)
     return response
 
 

@@ -108,8 +108,10 @@ def build_full_site() -> FullSite:
 OPTIONAL_PAGES = {
     "proposals": "/proposals/",
     "proposal-new": "/proposals/new/",
+    "vote-tallies": f"/proposals/votes/{timezone.localdate().year}/",
     "monthly-topics": "/monthly-topics/",
     "reports": "/reports/",
+    "follow": "/follow/",
 }
 
 

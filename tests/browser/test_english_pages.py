@@ -69,7 +69,7 @@ def test_every_public_page_in_english_marks_its_chinese(session):
     assert page.locator("#local").count() == 1
     if unmarked := page.evaluate(UNMARKED_CHINESE):
         found["/ (your community)"] = unmarked
-    assert not found, found
+    assert not found, "\n".join(f"{path}: {items}" for path, items in found.items())
 
 
 def test_the_check_finds_unmarked_chinese(session):
