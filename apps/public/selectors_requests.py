@@ -30,7 +30,7 @@ from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
-from apps.public.widgets import PlainSelect
+from apps.public.widgets import AUTO, PlainSelect
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,12 @@ class PublishedAppealFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label=_("诉求类型"), field_name="kind", choices=AppealKind.choices, empty_label=_("全部类型")
     )
-    category = django_filters.ChoiceFilter(label=_("问题分类"), method="filter_category", empty_label=_("全部分类"))
+    category = django_filters.ChoiceFilter(
+        label=_("问题分类"),
+        method="filter_category",
+        empty_label=_("全部分类"),
+        widget=PlainSelect(option_lang=AUTO),
+    )
 
     class Meta:
         model = Appeal
