@@ -41,7 +41,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def monthly(request: HttpRequest, month: str) -> HttpResponse:
     report = _report(month)
-    return render(request, "reports/monthly.html", {"report": report, "issued": timezone.localdate()})
+    # Issued when its snapshot was taken: reopening a past month's report shows the same date.
+    issued = timezone.localdate(report.snapshot.taken_at)
+    return render(request, "reports/monthly.html", {"report": report, "issued": issued})
 
 
 @require_GET
@@ -57,4 +59,5 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     report = annual_report(year) if 2000 <= year <= 2100 else None
     if report is None:
         raise Http404("no snapshot in that year")
-    return render(request, "reports/annual.html", {"report": report, "issued": timezone.localdate()})
+    issued = timezone.localdate(report.snapshot.taken_at)
+    return render(request, "reports/annual.html", {"report": report, "issued": issued})
