@@ -434,10 +434,9 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     # --- list ----------------------------------------------------------------------------------
 
     def get_list_display(self, request):
-        # A 街道 official's requests are all in that 街道; a department's all handled by it.
-        hidden = {ScopeKind.SUBDISTRICT: "subdistrict", ScopeKind.DEPARTMENT: "department_name"}.get(
-            scope_of(request.user).kind
-        )
+        # A 街道 official's requests are all in that 街道. A department's are handled by it or
+        # co-handled (协办): the lead's column stays, it says which are which.
+        hidden = {ScopeKind.SUBDISTRICT: "subdistrict"}.get(scope_of(request.user).kind)
         return [column for column in super().get_list_display(request) if column != hidden]
 
     def get_list_filter(self, request):
