@@ -297,7 +297,7 @@ def _co_assignment_of(
     pending = [row for row in mine if row.is_pending]
     if not pending:
         raise IllegalTransition(
-            "本单位已回复协办意见。",
+            "该协办单位已回复协办意见，无须再次回复。",
             appeal=appeal,
             action="co_reply",
             allowed=allowed_actions(appeal),
