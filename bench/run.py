@@ -12,7 +12,12 @@ Environment variables (all optional):
   BENCH_REDIS_DB (13), BENCH_REUSE (1: keep the seeded database even if the code changed),
   BENCH_ONLY (comma-separated labels to run, for profiling),
   BENCH_WRITES (5 writes per second for the mixed case, bench/writer.py; 0 skips it),
-  BENCH_OUTPUT (bench/results/latest.md; "-" prints only).
+  BENCH_OUTPUT (bench/results/latest.md; "-" prints only),
+  BENCH_SIZES (100000,1000000: the databases of the scale curve, each seeded and kept as
+  quanshan_bench_<size>, the 1,000,000 one as BENCH_DB; the standard URLs and the adversarial
+  case run on the largest; BENCH_REQUESTS alone means one size),
+  BENCH_CASES (standard,adversarial,curve), BENCH_ADVERSARIAL_CONNECTIONS (6),
+  BENCH_ADVERSARIAL_DURATION (20 seconds), BENCH_CURVE_DURATION (8 seconds per kind and size).
 """
 
 from __future__ import annotations
@@ -40,10 +45,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 
-DB_NAME = os.environ.get("BENCH_DB", "quanshan_bench")
+BASE_DB_NAME = os.environ.get("BENCH_DB", "quanshan_bench")
+DB_NAME = BASE_DB_NAME
 PG_URL = "postgres://postgres@127.0.0.1:5432"
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "5000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000000"))
+SIZES = sorted(
+    int(n)
+    for n in os.environ.get("BENCH_SIZES", "" if "BENCH_REQUESTS" in os.environ else "100000,1000000").split(",")
+    if n.strip()
+) or [REQUESTS]
+CASES = {c.strip() for c in os.environ.get("BENCH_CASES", "standard,adversarial,curve").split(",") if c.strip()}
+ADVERSARIAL_CONNECTIONS = int(os.environ.get("BENCH_ADVERSARIAL_CONNECTIONS", "6"))
+ADVERSARIAL_DURATION = int(os.environ.get("BENCH_ADVERSARIAL_DURATION", "20"))
+CURVE_DURATION = int(os.environ.get("BENCH_CURVE_DURATION", "8"))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
@@ -145,14 +160,21 @@ class MemorySampler:
         self._stop.set()
 
 
+def use_size(requests: int) -> None:
+    """Point the run at the database of `requests` requests (BENCH_DB for a million)."""
+    global DB_NAME, REQUESTS
+    REQUESTS = requests
+    DB_NAME = BASE_DB_NAME if requests == 1_000_000 else f"{BASE_DB_NAME}_{requests}"
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def app_env(db: str = DB_NAME, **extra: str) -> dict[str, str]:
+def app_env(db: str | None = None, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"{PG_URL}/{db}",
+        DATABASE_URL=f"{PG_URL}/{db or DB_NAME}",
         DEBUG="false",
         SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
         REQUIRE_SECRET_KEY="true",
@@ -173,7 +195,7 @@ def app_env(db: str = DB_NAME, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, capture: bool = False, db: str = DB_NAME) -> str:
+def manage(*args: str, capture: bool = False, db: str | None = None) -> str:
     proc = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
@@ -283,6 +305,12 @@ def flush_cache() -> None:
 
 
 def start_server() -> subprocess.Popen:
+    try:
+        socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+    except OSError:
+        pass
+    else:  # another engineer's server would answer /healthz, and we would measure it
+        sys.exit(f"127.0.0.1:{PORT} is already in use: set BENCH_PORT to a free port")
     server = subprocess.Popen(
         [GUNICORN, "-c", "quanshan/gunicorn.conf.py", "quanshan.wsgi"],
         cwd=ROOT,
@@ -644,16 +672,73 @@ def measured(target: Target, cookie: str, floors: list[Result], *, fresh_floor: 
     return result
 
 
+def wrk_summary(output: str) -> dict:
+    result = parse_wrk(output, Result(FLOOR))
+    return {
+        "requests": result.requests,
+        "rps": result.rps,
+        "p50_ms": result.p50_ms,
+        "p99_ms": result.p99_ms,
+        "errors": result.errors,
+    }
+
+
+def random_cases(size: int, *, largest: bool) -> tuple[list[str], dict]:
+    """The scale curve's kinds at this size, and the adversarial case on the largest database."""
+    from bench import adversarial as adv
+
+    corpus = adv.Corpus.read(lambda sql: psql(sql, db=DB_NAME))
+    urls = adv.kinds_of_urls(corpus, SEED)
+    base = f"http://127.0.0.1:{PORT}"
+    lines: list[str] = []
+    curve: dict = {}
+    if "curve" in CASES:
+        for kind in urls:
+            log(f"curve at {size:,}: {kind}")
+        curve = adv.curve(base, urls, connections=ADVERSARIAL_CONNECTIONS, seconds=CURVE_DURATION, parse=wrk_summary)
+        for kind, run in curve.items():
+            log(f"  {kind}: p50 {adv.fmt(run.p50_ms)} ms, p99 {adv.fmt(run.p99_ms)} ms, errors {run.errors}")
+    if largest and "adversarial" in CASES:
+        flush_cache()
+        load = os.getloadavg()[0]
+        log(f"adversarial at {size:,}: {ADVERSARIAL_CONNECTIONS} clients, {ADVERSARIAL_DURATION} s")
+        run, floor = adv.adversarial(
+            base,
+            urls,
+            connections=ADVERSARIAL_CONNECTIONS,
+            seconds=ADVERSARIAL_DURATION,
+            healthz_script=ROOT / "bench" / "residents.lua",
+            parse=wrk_summary,
+        )
+        log(f"  random URLs p99 {adv.fmt(run.p99_ms)} ms, /healthz p99 {adv.fmt(floor.p99_ms)} ms")
+        lines += adv.adversarial_report(size, run, floor, ADVERSARIAL_CONNECTIONS, ADVERSARIAL_DURATION, load)
+    return lines, curve
+
+
 def main() -> None:
+    sys.path.insert(0, str(ROOT))
     started = datetime.now(timezone.utc)
     load = os.getloadavg()[0]
     ensure_tools()
-    meta = prepare_database()
     log("collectstatic (manifest storage)")
     manage("collectstatic", "--noinput", "-v", "0")
+    extra: list[str] = []
+    curves: dict[int, dict] = {}
+    for size in SIZES[:-1]:
+        use_size(size)
+        prepare_database()
+        flush_cache()
+        log(f"starting gunicorn on 127.0.0.1:{PORT} with {WORKERS} workers ({size:,} requests)")
+        server = start_server()
+        try:
+            _lines, curves[size] = random_cases(size, largest=False)
+        finally:
+            stop_server(server)
+    use_size(SIZES[-1])
+    meta = prepare_database()
     flush_cache()
     project_path = a_project_path()
-    log(f"starting gunicorn on 127.0.0.1:{PORT} with {WORKERS} workers")
+    log(f"starting gunicorn on 127.0.0.1:{PORT} with {WORKERS} workers ({SIZES[-1]:,} requests)")
     server = start_server()
     sampler = MemorySampler(server.pid)
     sampler.start()
@@ -669,11 +754,12 @@ def main() -> None:
         except (RuntimeError, OSError) as exc:
             log(f"admin login failed: {exc}")
             cookie = ""
-        if WRITES > 0:
+        extra, curves[SIZES[-1]] = random_cases(SIZES[-1], largest=True)
+        if WRITES > 0 and "standard" in CASES:
             log(f"starting the writer ({WRITES:g} writes/s, paused between mixed measurements)")
             writer = Writer()
         for target in targets(project_path):
-            if ONLY and target.label not in ONLY:
+            if "standard" not in CASES or (ONLY and target.label not in ONLY):
                 continue
             log(f"{target.label}: {WARMUP} s warm-up, {DURATION} s measured")
             results.append(measured(target, cookie, floors))
@@ -691,7 +777,10 @@ def main() -> None:
         sampler.sample()
         sampler.stop()
         stop_server(server)
+    from bench import adversarial as adv
+
     text = report(results, floors, meta, sampler.peaks_kb, started, load, mixed, writer_stats)
+    text += "\n".join([*extra, *adv.curve_report(curves, ADVERSARIAL_CONNECTIONS, CURVE_DURATION)]) + "\n"
     print()
     print(text)
     if OUTPUT != "-":

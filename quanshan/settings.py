@@ -135,6 +135,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body or a NUL in the admin's query is refused before anything reads it.
     "quanshan.errors.RequestLimitsMiddleware",
+    # Then what caches in front may keep (public, ETag, 304) or not (private, no-store): it sees
+    # every cookie and header the others add.
+    "apps.common.http_cache.HttpCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -555,6 +558,12 @@ PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = envint("API_MAX_PAGE_SIZE", 200)
 # Rows in one CSV/Excel export; a larger one is refused with a 400 asking for a narrower period.
 API_EXPORT_MAX_ROWS = envint("API_EXPORT_MAX_ROWS", 50000)
+# Pages of a list (public site, API) reach its first LIST_MAX_ROWS rows, and counts stop there
+# (beyond: the planner's estimate), so a deep page costs what page 1 costs (apps/common/paging.py).
+LIST_MAX_ROWS = envint("LIST_MAX_ROWS", 10000)
+# A search word too short for the trigram index (no 3 letters or characters in a row) searches
+# only the newest SEARCH_SHORT_ROWS published requests: bounded work, the recent ones first.
+SEARCH_SHORT_ROWS = envint("SEARCH_SHORT_ROWS", 5000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

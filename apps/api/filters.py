@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from apps.appeals.models import Appeal, AppealKind, Status
-from apps.appeals.selectors import in_area_q
+from apps.appeals.selectors import in_area_q, published_text_search
 from apps.categories.filters import CategoryFilter
 from apps.common.filters import (
     IdFilter,
@@ -86,8 +86,9 @@ class AppealFilterSet(django_filters.FilterSet):
     q = TextFilter(
         method="search",
         help_text=bilingual(
-            "按公开的标题或内容搜索（范围内的密钥按原文）",
-            "Search the public title and content (keys in scope: the text as written)",
+            "按公开的标题或内容搜索（范围内的密钥按原文）；不足 3 个连续字的关键词只搜索最新公开的诉求",
+            "Search the public title and content (keys in scope: the text as written); a word shorter than"
+            " 3 characters in a row searches the newest published requests only",
         ),
     )
     ordering = StableOrderingFilter(
@@ -104,9 +105,8 @@ class AppealFilterSet(django_filters.FilterSet):
         return queryset.filter(in_area_q(value, level))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Only what the public reads: searching the text as written would let anyone recover a
-        # masked phone number digit by digit from which queries match.
-        return queryset.filter(Q(published_title__icontains=value) | Q(published_content__icontains=value))
+        # Only what the public reads (and indexed on PostgreSQL): see published_text_search.
+        return published_text_search(queryset, value)
 
 
 class PrivateAppealFilterSet(AppealFilterSet):

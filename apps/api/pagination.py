@@ -3,12 +3,19 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from apps.common.paging import list_paginator
 
 
 class Pagination(PageNumberPagination):
     """`?page=N&page_size=M`: settings.PAGE_SIZE by default; page sizes above the maximum are capped, not refused.
 
     A page_size that is not a whole number from 1 up is a 400 (DRF would quietly use 20).
+    Pages reach the first settings.LIST_MAX_ROWS rows and counting stops there, so every page
+    costs what page 1 costs (apps.common.paging): beyond it `count` is the database's estimate
+    and `count_exact` is false; older rows are reached with `submitted_before`, `year` or
+    `updated_since`. The response keeps DRF's shape (`count`, `next`, `previous`, `results`).
     """
 
     page_size = settings.PAGE_SIZE
@@ -18,7 +25,44 @@ class Pagination(PageNumberPagination):
         f"每页条数，默认 {settings.PAGE_SIZE}，最大 {settings.API_MAX_PAGE_SIZE}（更大的值按最大值处理）。 / "
         f"Results per page, default {settings.PAGE_SIZE}; values above {settings.API_MAX_PAGE_SIZE} are capped to it."
     )
-    page_query_description = "页码，从 1 开始；超出范围返回 404。 / Page number from 1; out of range gives 404."
+    page_query_description = (
+        f"页码，从 1 开始；只能翻到前 {settings.LIST_MAX_ROWS} 条以内，超出范围返回 404（更早的诉求请用"
+        f" submitted_before 或 year 筛选）。 / Page number from 1, within the first {settings.LIST_MAX_ROWS} rows;"
+        " out of range gives 404 (reach older rows with submitted_before or year)."
+    )
+
+    def django_paginator_class(self, queryset, page_size: int):
+        # An API key's private list changes without a data version: its count is not shared.
+        return list_paginator(queryset, page_size, public=getattr(self.request, "auth", None) is None)
+
+    def get_paginated_response(self, data) -> Response:
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.estimate or paginator.count,
+                "count_exact": not paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = (
+            f"{settings.LIST_MAX_ROWS} 条以内为准确数，超过时为数据库的估计数。 / Exact up to "
+            f"{settings.LIST_MAX_ROWS}; beyond, the database's estimate."
+        )
+        paginated["properties"] = {
+            "count": paginated["properties"]["count"],
+            "count_exact": {
+                "type": "boolean",
+                "description": "count 是否为准确数 / Whether count is exact",
+                "example": True,
+            },
+            **{k: v for k, v in paginated["properties"].items() if k != "count"},
+        }
+        return paginated
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -58,8 +58,12 @@ the officials' view need an API key, created in the admin or with `create_api_ke
 不含电话、联系方式、具体地址和坐标；导出同样如此。 / Anonymous callers get published requests only, masked;
 exports likewise.
 
-**分页 / Pagination.** `page`（从 1 开始）和 `page_size`（默认 20，最大 200，更大按 200 处理）。 /
-`page` from 1 and `page_size` (default 20, at most 200; larger values are capped).
+**分页 / Pagination.** `page`（从 1 开始）和 `page_size`（默认 20，最大 200，更大按 200 处理）。
+页码只能翻到列表前 10000 条（LIST_MAX_ROWS）以内，任何一页都与第一页一样快；超过时 `count` 为数据库的估计数，
+`count_exact` 为 false，更早的数据请用 `submitted_before`、`year` 或 `updated_since` 缩小范围。 /
+`page` from 1 and `page_size` (default 20, at most 200; larger values are capped). Pages reach the first
+10,000 rows of a list (LIST_MAX_ROWS), so every page is as fast as the first; beyond, `count` is the database's
+estimate and `count_exact` is false: reach older rows with `submitted_before`, `year` or `updated_since`.
 
 **限速 / Rate limits.** 有密钥按密钥计，无密钥按 IP 计；超出返回 429 和 `Retry-After`。 / Per key for
 authenticated clients, per IP otherwise; over the limit: 429 with `Retry-After`.

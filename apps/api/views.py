@@ -46,7 +46,7 @@ from apps.appeals.services import appeal_submit_idempotent, appeal_transition
 from apps.appeals.workflow import TRANSITIONS, Actor
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
-from apps.common.cache import PROJECTS, cached_api_response, lean_api_reads
+from apps.common.cache import PROJECTS, REQUESTS, cached_api_response, lean_api_reads
 from apps.common.filters import TextFilter
 from apps.projects.filters import ProjectFilterSet
 from apps.projects.models import Project
@@ -58,6 +58,7 @@ ID_REGEX = "[0-9]{1,18}"
 
 # The query parameters the shared answers are kept by; any other shares the plain answer.
 PROJECT_LIST_PARAMS = (ProjectFilterSet, "page", "page_size")
+REQUEST_LIST_PARAMS = (AppealFilterSet, "page", "page_size")
 STATS_PARAMS = ("year", "start", "end")  # StatsQuerySerializer's fields
 
 
@@ -315,6 +316,20 @@ class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin,
         if self.action == "retrieve":
             return AppealPrivateDetailSerializer if self._private() else AppealPublicDetailSerializer
         return AppealPrivateSerializer if self._private() else AppealPublicSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        # Anonymous callers all get the same published list: rendered once and shared (a key
+        # holder's list is its own and goes through the framework).
+        return cached_api_response(
+            self, request, super().list, *args, depends=(REQUESTS,), params=REQUEST_LIST_PARAMS, **kwargs
+        )
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if actions and actions.get("get") == "list":
+            return lean_api_reads(view, depends=(REQUESTS,), params=REQUEST_LIST_PARAMS)
+        return view
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         api_key = api_key_of(request)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -311,6 +314,36 @@ def similar_open_appeals(*, area_id: int, category_code: str, limit: int = SIMIL
         .values("tracking_no", "published_title", "status")[:limit]
     )
     return list(rows)
+
+
+# Letters or characters in a row that pg_trgm needs to use its index: `%路灯%` has no trigram.
+_SEARCH_WORD = re.compile(r"\w+")
+TRIGRAM = 3
+
+
+def published_text_search(queryset: QuerySet[Appeal], value: str) -> QuerySet[Appeal]:
+    """The published requests whose public title or content contains `value` (case-insensitive).
+
+    Only the public version: searching the text as written would let anyone recover a masked
+    phone number digit by digit from which queries match. On PostgreSQL the trigram indexes of
+    the public version (migration appeals 0015) answer a word of 3 or more characters in
+    milliseconds
+    at any size. A shorter word (`路灯`, `井`) has no trigram and would scan every row, so it
+    searches the newest `SEARCH_SHORT_ROWS` published requests only: the recent ones, at a cost
+    that does not grow with the table.
+    """
+    found = queryset.filter(Q(published_title__icontains=value) | Q(published_content__icontains=value))
+    if max((len(word) for word in _SEARCH_WORD.findall(value)), default=0) >= TRIGRAM:
+        return found
+    return found.filter(submitted_at__gte=_short_search_since())
+
+
+def _short_search_since() -> Coalesce:
+    """The submission time of the `SEARCH_SHORT_ROWS`-th newest published request (one indexed
+    subquery; the epoch when there are fewer)."""
+    window = settings.SEARCH_SHORT_ROWS
+    nth = Appeal.objects.published().order_by("-submitted_at", "-id").values("submitted_at")[window - 1 : window]
+    return Coalesce(Subquery(nth), Value(datetime(1970, 1, 1, tzinfo=dt_timezone.utc)))
 
 
 # --- The officials' to-do queues (今日待办) ------------------------------------------------------

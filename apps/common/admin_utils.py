@@ -5,17 +5,16 @@ errors, a cheap paginator, Chinese CSV. The scope-aware pieces live with the sco
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV
+
+from apps.common.paging import CappedCountPaginator
+
+__all__ = ["CappedCountPaginator"]
 
 BADGE_COLOURS = {
     "grey": ("#f0f1f3", "#3b4048"),
@@ -90,55 +89,6 @@ def error_text(exc: Exception) -> str:
     if isinstance(exc, PermissionDenied):
         return str(exc) or _("您无权执行该操作。")
     return getattr(exc, "message", None) or str(exc)
-
-
-class CappedCountPaginator(Paginator):
-    """A paginator that never counts more than `cap` rows.
-
-    A full COUNT(*) over a million requests costs more than the page itself. Counting stops
-    at `cap`; beyond it the list shows "more than N" (and, on PostgreSQL, the planner's
-    estimate of the total).
-    """
-
-    cap = 10_000
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        if not isinstance(queryset, QuerySet):
-            return len(queryset)
-        counted = queryset.order_by()[: self.cap + 1].count()
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
-
-    @cached_property
-    def estimate(self) -> int | None:
-        """The PostgreSQL planner's row estimate for the whole list (only when capped)."""
-        if not self.capped or not isinstance(self.object_list, QuerySet):
-            return None
-        queryset = self.object_list.order_by()
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
-            return None
-        sql, params = queryset.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        rows = int(plan[0]["Plan"]["Plan Rows"])
-        # The planner guesses badly for some filters (text search); a guess below what we
-        # already counted says nothing.
-        return rows if rows > self.cap else None
-
-    @property
-    def count_display(self) -> str:
-        return f"{self.count:,}"
-
-    @property
-    def estimate_display(self) -> str:
-        return f"{self.estimate:,}" if self.estimate else ""
 
 
 class ChineseCSV(CSV):

@@ -396,9 +396,13 @@ class SharedResponse(NamedTuple):
     compressed: bytes | None
     headers: tuple[tuple[str, str], ...]
 
-    def to_response(self, request: HttpRequest) -> HttpResponse:
+    def to_response(self, request: HttpRequest, *, max_age: int | None = None) -> HttpResponse:
+        """The response for `request`; with `max_age`, also for caches in front of the app
+        (apps.common.http_cache sends it `public` with an ETag, and answers 304s)."""
         send_compressed = self.compressed is not None and accepts_gzip(request)
         response = HttpResponse(self.compressed if send_compressed else self.content, status=self.status)
+        if max_age is not None:
+            response.shared_max_age = max_age
         for name, value in self.headers:
             response[name] = value
         if self.compressed is not None:
@@ -509,7 +513,8 @@ def _page_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_USED")
+        # A page with a CSRF token (Django >= 4.1 marks it so; CSRF_COOKIE_USED is gone).
+        and "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
@@ -561,7 +566,7 @@ def cached_page(
             if page is None:
                 # This caller rendered a page that must not be shared; send it as it is.
                 return uncached[0]
-            return page.to_response(request)
+            return page.to_response(request, max_age=fresh_for)
 
         return wrapper
 
@@ -612,16 +617,17 @@ def cached_api_response(
         return shared_response(200, content, headers.items())
 
     depends = tuple(depends)
+    fresh_for = PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR
     answer = cached_value(
         _api_key(request, request.accepted_media_type),
         render,
-        fresh_for=PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR,
+        fresh_for=fresh_for,
         depends=depends,
         cache_if=lambda a: a is not None,
     )
     if answer is None:
         return uncached[0]
-    return answer.to_response(request)
+    return answer.to_response(request, max_age=fresh_for)
 
 
 def _plain_json_reader(request: HttpRequest) -> bool:
@@ -650,13 +656,10 @@ def lean_api_reads(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         names = _params_of(params)
         if _plain_json_reader(request) and all(name in names for name in request.GET):
-            answer = peek_value(
-                _api_key(request, "application/json"),
-                fresh_for=PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR,
-                depends=depends,
-            )
+            fresh_for = PAGE_FRESH_FOR if depends else AGGREGATE_FRESH_FOR
+            answer = peek_value(_api_key(request, "application/json"), fresh_for=fresh_for, depends=depends)
             if answer is not None and _throttles_allow(request, throttle_classes):
-                return answer.to_response(request)
+                return answer.to_response(request, max_age=fresh_for)
         return view_func(request, *args, **kwargs)
 
     return wrapper

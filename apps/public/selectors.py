@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -26,6 +26,7 @@ from django.utils import timezone
 from apps.appeals.models import OPEN_STATUSES, Appeal
 from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_appeals
 from apps.common.dates import local_moment
+from apps.common.paging import list_paginator
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
 from apps.projects.filters import FilterOffer, ProjectFilterSet
@@ -62,7 +63,7 @@ def _project_page(qs: QuerySet[Project], page: int | str | None) -> Page:
     qs = qs.select_related("programme", "lead_department").prefetch_related(
         Prefetch("areas", queryset=Area.objects.order_by("level", "order", "id"))
     )
-    return Paginator(qs, settings.PAGE_SIZE).get_page(page)
+    return list_paginator(qs).get_page(page)
 
 
 def project_years() -> list[int]:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import django_filters
-from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape, format_html
@@ -21,11 +20,13 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, Status
-from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals
+from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals, published_text_search
 from apps.appeals.workflow import TRANSITIONS
 from apps.categories.models import CategoryLevel
 from apps.categories.selectors import categories, in_category_q
+from apps.common.filters import TextFilter
 from apps.common.i18n import localized
+from apps.common.paging import list_paginator
 from apps.common.privacy import mask_name
 from apps.places.models import AreaLevel
 from apps.places.selectors import subdistricts_with_communities
@@ -105,6 +106,7 @@ class PublishedAppealFilter(django_filters.FilterSet):
         empty_label=_("全部分类"),
         widget=PlainSelect(option_lang=AUTO),
     )
+    q = TextFilter(label=_("关键词"), method="search")
 
     class Meta:
         model = Appeal
@@ -135,6 +137,9 @@ class PublishedAppealFilter(django_filters.FilterSet):
             value = form.cleaned_data.get(name)
             if value in (None, ""):
                 continue
+            if not hasattr(field, "choices"):  # the search word
+                labels.append(f"“{value}”")
+                continue
             for key, label in field.choices:
                 options = label if isinstance(label, list | tuple) else [(key, label)]
                 labels += [str(text) for option, text in options if str(option) == str(value)]
@@ -147,6 +152,9 @@ class PublishedAppealFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(in_area_q(value, self._area_levels.get(value)))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return published_text_search(queryset, value) if value.strip() else queryset
 
 
 def public_category_choices() -> list:
@@ -183,8 +191,7 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
         area_choices=grouped,
         area_levels={a.pk: a.level for s in tree for a in (s, *s.communities)},
     )
-    paginator = Paginator(filterset.qs, settings.PAGE_SIZE)
-    page = paginator.get_page(page_number)
+    page = list_paginator(filterset.qs).get_page(page_number)
     page.object_list = [public_appeal(appeal) for appeal in page.object_list]
     return filterset, page
 

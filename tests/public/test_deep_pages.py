@@ -1,0 +1,83 @@
+"""Every page of the public lists and the API costs what page 1 costs: pages reach the first
+LIST_MAX_ROWS rows, counts stop there (apps.common.paging), and the last page works."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.appeals.services import appeal_set_publication
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_lists(settings):
+    settings.PAGE_SIZE = 2
+    settings.LIST_MAX_ROWS = 5
+    settings.API_THROTTLE_RATES = {key: "10000/min" for key in settings.API_THROTTLE_RATES}
+
+
+def publish(n: int) -> None:
+    area = f.community()
+    official = f.official()
+    for i in range(n):
+        appeal = f.appeal(title=f"第{i}件诉求", area=area, consent_to_publish=True)
+        appeal_set_publication(appeal=appeal, approved=True, by=official)
+
+
+def test_a_short_list_counts_exactly_and_its_last_page_works(client):
+    publish(3)
+    page = client.get("/requests/", {"page": 2})
+    html = page.content.decode()
+    assert "共 3 条" in html
+    assert "第 2 / 2 页" in html
+    assert "第0件诉求" in html
+
+
+def test_a_long_list_says_so_and_pages_only_through_its_newest_rows(client):
+    publish(8)
+    last = client.get("/requests/", {"page": 3}).content.decode()
+    assert "超过 5 条，这里列出最新的 5 条" in last
+    assert "第 3 / 3 页" in last
+    assert "第3件诉求" in last  # the 5th newest of 8
+    beyond = client.get("/requests/", {"page": 40}).content.decode()
+    assert "第 3 / 3 页" in beyond  # clamped to the last reachable page
+
+
+def test_the_last_page_needs_no_more_queries_than_the_first(client, django_assert_max_num_queries):
+    publish(8)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/requests/", {"page": 1, "programme": "bianmin"})
+    with django_assert_max_num_queries(len(first)):
+        client.get("/requests/", {"page": 3, "programme": "bianmin"})
+
+
+def test_the_api_keeps_its_page_shape_and_marks_a_count_it_stopped(client):
+    publish(8)
+    body = client.get("/api/v1/requests/", {"page_size": 2, "page": 3}).json()
+    assert set(body) == {"count", "count_exact", "next", "previous", "results"}
+    assert body["count_exact"] is False
+    assert body["count"] >= 5
+    assert body["next"] is None
+    assert [r["title"] for r in body["results"]] == ["第3件诉求"]
+    assert client.get("/api/v1/requests/", {"page_size": 2, "page": 4}).status_code == 404
+
+
+def test_the_api_counts_a_short_list_exactly(client):
+    publish(3)
+    body = client.get("/api/v1/requests/", {"page_size": 2, "page": 2}).json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    assert len(body["results"]) == 1
+
+
+def test_the_public_search_box_finds_the_public_version_only(client):
+    appeal = f.appeal(title="楼道灯坏了", content="电话13912345678，请修。", consent_to_publish=True)
+    appeal_set_publication(appeal=appeal, approved=True, by=f.official())
+    assert "楼道灯坏了" in client.get("/requests/", {"q": "楼道灯"}).content.decode()
+    html = client.get("/requests/", {"q": "13912345678"}).content.decode()
+    assert "共 0 条" in html
+    assert "没有符合条件的公开诉求" in html
