@@ -259,7 +259,7 @@ def main() -> None:
         "# Pixel bombs (bench/pixel_bombs.py)",
         "",
         f"Run {started_at:%Y-%m-%d %H:%M} UTC against {'gunicorn started by the script' if server else base}:"
-        f" {WORKERS if server else '?'} sync workers, DEBUG off, PostgreSQL, Redis; load average"
+        f" {WORKERS if server else '?'} {run.worker_kind()}, DEBUG off, PostgreSQL, Redis; load average"
         f" {os.getloadavg()[0]:.1f} at the end (2 cores shared with other work).",
         f"{CLIENTS} clients posted a {len(photo) / 1024:.0f} KB PNG declaring {SIDE}×{SIDE} RGB pixels"
         f" for {DURATION:.0f} s, {'from one address' if SAME_ADDRESS else 'each post from another address'}.",

@@ -167,6 +167,12 @@ def use_size(requests: int) -> None:
     DB_NAME = BASE_DB_NAME if requests == 1_000_000 else f"{BASE_DB_NAME}_{requests}"
 
 
+def worker_kind() -> str:
+    """How quanshan/gunicorn.conf.py runs the workers in this environment."""
+    threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+    return f"threaded workers ({threads} threads each)" if threads > 1 else "sync workers"
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -566,7 +572,7 @@ def report(
     lines = [
         "# Benchmark results",
         "",
-        f"Run {started:%Y-%m-%d %H:%M} UTC at commit `{commit}` by `make bench`: gunicorn {WORKERS} sync workers,"
+        f"Run {started:%Y-%m-%d %H:%M} UTC at commit `{commit}` by `make bench`: gunicorn {WORKERS} {worker_kind()},"
         f" DEBUG off, whitenoise, Redis cache; wrk {CONNECTIONS} connections ({min(CONNECTIONS, WORKERS)} for the"
         f" admin list), {THREADS} threads, each request from another client address (X-Forwarded-For)"
         f" and with `Accept-Encoding: {FLOOR.accept_encoding}` as browsers send,"
