@@ -327,8 +327,7 @@ def published_text_search(queryset: QuerySet[Appeal], value: str) -> QuerySet[Ap
     Only the public version: searching the text as written would let anyone recover a masked
     phone number digit by digit from which queries match. On PostgreSQL the trigram indexes of
     the public version (migration appeals 0015) answer a word of 3 or more characters in
-    milliseconds
-    at any size. A shorter word (`路灯`, `井`) has no trigram and would scan every row, so it
+    milliseconds at any size. A shorter word (`路灯`, `井`) has no trigram and would scan every row, so it
     searches the newest `SEARCH_SHORT_ROWS` published requests only: the recent ones, at a cost
     that does not grow with the table.
     """
