@@ -40,6 +40,12 @@ def body(response) -> str:
     return html[html.index("<article") : html.index("</article>")]
 
 
+def cells(response) -> list[list]:
+    """Every sheet's values of a workbook download."""
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [[sheet.title, *[c.value for row in sheet.iter_rows() for c in row]] for sheet in book]
+
+
 @pytest.fixture
 def october():
     """Projects and requests as they stood in October 2026, snapshotted on 2 November."""
@@ -68,6 +74,7 @@ def october():
 def test_last_months_report_stays_the_same_when_todays_data_changes(client, october):
     with time_machine.travel(NOV_2 + timedelta(hours=1), tick=False):
         before = body(client.get("/reports/monthly/2026-10/"))
+        cells_before = cells(client.get("/reports/monthly/2026-10.xlsx"))
     with time_machine.travel(NOV_2 + timedelta(days=3), tick=False):  # issued on 2 November, read on the 5th
         slow = Project.objects.get(pk=october["slow"].pk)
         project_set_progress(project=slow, progress=Decimal("95"))
@@ -77,7 +84,9 @@ def test_last_months_report_stays_the_same_when_todays_data_changes(client, octo
         f.appeal(area=f.community(parent=october["taishan"]))
         assert "2026-10" in take("--month", "2026-10")  # idempotent: the final snapshot is kept as it was
         after = body(client.get("/reports/monthly/2026-10/"))
+        cells_after = cells(client.get("/reports/monthly/2026-10.xlsx"))
     assert after == before
+    assert cells_after == cells_before
     assert "泰山社区加装电梯" in after and "改了名字的项目" not in after and "十一月的新项目" not in after
 
 
