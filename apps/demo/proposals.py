@@ -12,11 +12,15 @@ from decimal import Decimal
 from apps.accounts.scoping import ALL
 from apps.demo import corpus
 from apps.programmes.models import Programme
-from apps.proposals.models import Source, VoteSession
+from apps.proposals.models import Inspection, Source, VoteSession
 from apps.proposals.selectors import request_groups
 from apps.proposals.services import (
     Decision,
     ballot_cast,
+    evaluation_cast,
+    evaluation_round_close,
+    evaluation_round_open,
+    inspection_save,
     proposal_from_requests,
     proposal_screen,
     proposal_set_publication,
@@ -139,6 +143,9 @@ def seed_proposal_cycle(*, rng: random.Random, today: date, departments, by) -> 
     session = vote_session_close(session=session, by=by, deputies_present=DEPUTIES)
     cycle.ballots = DEPUTIES
     cycle.projects = session.tallies.filter(passed=True).count()
+    voted = [t.proposal.project for t in session.tallies.select_related("proposal__project") if t.passed]
+    if today.month >= 7:
+        _inspect_and_evaluate(rng=rng, today=today, projects=voted, by=by)
     for title, content, reason, code in NEXT_YEAR:
         proposal = proposal_submit(
             title=title,
@@ -176,3 +183,30 @@ def _mark(rng: random.Random, share: float) -> str:
     if roll < share:
         return "yes"
     return "no" if roll < share + (1 - share) * 0.6 else "abstain"
+
+
+FINDINGS = [
+    "施工现场管理规范，进度基本符合计划，建议加强与居民沟通。",
+    "项目已完成过半，部分点位因管线迁改滞后，请牵头单位加快协调。",
+    "群众反映良好，建议建立长效管护机制。",
+]
+
+
+def _inspect_and_evaluate(*, rng: random.Random, today: date, projects, by) -> None:
+    """Deputies' 视察 of some voted projects and a counted mid-year 满意度测评 of the year's."""
+    for project in projects[:3]:
+        inspection_save(
+            inspection=Inspection(
+                project=project,
+                visited_on=date(today.year, 6, rng.randint(1, 28)),
+                deputy_name=rng.choice(DEPUTY_PROPOSALS)[5].removesuffix("代表"),
+                participants=f"区人大代表{rng.randint(4, 9)}名",
+                findings=rng.choice(FINDINGS),
+            ),
+            by=by,
+        )
+    evaluation = evaluation_round_open(year=today.year, phase="mid_year", by=by)
+    for n in range(DEPUTIES):
+        ratings = {p.pk: rng.choices(["satisfied", "basically", "unsatisfied"], [6, 3, 1])[0] for p in projects}
+        evaluation_cast(evaluation=evaluation, ratings=ratings, by=by, deputy_name=f"代表{n + 1:02d}")
+    evaluation_round_close(evaluation=evaluation, by=by)

@@ -32,7 +32,15 @@ from apps.demo.proposals import seed_proposal_cycle
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.services import area_create
 from apps.projects.models import Milestone, ProgressUpdate, Project, ProjectPhoto
-from apps.proposals.models import Proposal, ProposalCounter, VoteSession
+from apps.proposals.models import (
+    EvaluationMark,
+    EvaluationResult,
+    EvaluationRound,
+    Inspection,
+    Proposal,
+    ProposalCounter,
+    VoteSession,
+)
 
 DEMO_PASSWORD = "quanshan-demo"
 STAFF_GROUP = "工作人员"
@@ -264,6 +272,7 @@ def _demo_models() -> list:
     """Every table that holds projects, requests or rows hanging off them."""
     roots = [Appeal, AppealEvent, AppealPhoto, TrackingCounter, Project, Milestone, ProgressUpdate, ProjectPhoto]
     roots += [Proposal, Proposal.source_appeals.through, ProposalCounter, VoteSession, VoteSession.candidates.through]
+    roots += [EvaluationRound, EvaluationMark, EvaluationResult, Inspection]
     models_ = list(roots)
     for model in roots:
         history = getattr(model, "history", None)
@@ -303,12 +312,13 @@ def demo_reset() -> None:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             VoteSession.objects.all().delete()
+            EvaluationRound.objects.all().delete()
             Proposal.objects.all().delete()
             Appeal.objects.all().delete()
             Project.objects.all().delete()
             TrackingCounter.objects.all().delete()
             for model in _demo_models():
-                if model not in (Appeal, Project, TrackingCounter, Proposal, VoteSession):
+                if model not in (Appeal, Project, TrackingCounter, Proposal, VoteSession, EvaluationRound):
                     model._default_manager.all().delete()
         get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).delete()
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.admin_scoping import ScopedAdminMixin
 from apps.accounts.scoping import Scope, is_deputy, scope_of
+from apps.projects.models import Project
 from apps.proposals import selectors
 from apps.proposals.forms import (
     BallotForm,
@@ -26,14 +27,16 @@ from apps.proposals.forms import (
     ScreenForm,
     VoteSessionForm,
 )
-from apps.proposals.models import EvaluationRound, Proposal, SessionStatus, VoteSession
+from apps.proposals.models import EvaluationRound, Inspection, Proposal, SessionStatus, VoteSession
 from apps.proposals.selectors import GroupKey, request_groups
 from apps.proposals.services import (
     ballot_cast,
+    deputy_display_name,
     evaluation_cast,
     evaluation_projects,
     evaluation_round_close,
     evaluation_round_open,
+    inspection_save,
     next_proposal_year,
     proposal_check_scope,
     proposal_from_requests,
@@ -145,7 +148,7 @@ class ProposalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def _changeform_view(self, request, object_id, form_url, extra_context):
         try:
             return super()._changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             # A scope refusal from the service: say so on the page instead of a 500 or 403.
             self.message_user(request, _error_text(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -336,7 +339,7 @@ class VoteSessionAdmin(admin.ModelAdmin):
     def _changeform_view(self, request, object_id, form_url, extra_context):
         try:
             return super()._changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             self.message_user(request, _error_text(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -573,3 +576,70 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
                 "marks": evaluation.marks.count(),
             },
         )
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    """代表视察: a deputy sees and changes only their own records; district officials all of them."""
+
+    list_display = ["visited_on", "project", "deputy_name", "participants"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    fields = ["project", "visited_on", "deputy_name", "participants", "findings"]
+    search_fields = ["project__title", "deputy_name"]
+
+    def get_queryset(self, request):
+        records = super().get_queryset(request)
+        if is_deputy(request.user):
+            return records.filter(deputy=request.user)
+        return records if scope_of(request.user).is_all else records.none()
+
+    def _allowed(self, request) -> bool:
+        return is_deputy(request.user) or (scope_of(request.user).is_all and request.user.is_staff)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request) and (
+            obj is None or not is_deputy(request.user) or obj.deputy_id == request.user.pk
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["deputy_name"] if is_deputy(request.user) else []
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if is_deputy(request.user):
+            initial["deputy_name"] = deputy_display_name(request.user)
+        return initial
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+        if "project" in form_class.base_fields:
+            form_class.base_fields["project"].queryset = Project.objects.filter(is_public=True)
+
+        class InspectionForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if is_deputy(user):
+                    self.instance.deputy_name = deputy_display_name(user)
+
+        return InspectionForm
+
+    def save_model(self, request, obj, form, change):
+        try:
+            inspection_save(inspection=obj, by=request.user)
+        except ValidationError as exc:
+            # Checked by the form already; a race only.
+            self.message_user(request, _error_text(exc), messages.ERROR)

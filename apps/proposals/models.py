@@ -403,3 +403,40 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.project_id}: {self.get_result_display()}"
+
+
+class Inspection(models.Model):
+    """A deputies' 视察 of a project: when, who, what they found (its public version on the page)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="inspections")
+    visited_on = models.DateField(_("视察日期"))
+    deputy_name = models.CharField(_("带队代表"), max_length=30)
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代表账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    participants = models.CharField(_("参加人员"), max_length=200, blank=True, help_text=_("如：区人大代表5名"))
+    findings = models.TextField(_("视察意见"), max_length=3000)
+    published_findings = models.TextField(_("公开的视察意见"), max_length=3000, blank=True, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代表视察")
+        verbose_name_plural = _("代表视察")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.deputy_name}"

@@ -17,6 +17,7 @@ from apps.programmes.models import Programme
 from apps.proposals.models import (
     EvaluationResult,
     EvaluationRound,
+    Inspection,
     Proposal,
     SessionStatus,
     Tally,
@@ -261,4 +262,13 @@ def closed_evaluation_rounds() -> QuerySet:
         EvaluationRound.objects.filter(status=SessionStatus.CLOSED)
         .prefetch_related(Prefetch("results", queryset=results, to_attr="public_results"))
         .order_by("-year", "-phase")
+    )
+
+
+def inspections_for_project(project_id: int) -> list:
+    """A project's 视察 records for its page (public version of the findings): one query."""
+    return list(
+        Inspection.objects.filter(project_id=project_id).only(
+            "id", "visited_on", "deputy_name", "participants", "published_findings", "project_id"
+        )
     )

@@ -32,6 +32,7 @@ from apps.proposals.models import (
     EvaluationPhase,
     EvaluationResult,
     EvaluationRound,
+    Inspection,
     Proposal,
     ProposalCounter,
     ProposalStatus,
@@ -644,3 +645,33 @@ def evaluation_round_close(*, evaluation: EvaluationRound, by) -> EvaluationRoun
     evaluation.save(update_fields=["status", "closed_at"])
     invalidate(PROJECTS)  # the project pages show the results: their cached copies must go
     return evaluation
+
+
+# --- 视察 --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_save(
+    *,
+    inspection: Inspection,
+    by,
+) -> Inspection:
+    """Record or correct a 视察. A deputy writes only their own records (named after them); a
+    district official enters one for a deputy. The page shows the findings with numbers masked."""
+    if is_deputy(by):
+        if inspection.pk and Inspection.objects.filter(pk=inspection.pk).exclude(deputy=by).exists():
+            raise PermissionDenied("代表只能修改自己的视察记录。")
+        inspection.deputy, inspection.deputy_name = by, deputy_display_name(by)
+    else:
+        _require_district(by)
+    if inspection.project_id and not inspection.project.is_public:
+        raise ValidationError({"project": "只能记录已公开项目的视察。"})
+    if inspection.visited_on and inspection.visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "视察日期不能晚于今天。"})
+    inspection.published_findings = public_text(inspection.findings)
+    if not inspection.pk:
+        inspection.entered_by = by
+    inspection.full_clean()
+    inspection.save()
+    invalidate(PROJECTS)
+    return inspection

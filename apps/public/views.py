@@ -17,7 +17,7 @@ from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page
 from apps.places.models import GeoPoint
 from apps.places.selectors import community_points, subdistricts_with_communities
 from apps.projects.selectors import programme_figures
-from apps.proposals.selectors import evaluation_results_for_project, proposal_for_project
+from apps.proposals.selectors import evaluation_results_for_project, inspections_for_project, proposal_for_project
 from apps.public import charts, maps, selectors
 from apps.public.display import AREA_COOKIE, CONTRAST_COOKIE, COOKIE_MAX_AGE, DISPLAY_COOKIES, TEXT_COOKIE
 from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
@@ -141,6 +141,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "proposal": proposal_for_project(project.pk),
         "evaluations": evaluation_results_for_project(project.pk),
+        "inspections": inspections_for_project(project.pk),
         "map_points": points,
         "map_layers": maps.tile_layers(),
         "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,

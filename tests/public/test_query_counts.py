@@ -19,7 +19,7 @@ MAX_QUERIES = {
     "programme": 8,  # + the progress trend from the monthly snapshots
     "project_list": 6,
     "project_list_filtered": 6,
-    "project": 12,  # + the progress trend from the monthly snapshots, + the 票决 line, + 满意度测评 results
+    "project": 13,  # + the progress trend (snapshots), + the 票决 line, 满意度测评 results and 视察 (apps.proposals)
     "subdistrict": 7,
     "community": 7,
     "feed_all": 1,
