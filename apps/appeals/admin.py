@@ -356,7 +356,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
     change_form_template = "admin/appeals/appeal/change_form.html"
 
     add_fieldsets = [
-        (_("来源"), {"fields": ["channel", "kind", "programme"]}),
+        (_("来源"), {"fields": ["channel", "kind", "category", "programme"]}),
         (_("诉求内容"), {"fields": ["title", "content", "photos"]}),
         (_("地点"), {"fields": ["area", "location_text", ("latitude", "longitude")]}),
         (
@@ -565,6 +565,7 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHisto
             submitter_contact=data.get("submitter_contact", ""),
             consent_to_publish=data.get("consent_to_publish", False),
             programme=data.get("programme"),
+            category=data.get("category"),
             location_text=data.get("location_text", ""),
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),

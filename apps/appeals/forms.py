@@ -24,11 +24,37 @@ from apps.common.images import MultiplePhotoField
 from apps.places.selectors import active_departments
 
 
+class CategoryChoiceField(forms.ChoiceField):
+    """A problem class by its code, offered grouped by first-level class; cleans to the class."""
+
+    def __init__(self, *, empty_label=None, **kwargs):
+        self.empty_label = empty_label or _("不改变（保持诉求人所选或未分类）")
+        super().__init__(choices=self._choices_now, **kwargs)
+
+    def _choices_now(self):
+        return [("", self.empty_label), *category_choices()]
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        category = category_by_code(code, active_only=True)
+        if category is None:
+            raise ValidationError(_("请从列表中选择问题分类。"))
+        return category
+
+
 class AppealSubmitForm(forms.ModelForm):
     """An official registers a request received by phone, visit or WeChat (saved by appeal_submit)."""
 
     photos = MultiplePhotoField(
         max_count=MAX_PHOTOS, label=_("照片"), help_text=_("最多 3 张，上传时自动去除拍摄位置等 EXIF 信息。")
+    )
+    category = CategoryChoiceField(
+        label=_("问题分类"),
+        required=False,
+        empty_label=_("暂不归类"),
+        help_text=_("可在登记时归类，受理时可再修改。"),
     )
     scope: Scope | None = None
 
@@ -155,26 +181,6 @@ class NoteRequiredForm(NoteForm):
         super().__init__(*args, **kwargs)
         self.fields["note"].required = True
         self.fields["note"].label = _("说明")
-
-
-class CategoryChoiceField(forms.ChoiceField):
-    """A problem class by its code, offered grouped by first-level class; cleans to the class."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=self._choices_now, **kwargs)
-
-    @staticmethod
-    def _choices_now():
-        return [("", _("不改变（保持诉求人所选或未分类）")), *category_choices()]
-
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        category = category_by_code(code, active_only=True)
-        if category is None:
-            raise ValidationError(_("请从列表中选择问题分类。"))
-        return category
 
 
 class AcceptForm(NoteForm):

@@ -158,3 +158,24 @@ def test_the_public_list_filters_by_class_including_descendants(client):
     assert "电梯故障" in body  # the class is shown on the row
     body = client.get("/requests/").content.decode()
     assert 'name="category"' in body and lift.published_title in body and noise.published_title in body
+
+
+def test_an_official_registering_a_call_may_class_it(client):
+    kuishan = f.subdistrict("奎山街道")
+    client.force_login(staff(f.official(scope=ScopeKind.SUBDISTRICT, subdistrict=kuishan)))
+    data = {
+        "channel": "visit",
+        "kind": "complaint",
+        "category": "090103",
+        "area": f.community(parent=kuishan).pk,
+        "title": "楼道飞线充电",
+        "content": "5号楼有人从窗口拉电线给电动车充电。",
+        "submitter_name": "李桂兰",
+        "submitter_phone": "13655556666",
+    }
+    page = client.get("/admin/appeals/appeal/add/").content.decode()
+    assert "暂不归类" in page
+    assert client.post("/admin/appeals/appeal/add/", data).status_code == 302
+    assert Appeal.objects.get(title="楼道飞线充电").category.code == "090103"
+    response = client.post("/admin/appeals/appeal/add/", {**data, "category": "1"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
