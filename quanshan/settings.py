@@ -458,6 +458,9 @@ APPEAL_CO_REPLY_WORKING_DAYS = envint("APPEAL_CO_REPLY_WORKING_DAYS", 3)
 APPEAL_RATING_DAYS = envint("APPEAL_RATING_DAYS", 7)
 # 重办: a request may be reopened at most this many times.
 APPEAL_MAX_REOPENS = envint("APPEAL_MAX_REOPENS", 2)
+# 签收: the unit signs for a request within this many hours of 派单 (or 重办); 紧急 ones sooner.
+APPEAL_SIGN_HOURS = envint("APPEAL_SIGN_HOURS", 24)
+APPEAL_URGENT_SIGN_HOURS = envint("APPEAL_URGENT_SIGN_HOURS", 1)
 # Public holidays (YYYY-MM-DD, comma-separated) and 调休 working weekend days.
 HOLIDAYS = [d.strip() for d in env("HOLIDAYS").split(",") if d.strip()]
 EXTRA_WORKDAYS = [d.strip() for d in env("EXTRA_WORKDAYS").split(",") if d.strip()]
@@ -471,6 +474,26 @@ RATES_WEIGHTS = {
 }
 # No rank in public rankings below this many requests in the period.
 RATES_MIN_SAMPLE = envint("RATES_MIN_SAMPLE", 10)
+# The figures of /stats/, the API and the reports: each is a sum of counts over a sum of counts
+# (a rate in percent) or a sum of counts alone (a number), over the requests received in the
+# period (per day received) or the steps taken in it (step:<action>, step:sign_in_time,
+# step:proxy). The counts are named and explained in words in apps.appeals.figures.COUNTS, and
+# /stats/ shows each formula in words. 环比 compares with the period of equal length before.
+FIGURES = {
+    "response": {"numerator": ["responded_in_time"], "denominator": ["received"]},
+    "resolution": {
+        "numerator": ["solved", "resolved_unanswered"],
+        "denominator": ["answered", "resolved_unanswered", "pending_due"],
+    },
+    "satisfaction": {"numerator": ["satisfied"], "denominator": ["rated"]},
+    "sign_in_time": {"numerator": ["step:sign_in_time"], "denominator": ["step:sign"]},
+    "resolve_in_time": {"numerator": ["resolved_in_time"], "denominator": ["resolved"]},
+    "return": {"numerator": ["step:return"], "denominator": ["step:assign"]},
+    "reopen": {"numerator": ["step:reopen"], "denominator": ["step:resolve"]},
+    "extension": {"numerator": ["step:approve_extension"], "denominator": ["step:assign"]},
+    "supervised": {"numerator": ["step:supervise"]},
+    "proxy": {"numerator": ["step:proxy"]},
+}
 
 # 人大代表票决: a candidate passes with more than this percentage of the deputies present voting
 # 赞成 (50: more than half), ranked by 赞成 within the places; a session needs at least this many

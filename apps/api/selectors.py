@@ -23,7 +23,7 @@ from apps.appeals.models import (
     overdue_q,
     published_q,
 )
-from apps.appeals.selectors import Rates, appeal_rates, linked_public_projects, public_events, published_appeals
+from apps.appeals.selectors import Rates, appeal_rates_by, linked_public_projects, public_events, published_appeals
 from apps.common.dates import local_moment
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
@@ -170,6 +170,7 @@ def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = 
     now = now or timezone.now()
     start, end = local_moment(first_day), local_moment(last_day + timedelta(days=1))
     received = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    rates = appeal_rates_by(start=start, end=end, now=now)
     counts = received.aggregate(
         received=Count("id"),
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -184,6 +185,6 @@ def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = 
         last_day=last_day,
         programmes=programme_figures(year=year, today=timezone.localdate(now)),
         requests=RequestFigures(**counts),
-        by_subdistrict=appeal_rates(start=start, end=end, group_by="subdistrict", now=now),
-        by_department=appeal_rates(start=start, end=end, group_by="department", now=now),
+        by_subdistrict=rates["subdistrict"],
+        by_department=rates["department"],
     )

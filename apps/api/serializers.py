@@ -603,6 +603,35 @@ class RequestFiguresSerializer(serializers.Serializer):
     published = serializers.IntegerField()
 
 
+def _number(value) -> float | int | None:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="指标代码 / Figure code (settings.FIGURES), e.g. sign_in_time, return")
+    label = serializers.CharField(help_text="指标名称，如 及时签收率 / Name")
+    is_rate = serializers.BooleanField(help_text="比率（%）或件数 / A rate in percent, or a count")
+    numerator = serializers.IntegerField(help_text="分子（或件数） / Numerator (or the count)")
+    denominator = serializers.IntegerField(allow_null=True, help_text="分母；件数为 null / Denominator")
+    value = serializers.SerializerMethodField(help_text="本期值；无分母时为 null / This period's value")
+    previous = serializers.SerializerMethodField(help_text="上期（等长的前一期间）值 / Previous period's value")
+    change = serializers.SerializerMethodField(
+        help_text="环比：比率为百分点差，件数为差值 / Change from the previous period (points or count)"
+    )
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_value(self, figure) -> float | None:
+        return _number(figure.value)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_previous(self, figure) -> float | None:
+        return _number(figure.previous)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_change(self, figure) -> float | None:
+        return _number(figure.change)
+
+
 class RatesSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="key")
     name = serializers.CharField()
@@ -625,6 +654,12 @@ class RatesSerializer(serializers.Serializer):
         max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False, help_text="综合得分"
     )
     rankable = serializers.BooleanField(help_text="样本量是否足以排名 / Enough requests to rank")
+    figures = FigureSerializer(
+        many=True,
+        source="figure_list",
+        help_text="全部指标及环比（三率、及时签收率、按时办结率、回退率、重办率、延期率、督办件数、代办件数） / "
+        "Every figure with its change from the previous period of equal length",
+    )
 
 
 class StatsPeriodSerializer(serializers.Serializer):
@@ -639,6 +674,9 @@ class StatsSerializer(serializers.Serializer):
     programmes = ProgrammeFiguresSerializer(many=True)
     requests = RequestFiguresSerializer()
     rate_definitions = serializers.DictField(child=serializers.CharField())
+    figure_definitions = serializers.DictField(
+        child=serializers.CharField(), help_text="每个指标的计算公式（文字） / Each figure's formula in words"
+    )
     rates_by_subdistrict = RatesSerializer(many=True)
     rates_by_department = RatesSerializer(many=True)
 

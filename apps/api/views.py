@@ -40,8 +40,9 @@ from apps.api.serializers import (
     TransitionSerializer,
 )
 from apps.apikeys.models import ApiScope
+from apps.appeals.figures import figure_definitions
 from apps.appeals.models import Appeal
-from apps.appeals.selectors import RATE_DEFINITIONS
+from apps.appeals.selectors import rate_definitions
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
 from apps.appeals.workflow import TRANSITIONS, Actor
 from apps.audit.models import Action as AuditAction
@@ -421,7 +422,8 @@ class StatsView(StrictQueryMixin, APIView):
             "projects_total": figures.projects_total,
             "programmes": figures.programmes,
             "requests": figures.requests,
-            "rate_definitions": RATE_DEFINITIONS,
+            "rate_definitions": rate_definitions(),
+            "figure_definitions": figure_definitions(),
             "rates_by_subdistrict": figures.by_subdistrict,
             "rates_by_department": figures.by_department,
         }

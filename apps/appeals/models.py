@@ -540,3 +540,133 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Daily rollups: the figures' counts, kept by the state machine (apps.appeals.rollups) --------
+# Plain columns, 0 or "" for "none" (no department, no programme): a NULL would make the
+# upsert's unique key miss, since NULLs never conflict. Rows are derived data: rebuild_rollups
+# recomputes any range of days from the requests and their events.
+
+
+class RollupKey(models.Model):
+    """The grouping columns shared by the request rollups (by day received).
+
+    Each count is kept twice: per day (`month` false) and per calendar month (`month` true,
+    `day` its first day), so a period reads whole months from the month rows and only the days
+    at its edges from the day rows: a few thousand rows for any period."""
+
+    day = models.DateField(_("日期"))
+    month = models.BooleanField(_("整月"), default=False)
+    subdistrict_id = models.IntegerField(_("街道"))
+    department_id = models.IntegerField(_("承办单位"), default=0)
+    programme_id = models.CharField(_("六心板块"), max_length=20, default="")  # its code
+    kind = models.CharField(_("诉求类型"), max_length=12)
+    urgency = models.CharField(_("紧急程度"), max_length=8)
+    # The problem classification (一级/二级/三级) once requests carry one; 0 until then.
+    category_id = models.IntegerField(_("分类"), default=0)
+
+    KEY = ("day", "month", "subdistrict_id", "department_id", "programme_id", "kind", "urgency", "category_id")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.subdistrict_id}/{self.department_id}"
+
+
+class AppealDay(RollupKey):
+    """Per day received (site time zone) and group: the requests' counts as they stand now.
+
+    A request moves between rows when a step changes its group (派单, 退单) and its counts
+    change with its state, so the sums over a period are exactly those of its requests."""
+
+    received = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    responded_in_time = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_in_time = models.IntegerField(default=0)
+    resolved_unanswered = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    unrated = models.IntegerField(default=0)
+    explained = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求日统计")
+        verbose_name_plural = _("诉求日统计")
+        constraints = [models.UniqueConstraint(fields=RollupKey.KEY, name="appeal_day_key")]
+
+
+class AppealDueDay(RollupKey):
+    """Open requests not yet resolved, per day received, group and day their resolve deadline
+    falls on: which of them count as due depends on the period's end and today."""
+
+    due_day = models.DateField(_("办结时限日期"))
+    pending = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求待办结日统计")
+        verbose_name_plural = _("诉求待办结日统计")
+        constraints = [models.UniqueConstraint(fields=(*RollupKey.KEY, "due_day"), name="appeal_due_day_key")]
+
+
+# The steps counted per day in a column each; a step not listed (a newer one) counts as `n_other`.
+STEP_ACTIONS = (
+    "accept",
+    "reject",
+    "assign",
+    "sign",
+    "return",
+    "request_extension",
+    "approve_extension",
+    "refuse_extension",
+    "supervise",
+    "answer_supervision",
+    "resolve",
+    "rate",
+    "revisit",
+    "expire",
+    "reopen",
+    "close_explained",
+    "merge",
+    "co_reply",
+    "other",
+)
+
+
+def step_column(action: str) -> str:
+    return f"n_{action if action in STEP_ACTIONS else 'other'}"
+
+
+class AppealStepDay(models.Model):
+    """Per day a step was taken (site time zone), 街道 and unit: how many steps of each action,
+    how many as 代办 (`proxy`), how many 签收 within the signing deadline (`sign_in_time`); per
+    day and per month like the request rollups."""
+
+    day = models.DateField(_("日期"))
+    month = models.BooleanField(_("整月"), default=False)
+    subdistrict_id = models.IntegerField(_("街道"))
+    department_id = models.IntegerField(_("承办单位"), default=0)
+    for _action in STEP_ACTIONS:
+        locals()[step_column(_action)] = models.IntegerField(default=0)
+    del _action
+    sign_in_time = models.IntegerField(default=0)
+    proxy = models.IntegerField(default=0)
+
+    KEY = ("day", "month", "subdistrict_id", "department_id")
+
+    class Meta:
+        verbose_name = _("办理步骤日统计")
+        verbose_name_plural = _("办理步骤日统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("day", "month", "subdistrict_id", "department_id"), name="appeal_step_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.subdistrict_id}/{self.department_id}"

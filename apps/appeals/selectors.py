@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,13 +18,21 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import ALL, Scope, ScopeKind
+from apps.appeals.figures import (
+    GROUPS,
+    THREE_RATES,
+    Figure,
+    GroupFigures,
+    direct_counts,
+    figure_definitions,
+    figures_by,
+)
 from apps.appeals.models import (
     DUE_STATUSES,
     OPEN_STATUSES,
     Appeal,
     AppealCoAssignment,
     AppealEvent,
-    Rating,
     ReplyTemplate,
     Status,
     overdue_q,
@@ -34,15 +42,19 @@ from apps.common.pii import name_index, phone_index
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.projects.selectors import public_projects
 
-RATE_DEFINITIONS = {
-    "response": "响应率 = 在时限内响应（受理或答复不予受理）的诉求数 ÷ 收到的诉求数",
-    "resolution": "解决率 = 已办结的诉求数 ÷ 收到且已到办结时限（或已办结）的诉求数（不含不予受理）",
-    "satisfaction": "满意率 =（满意 + 基本满意）的评价数 ÷ 参与评价的诉求数",
-}
+
+def rate_definitions() -> dict[str, str]:
+    """The 三率's formulas in words (settings.FIGURES), as the API and /stats/ show them."""
+    words = figure_definitions()
+    return {key: words[key] for key in ("response", "resolution", "satisfaction")}
 
 
 @dataclass
 class Rates:
+    """The 三率 of one 街道 or unit: each rate's numerator and denominator (settings.FIGURES;
+    by default 响应率 = responded_in_time ÷ received, 解决率 = resolved ÷ due, 满意率 =
+    satisfied ÷ rated) and, in `figures`, every figure with its 环比."""
+
     key: int
     name: str
     received: int
@@ -51,6 +63,7 @@ class Rates:
     resolved: int
     rated: int
     satisfied: int
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     @staticmethod
     def _ratio(part: int, whole: int) -> Decimal | None:
@@ -88,6 +101,51 @@ class Rates:
     def rankable(self) -> bool:
         return self.received >= settings.RATES_MIN_SAMPLE
 
+    @property
+    def figure_list(self) -> list[Figure]:
+        return list(self.figures.values())
+
+    @classmethod
+    def of(cls, group: GroupFigures) -> Rates:
+        figures = group.figures
+
+        def parts(key: str) -> tuple[int, int]:
+            figure = figures[key]
+            return figure.numerator, figure.denominator or 0
+
+        responded_in_time, received = parts("response")
+        resolved, due = parts("resolution")
+        satisfied, rated = parts("satisfaction")
+        return cls(group.key, group.name, received, responded_in_time, due, resolved, rated, satisfied, figures)
+
+
+def _days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The whole days of [start, end) in the site's time zone (an end inside a day includes it)."""
+    return timezone.localtime(start).date(), timezone.localtime(end - timedelta(microseconds=1)).date()
+
+
+def rates_ranked(groups: Iterable[GroupFigures]) -> list[Rates]:
+    """The groups that received requests, as Rates, rankable ones first, best score first."""
+    result = [Rates.of(group) for group in groups if group.counts["received"]]
+    result.sort(key=lambda r: (not r.rankable, -(r.score or Decimal(-1)), r.name))
+    return result
+
+
+def appeal_rates_by(
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    groups: tuple[str, ...] = GROUPS,
+    keys: tuple[str, ...] | None = None,
+) -> dict[str, list[Rates]]:
+    """`appeal_rates` per 街道 and per unit at once, with every figure (or those of `keys`),
+    from the rollups (at most 3 + len(groups) queries)."""
+    first_day, last_day = _days(start, end)
+    today = timezone.localtime(now or timezone.now()).date()
+    by = figures_by(first_day=first_day, last_day=last_day, groups=groups, today=today, keys=keys)
+    return {group_by: rates_ranked(rows) for group_by, rows in by.items()}
+
 
 def appeal_rates(
     *,
@@ -97,52 +155,22 @@ def appeal_rates(
     now: datetime | None = None,
     queryset: QuerySet | None = None,
 ) -> list[Rates]:
-    """三率 of requests received in [start, end), grouped per 街道 or per department.
+    """三率 (with 环比 in `figures`) of requests received in the days of [start, end), per 街道
+    or per unit, best first; groups that received nothing in the period are left out.
 
-    One aggregate query plus one for the names, whatever the number of requests.
+    From the daily rollups (3 queries, whatever the number of requests and the period), or for
+    `queryset` (a scope the rollups do not group by, such as one 社区) from its requests.
     """
-    if group_by not in ("subdistrict", "department"):
+    if group_by not in GROUPS:
         raise ValueError("group_by must be 'subdistrict' or 'department'")
-    now = now or timezone.now()
-    due_cutoff = min(now, end)
-    received = (queryset if queryset is not None else Appeal.objects.all()).filter(
-        submitted_at__gte=start,
-        submitted_at__lt=end,
-    )
-    key = f"{group_by}_id"
-    if group_by == "department":
-        received = received.filter(department__isnull=False)
-    due = ~Q(status=Status.REJECTED) & (Q(resolve_due__lt=due_cutoff) | Q(resolved_at__isnull=False))
-    rows = (
-        received.order_by()
-        .values(key)
-        .annotate(
-            received=Count("id"),
-            responded_in_time=Count("id", filter=Q(responded_at__isnull=False, responded_at__lte=F("response_due"))),
-            due=Count("id", filter=due),
-            resolved=Count("id", filter=due & Q(resolved_at__isnull=False)),
-            rated=Count("id", filter=~Q(rating="")),
-            satisfied=Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
-        )
-    )
+    if queryset is None:
+        return appeal_rates_by(start=start, end=end, now=now, groups=(group_by,), keys=THREE_RATES)[group_by]
+    first_day, last_day = _days(start, end)
+    today = timezone.localtime(now or timezone.now()).date()
+    counts = direct_counts(first_day, last_day, group_by, today=today, requests=queryset, keys=THREE_RATES)
     model = Area if group_by == "subdistrict" else Department
-    rows = list(rows)
-    names = dict(model.objects.filter(pk__in=[r[key] for r in rows]).values_list("pk", "name"))
-    result = [
-        Rates(
-            key=r[key],
-            name=names.get(r[key], ""),
-            received=r["received"],
-            responded_in_time=r["responded_in_time"],
-            due=r["due"],
-            resolved=r["resolved"],
-            rated=r["rated"],
-            satisfied=r["satisfied"],
-        )
-        for r in rows
-    ]
-    result.sort(key=lambda r: (not r.rankable, -(r.score or Decimal(-1)), r.name))
-    return result
+    names = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    return rates_ranked(GroupFigures(key, names.get(key, ""), c, keys=THREE_RATES) for key, c in counts.items())
 
 
 # What a resident may see of a step: statuses and the public reply, never the internal note.

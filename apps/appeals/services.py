@@ -33,6 +33,7 @@ from apps.appeals.models import (
     Urgency,
     new_tracking_nonce,
 )
+from apps.appeals.rollups import RollupSnapshot, StepRollups, rollups_record
 from apps.appeals.tracking import format_tracking_no
 from apps.appeals.workflow import (
     TRANSITIONS,
@@ -189,6 +190,7 @@ def appeal_submit(
         actor_label=actor_label or Channel(channel).label,
         at=submitted_at,
     )
+    rollups_record(after=appeal)
     resident_notify(appeal=appeal, action="submit")
     return appeal
 
@@ -446,6 +448,7 @@ def appeal_transition(
         until=until,
         merged_into_id=into.pk if into is not None else None,
         co_pending=co_pending,
+        rollups=StepRollups(proxy=proxy),
     )
     if event.reply and locked.is_published:
         # A published request's public version follows a new reply, masked like the draft.
@@ -640,7 +643,9 @@ def appeal_correct(*, appeal: Appeal, by=None) -> Appeal:
     if by is not None:
         appeal._history_user = by
     appeal.full_clean()
+    stored = RollupSnapshot(Appeal.objects.get(pk=appeal.pk))  # its programme may change
     appeal.save()
+    rollups_record(before=stored, after=appeal)
     return appeal
 
 

@@ -6,8 +6,9 @@ unit asks, the dispatcher decides), 督办 (and the unit's answer), 重办 or �
 不满意/未解决 answer, 未评价 when nobody answers in time, 重复件 (merged into another request), and
 协办: co-departments named at 派单 each answer (协办回复) while the lead handles the request.
 
-`apply_step` touches no database and reads no clock. Its `state` is anything carrying a
-request's workflow attributes (`STATE_FIELDS`): an `Appeal` row locked by
+`apply_step` touches no database and reads no clock (its optional `rollups` hook, which the
+services pass to keep the figures' daily counts in the step's transaction, does). Its `state`
+is anything carrying a request's workflow attributes (`STATE_FIELDS`): an `Appeal` row locked by
 `services.appeal_transition`, or the small `StepState` the demo seeder replays a million
 requests on (with COPY text for timestamps: the function only moves values, it never computes
 with them). The demo's checks in `tests/demo/` replay the stored events through it too, so
@@ -357,6 +358,7 @@ def apply_step(
     until: Any = None,
     merged_into_id: Any = None,
     co_pending: int = 0,
+    rollups: Any = None,
 ) -> Event:
     """Apply one workflow step's effects to `state` and return the event it leaves.
 
@@ -368,6 +370,10 @@ def apply_step(
     new resolve deadline; request_extension: the date asked for; supervise: the answer date).
     `co_pending`: how many co-departments owe a 协办回复 after an assign; a co_reply's
     `department_id` is the co-department that answers.
+
+    `rollups` (apps.appeals.rollups.StepRollups, for a stored request) sees the state before
+    and after the step and writes the figures' daily counts in the step's transaction; the demo
+    seeder passes none and rebuilds the rollups once it has loaded everything.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -379,6 +385,8 @@ def apply_step(
             action=action,
             allowed=allowed_actions(state),
         )
+    if rollups is not None:
+        rollups.before(state)
     target = transition.target or from_status
     # The unit that acted: its steps (sign, resolve...) need no branch of their own below.
     event_department = state.department_id if transition.actor is U else None
@@ -424,6 +432,7 @@ def apply_step(
         state.extension_until, state.extension_reason = None, ""
     elif action == "supervise":
         state.supervision, state.supervision_due, state.supervision_answered_at = reason, until, None
+        event_department = state.department_id  # the unit supervised: 督办 counts against it
     elif action == "answer_supervision":
         state.supervision_answered_at = at
     elif action == "request_extension":
@@ -446,6 +455,9 @@ def apply_step(
     if reply:
         state.public_reply = reply
     event_category = state.category_id if action == "accept" else None
-    return Event(
+    event = Event(
         action, from_status, target, event_department, reason, note, reply, until, rating, solved, at, event_category
     )
+    if rollups is not None:
+        rollups.after(state, event)
+    return event

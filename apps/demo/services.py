@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from apps.accounts.models import OfficialProfile, ScopeKind
 from apps.appeals.models import Appeal, AppealEvent, AppealPhoto, TrackingCounter
+from apps.appeals.rollups import rollups_rebuild
 from apps.common.cache import invalidate
 from apps.demo import corpus
 from apps.demo.appeals import seed_appeals
@@ -386,5 +387,10 @@ def demo_seed(
                 rng=random.Random(f"proposals-{seed}"), today=today, departments=departments, by=users["district"]
             )
             summary.proposals, summary.ballots = cycle.proposals, cycle.ballots
+        if progress:
+            progress("日汇总", 0, 1)
+        rollups_rebuild()  # the requests went in past the state machine: one aggregate per table
+        if progress:
+            progress("日汇总", 1, 1)
     summary.seconds = time.monotonic() - started
     return summary

@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from apps.appeals.selectors import RATE_DEFINITIONS, Rates, appeal_rates
+from apps.appeals import selectors as appeal_selectors
+from apps.appeals.figures import Formula, GroupFigures, figures_by, figures_total, formulas
+from apps.appeals.selectors import Rates, appeal_rates, rates_ranked
 from apps.public.periods import Period
 
 
@@ -79,5 +81,43 @@ def rates_table(period: Period, *, group_by: str) -> RatesTable:
     return RatesTable(group_by=group_by, rows=_rank(rates), total=_total(rates), min_sample=settings.RATES_MIN_SAMPLE)
 
 
+@dataclass(frozen=True)
+class FiguresTable:
+    """Every figure (settings.FIGURES) per 街道 or unit, with 环比, for /stats/."""
+
+    group_by: str
+    rows: list[GroupFigures]
+    total: GroupFigures
+    formulas: list[Formula]
+
+
+@dataclass(frozen=True)
+class StatsTables:
+    rates: dict[str, RatesTable]
+    figures: dict[str, FiguresTable]
+
+
+def stats_tables(period: Period) -> StatsTables:
+    """The 三率 tables and every figure, per 街道 and per unit, from the daily rollups: 5 queries
+    for any period, whatever the number of requests."""
+    by = figures_by(first_day=period.first_day, last_day=period.last_day)
+    rates, tables = {}, {}
+    for group_by, rows in by.items():
+        total = figures_total(rows)
+        rates[group_by] = RatesTable(
+            group_by=group_by,
+            rows=_rank(rates_ranked(rows)),
+            total=Rates.of(total),
+            min_sample=settings.RATES_MIN_SAMPLE,
+        )
+        tables[group_by] = FiguresTable(group_by, rows, total, formulas())
+    return StatsTables(rates, tables)
+
+
+def figure_definitions() -> list[tuple[str, str]]:
+    """(name, formula in words) of every figure, in the settings' order."""
+    return [(formula.label, formula.words()) for formula in formulas()]
+
+
 def rate_definitions() -> dict[str, str]:
-    return dict(RATE_DEFINITIONS)
+    return appeal_selectors.rate_definitions()

@@ -1,5 +1,5 @@
-"""The statistics page: the 三率 of residents' requests and the year's projects compared, by 街道
-and by department."""
+"""The statistics page: the 三率 and the other figures of residents' requests, and the year's
+projects compared, by 街道 and by department."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from apps.common.cache import ALL_DATA, cached_aggregate, cached_page
 from apps.projects.selectors import GroupProjectFigures, project_comparison, public_projects
 from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import PeriodForm
-from apps.public.periods import Period, describe, period_for
-from apps.public.selectors_stats import RatesTable, rate_definitions, rates_table
+from apps.public.periods import describe, period_for
+from apps.public.selectors_stats import figure_definitions, rate_definitions, stats_tables
 
 
 @require_GET
@@ -26,26 +26,22 @@ def stats(request: HttpRequest) -> HttpResponse:
         period = period_for("year")
     if not form.is_bound:
         form = PeriodForm(initial={"period": period.key})
+    # From the daily rollups (5 queries whatever the period); shared by all readers anyway.
+    tables = cached_aggregate(f"stats_tables:{period.first_day}:{period.last_day}", lambda: stats_tables(period))
     context = {
         "form": form,
         "period": period,
         "period_label": describe(period),
-        "by_subdistrict": _rates_table(period, "subdistrict"),
-        "by_department": _rates_table(period, "department"),
+        "by_subdistrict": tables.rates["subdistrict"],
+        "by_department": tables.rates["department"],
         "definitions": rate_definitions(),
+        "figures": tables.figures,
+        "figure_definitions": figure_definitions(),
         "project_year": period.last_day.year,
         "projects_by_subdistrict": _project_comparison(period.last_day.year, "subdistrict"),
         "projects_by_department": _project_comparison(period.last_day.year, "department"),
     }
     return render(request, "public/stats.html", context)
-
-
-def _rates_table(period: Period, group_by: str) -> RatesTable:
-    # A full scan of the period's requests (about a second at a million): shared by all readers.
-    return cached_aggregate(
-        f"rates_table:{period.first_day}:{period.last_day}:{group_by}",
-        lambda: rates_table(period, group_by=group_by),
-    )
 
 
 def _project_comparison(year: int, group_by: str) -> list[GroupProjectFigures]:
