@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -584,7 +585,6 @@ class InspectionAdmin(admin.ModelAdmin):
 
     list_display = ["visited_on", "project", "deputy_name", "participants"]
     list_select_related = ["project"]
-    autocomplete_fields = ["project"]
     fields = ["project", "visited_on", "deputy_name", "participants", "findings"]
     search_fields = ["project__title", "deputy_name"]
 
@@ -627,7 +627,10 @@ class InspectionAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change, **kwargs)
         user = request.user
         if "project" in form_class.base_fields:
-            form_class.base_fields["project"].queryset = Project.objects.filter(is_public=True)
+            # A plain list (deputies have no access to the projects' autocomplete): this and last
+            # year's published projects.
+            recent = Project.objects.filter(is_public=True, year__gte=timezone.localdate().year - 1)
+            form_class.base_fields["project"].queryset = recent.order_by("-year", "title")
 
         class InspectionForm(form_class):
             def _post_clean(self):

@@ -9,16 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from apps.appeals.models import Rating
 from apps.places.models import Department
 from apps.programmes.models import Programme
-from apps.proposals.models import SCORE_VALIDATORS, Choice, EvaluationRound, Proposal, VoteSession
+from apps.proposals.models import Choice, EvaluationRound, Proposal, VoteSession
 from apps.proposals.services import Decision, vote_session_check_candidates
 
 SCORE_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 
 
 def _score(label):
-    return forms.TypedChoiceField(
-        label=label, choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False, validators=SCORE_VALIDATORS
-    )
+    # The choices are the 1–5 range; the model's validators would compare the uncoerced text.
+    return forms.TypedChoiceField(label=label, choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False)
 
 
 class ScreenForm(forms.Form):

@@ -65,10 +65,22 @@ def test_screening_in_the_admin_puts_errors_on_the_fields(client):
     response = client.post(url, {"decision": "candidate", "score_inclusive": "9"})
     assert response.status_code == 200
     assert not proposal.__class__.objects.filter(status=ProposalStatus.CANDIDATE).exists()
-    response = client.post(url, {"decision": "decline", "reason": "不属于政府投资范围。"})
+    response = client.post(
+        url,
+        {
+            "decision": "candidate",
+            "score_inclusive": "4",
+            "score_public_good": "3",
+            "score_feasible": "5",
+            "score_urgent": "2",
+            "programme": "bianmin",
+        },
+    )
+    assert response.status_code == 200 and "入选候选须确定建议牵头单位。" in response.content.decode()
+    response = client.post(url, {"decision": "decline", "reason": "不属于政府投资范围。", "score_urgent": "2"})
     assert response.status_code == 302
     proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.DECLINED
+    assert proposal.status == ProposalStatus.DECLINED and proposal.score_urgent == 2
 
 
 def test_a_resident_proposal_without_consent_cannot_be_published():
