@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "apps.categories",
     "apps.appeals",
     "apps.notifications",
+    "apps.webhooks",
     "apps.reports",
     "apps.apikeys",
     "apps.proposals",
@@ -244,10 +245,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8, day_of_week=1),
         "args": ["weekly"],
     },
+    "webhook-deliveries": {"task": "webhooks.deliver_due", "schedule": envint("WEBHOOK_SWEEP_SECONDS", 60)},
     "official-deadlines": {
         "task": "notifications.official_deadlines",
         "schedule": envint("OFFICIAL_DEADLINE_SCAN_SECONDS", 3600),
     },
+    # The domain's own jobs, at night (Asia/Shanghai); each is idempotent and has a command.
+    "refresh-project-health": {"task": "projects.refresh_health", "schedule": crontab(minute=5, hour=0)},
+    "close-unrated-appeals": {"task": "appeals.close_unrated", "schedule": crontab(minute=30, hour=1)},
+    "purge-appeal-contacts": {"task": "appeals.purge_contacts", "schedule": crontab(minute=0, hour=2)},
+    "prune-audit-log": {"task": "audit.prune", "schedule": crontab(minute=30, hour=3)},
     "official-digests": {
         "task": "notifications.official_digests",
         "schedule": crontab(minute=0, hour=OFFICIAL_DIGEST_HOUR),
@@ -268,6 +275,12 @@ FOLLOW_ADDRESS_LIMIT = envint("FOLLOW_ADDRESS_LIMIT", 3)
 # deadline scan looks at (the most pressing first).
 OFFICIAL_DUE_SOON_HOURS = envint("OFFICIAL_DUE_SOON_HOURS", 24)
 OFFICIAL_SCAN_LIMIT = envint("OFFICIAL_SCAN_LIMIT", 5000)
+# Webhooks (Standard Webhooks): seconds to wait for a receiver, the first retry's delay (then
+# doubling, at most an hour), hours of retries after an event, days of failures before pausing.
+WEBHOOK_TIMEOUT = envfloat("WEBHOOK_TIMEOUT", 10.0, maximum=60)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_HOURS = envint("WEBHOOK_RETRY_HOURS", 24)
+WEBHOOK_PAUSE_AFTER_DAYS = envint("WEBHOOK_PAUSE_AFTER_DAYS", 3)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -621,6 +634,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "apps.projects.models.ProjectStatus",
         "RequestStatusEnum": "apps.appeals.models.Status",
+        "WebhookEventEnum": "apps.webhooks.models.WebhookEvent",
     },
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},
 }

@@ -86,6 +86,11 @@ TAGS = [
     {"name": "requests", "description": "群众诉求：公开列表、提交、办理与导出 / Residents' requests"},
     {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
     {"name": "proposals", "description": "民生实事征集与人大代表票决 / Proposals and the deputies' vote"},
+    {
+        "name": "webhooks",
+        "description": "Webhook 订阅与推送记录（Standard Webhooks 签名） / Webhook subscriptions, signed per "
+        "Standard Webhooks, and their delivery log",
+    },
 ]
 
 

@@ -8,6 +8,7 @@ from apps.api import views, views_proposals
 from apps.api.docs import SwaggerView
 from apps.api.exceptions import not_found
 from apps.api.schema import DESCRIPTION, TAGS
+from apps.api.webhooks import WebhookViewSet
 
 router = SimpleRouter()
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
@@ -18,6 +19,7 @@ router.register("requests", views.RequestViewSet, basename="request")
 router.register("proposals", views_proposals.ProposalViewSet, basename="proposal")
 router.register("vote-sessions", views_proposals.VoteSessionViewSet, basename="vote-session")
 router.register("evaluations", views_proposals.EvaluationRoundViewSet, basename="evaluation")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 ID = r"(?P<pk>[0-9]{1,18})"
 

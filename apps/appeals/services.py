@@ -58,6 +58,7 @@ from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.selectors import subdistrict_label
 from apps.programmes.models import Programme
 from apps.projects.models import Project
+from apps.webhooks.services import webhooks_emit
 
 MAX_PHOTOS = 3
 # A time received elsewhere (the 12345 platform's clock) may run a little ahead of ours.
@@ -192,6 +193,7 @@ def appeal_submit(
     )
     rollups_record(after=appeal)
     resident_notify(appeal=appeal, action="submit")
+    webhooks_emit("request.created", object_id=appeal.pk)
     return appeal
 
 
@@ -465,6 +467,9 @@ def appeal_transition(
     officials_notify_step(appeal=locked, action=action, event_id=recorded.pk)
     if co_added:
         officials_notify_coassigned(appeal=locked, department_ids=co_added, event_id=recorded.pk)
+    changed = ["request.status_changed"] if event.from_status != event.to_status else []
+    if changed or event.reply:
+        webhooks_emit(*changed, *(["request.replied"] if event.reply else []), object_id=locked.pk)
     return locked
 
 

@@ -83,6 +83,10 @@ TEMPLATES: dict[str, Template] = {
         _("今日工作提醒：{count} 条"),
         _("您有 {count} 条工作提醒：\n\n{lines}\n\n在后台查看全部提醒、修改提醒方式：{link}"),
     ),
+    "webhook_paused": Template(
+        _("Webhook 已暂停：{key}"),
+        _("API 密钥“{key}”的 Webhook 订阅（{url}）已连续 {days} 天推送失败，已暂停。请检查接收方后在后台恢复。"),
+    ),
 }
 
 

@@ -27,6 +27,7 @@ from apps.projects.models import (
     ProjectPhoto,
     ProjectStatus,
 )
+from apps.webhooks.services import webhooks_emit
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -154,6 +155,7 @@ def project_save(*, project: Project, areas: Iterable | None = None, co_departme
     project_refresh_progress(project=project)
     if old_parent_id and old_parent_id != project.parent_id:
         project_refresh_progress(project=Project.objects.get(pk=old_parent_id))
+    webhooks_emit("project.updated", object_id=project.pk)
     return project
 
 
@@ -163,6 +165,7 @@ def project_publish(*, project: Project, publish: bool = True) -> Project:
     if publish and not project.published_at:
         project.published_at = timezone.now()
     project.save(update_fields=["is_public", "published_at", "updated_at"])
+    webhooks_emit("project.updated", object_id=project.pk)
     return project
 
 
@@ -249,6 +252,7 @@ def project_post_update(
         project_photo_add(project=project, upload=upload, stage=stage, update=update, taken_on=update.date)
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
     follows_update_posted()
+    webhooks_emit("project.progress_posted", object_id=update.pk)
     return update
 
 

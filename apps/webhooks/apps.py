@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    name = "apps.webhooks"
+    verbose_name = _("Webhook 推送")
+    default_auto_field = "django.db.models.BigAutoField"
