@@ -13,6 +13,10 @@ through `CappedCountPaginator`:
   the API's page numbers that integrators already use.
 - **Capped count.** Counting stops at `cap + 1` rows; beyond it the list says "more than N"
   and, on PostgreSQL, gives the planner's estimate of the total (planning only, no scan).
+- **Counts bounded in time too.** A filter that matches few rows and no index (a rare
+  programme and type together) makes even the capped count read the whole table; on
+  PostgreSQL a count gets `COUNT_TIMEOUT_MS`, after which the list counts as "more than the
+  cap" (pages stay within it; the planner's estimate is shown when it says more).
 - **Counts shared.** With `cache_for` (public lists only), the capped count of one query (not
   one page) is shared until the data changes or for that many seconds, so walking the pages of
   a wide search counts once.
@@ -26,13 +30,36 @@ import json
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from apps.common.cache import cached_value
 
 LIST_COUNT_FRESH_FOR = 60  # seconds a list's count is shared between its pages
+COUNT_TIMEOUT_MS = 200  # the most a list's count may take on PostgreSQL
+
+
+def _count_within_time(queryset: QuerySet, cap: int) -> int:
+    """`queryset.count()`, or `cap + 1` ("more than the cap") when PostgreSQL cannot count it
+    within COUNT_TIMEOUT_MS."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.count()
+    try:
+        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+            # Local to this transaction (or savepoint), and put back at once after the count.
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            before = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{COUNT_TIMEOUT_MS}ms"])
+            counted = queryset.count()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            return counted
+    except OperationalError as exc:
+        cause = exc.__cause__
+        if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) != "57014":  # query_canceled
+            raise
+        return cap + 1
 
 
 class CappedCountPaginator(Paginator):
@@ -58,7 +85,7 @@ class CappedCountPaginator(Paginator):
 
     def _capped_count(self, queryset: QuerySet) -> int:
         def count() -> int:
-            return queryset.order_by()[: self.cap + 1].count()
+            return _count_within_time(queryset.order_by()[: self.cap + 1], self.cap)
 
         if not self.cache_for:
             return count()

@@ -4,7 +4,9 @@ LIST_MAX_ROWS rows, counts stop there (apps.common.paging), and the last page wo
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
+import apps.api.pagination  # noqa: F401  (imported before PAGE_SIZE is changed: it reads it once)
 from apps.appeals.services import appeal_set_publication
 from tests import factories as f
 
@@ -47,7 +49,6 @@ def test_a_long_list_says_so_and_pages_only_through_its_newest_rows(client):
 
 def test_the_last_page_needs_no_more_queries_than_the_first(client, django_assert_max_num_queries):
     publish(8)
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as first:
@@ -81,3 +82,19 @@ def test_the_public_search_box_finds_the_public_version_only(client):
     html = client.get("/requests/", {"q": "13912345678"}).content.decode()
     assert "共 0 条" in html
     assert "没有符合条件的公开诉求" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_count_that_takes_too_long_says_more_than_the_cap(monkeypatch):
+    from apps.appeals.models import Appeal
+    from apps.common import paging
+
+    publish(3)
+    monkeypatch.setattr(paging, "COUNT_TIMEOUT_MS", 10)
+    slow = Appeal.objects.published().extra(where=["pg_sleep(0.05) IS NOT NULL"])
+    paginator = paging.list_paginator(slow, public=False)
+    assert (paginator.count, paginator.capped) == (5, True)
+    # The time limit ended with the count: the next query may take its time.
+    assert Appeal.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"]).count() == 3
+    fast = paging.list_paginator(Appeal.objects.published(), public=False)
+    assert (fast.count, fast.capped) == (3, False)
