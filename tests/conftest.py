@@ -32,6 +32,18 @@ def _clear_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in English (cookie or Accept-Language) leaves English active on the thread
+    after the response: every test starts in the site's default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts and ends with an empty cache: cached pages, API answers and rate-limit
     counters never leak from one test into another."""
