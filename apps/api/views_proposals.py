@@ -6,11 +6,20 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
+from apps.api.pagination import Pagination
 from apps.api.schema import errors
 from apps.api.serializers_proposals import EvaluationRoundSerializer, ProposalSerializer, VoteSessionSerializer
 from apps.api.views import ID_REGEX, ListFilterMixin, StrictQueryMixin
+from apps.common.paging import list_paginator
 from apps.proposals import selectors
 from apps.proposals.models import Proposal, ProposalStatus, Source
+
+
+class ProposalPagination(Pagination):
+    # Proposals follow no shared data version (apps.common.cache), so a shared count would lag
+    # behind a new or published proposal for a minute: each list counts its own.
+    def django_paginator_class(self, queryset, page_size: int):
+        return list_paginator(queryset, page_size, public=False)
 
 
 class ProposalFilterSet(django_filters.FilterSet):
@@ -38,6 +47,7 @@ class ProposalFilterSet(django_filters.FilterSet):
 class ProposalViewSet(StrictQueryMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilterSet
+    pagination_class = ProposalPagination
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
@@ -60,6 +70,7 @@ class ProposalViewSet(StrictQueryMixin, ListFilterMixin, viewsets.ReadOnlyModelV
 )
 class VoteSessionViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VoteSessionSerializer
+    pagination_class = ProposalPagination
     lookup_field = "year"
     lookup_value_regex = "[0-9]{4}"
     filter_backends: list = []
@@ -79,6 +90,7 @@ class VoteSessionViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 )
 class EvaluationRoundViewSet(StrictQueryMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EvaluationRoundSerializer
+    pagination_class = ProposalPagination
     filter_backends: list = []
 
     def get_queryset(self):
