@@ -93,15 +93,18 @@ def _email_now(notice: OfficialNotice, user, appeal: Appeal) -> None:
     notice.emailed_at = timezone.now()
 
 
-def _write(appeal: Appeal, kind: str, key: str, users: list, due: datetime | None = None) -> int:
-    """Notices of `kind` about `appeal` for `users`, skipping those already written under `key`."""
+def _write(appeal: Appeal, kind: str, key: str, users: list, due: datetime | None = None, fresh: bool = False) -> int:
+    """Notices of `kind` about `appeal` for `users`, skipping those already written under `key`
+    (`fresh`: the key is a new event's, nothing can exist under it — one query saved per step)."""
     if not users:
         return 0
-    existing = set(
-        OfficialNotice.objects.filter(appeal=appeal, kind=kind, key=key, user__in=users).values_list(
-            "user_id", flat=True
+    existing = set()
+    if not fresh:
+        existing = set(
+            OfficialNotice.objects.filter(appeal=appeal, kind=kind, key=key, user__in=users).values_list(
+                "user_id", flat=True
+            )
         )
-    )
     notices = []
     urgent = appeal.urgency == Urgency.URGENT
     for user in users:
@@ -140,13 +143,13 @@ def officials_notify_step(*, appeal: Appeal, action: str, event_id: int) -> None
         if appeal.department_id is None:
             return
         users = _officials(_unit_officials_q([appeal.department_id]))
-    _write(appeal, kind, f"event:{event_id}", users)
+    _write(appeal, kind, f"event:{event_id}", users, fresh=True)
 
 
 def officials_notify_coassigned(*, appeal: Appeal, department_ids: Iterable[int], event_id: int) -> None:
     """协办: the co-units asked to help with a request (for the co-departments step to call)."""
     users = _officials(_unit_officials_q(department_ids))
-    _write(appeal, NoticeKind.COASSIGNED, f"event:{event_id}", users)
+    _write(appeal, NoticeKind.COASSIGNED, f"event:{event_id}", users, fresh=True)
 
 
 def officials_scan_deadlines(*, now: datetime | None = None) -> int:
