@@ -281,14 +281,19 @@ def rollup_counts_by(
     span = current | previous
     result: dict[str, tuple[Counts, Counts]] = {group_by: ({}, {}) for group_by in groups}
 
-    def add(row: dict, name: str, now_value: int | None, before_value: int | None) -> None:
+    def add(row: dict, names: dict[str, str]) -> None:
+        """Add a row's sums (`names`: count → column alias, c_… this period, p_… the one
+        before) to its 街道 and its unit."""
+        now = {name: row[f"c_{alias}"] for name, alias in names.items() if row[f"c_{alias}"]}
+        before = {name: row[f"p_{alias}"] for name, alias in names.items() if row[f"p_{alias}"]}
         for group_by, (now_counts, before_counts) in result.items():
             key = row[f"{group_by}_id"]
             if group_by == "department" and not key:
                 continue  # not (or no longer) assigned: no unit to count it for
-            for value, target in ((now_value, now_counts), (before_value, before_counts)):
-                if value:
-                    target.setdefault(key, Counter())[name] += value
+            if now:
+                now_counts.setdefault(key, Counter()).update(now)
+            if before:
+                before_counts.setdefault(key, Counter()).update(before)
 
     both = ("subdistrict_id", "department_id")
     if "days" in tables:
@@ -302,21 +307,21 @@ def rollup_counts_by(
                 **{f"p_{name}": Sum(name, filter=previous) for name in columns},
             )
         )
+        names = {name: name for name in columns}
         for row in rows:
-            for name in columns:
-                add(row, name, row[f"c_{name}"], row[f"p_{name}"])
+            add(row, names)
     if "due" in tables:
         rows = (
             AppealDueDay.objects.filter(span)
             .order_by()
             .values(*both)
             .annotate(
-                c=Sum("pending", filter=current & Q(due_day__lt=window.due_before())),
-                p=Sum("pending", filter=previous & Q(due_day__lt=window.due_before(previous=True))),
+                c_pending=Sum("pending", filter=current & Q(due_day__lt=window.due_before())),
+                p_pending=Sum("pending", filter=previous & Q(due_day__lt=window.due_before(previous=True))),
             )
         )
         for row in rows:
-            add(row, "pending_due", row["c"], row["p"])
+            add(row, {"pending_due": "pending"})
     if "steps" in tables:
         columns = [step_column(action) for action in STEP_ACTIONS]
         counts = {**{column: f"step:{column[2:]}" for column in columns}, "sign_in_time": "step:sign_in_time"}
@@ -330,9 +335,9 @@ def rollup_counts_by(
                 **{f"p_{column}": Sum(column, filter=previous) for column in counts},
             )
         )
+        names = {name: column for column, name in counts.items()}
         for row in rows:
-            for column, name in counts.items():
-                add(row, name, row[f"c_{column}"], row[f"p_{column}"])
+            add(row, names)
     return result
 
 
