@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.public.display import prefs_from_request
+
 # Seconds a client is asked to wait when the database cannot be reached.
 DATABASE_RETRY_AFTER = 30
 
@@ -92,6 +94,8 @@ def error_response(request: HttpRequest, status: int, message: str | None = None
             "title": _titles()[status],
             "message": message or _messages()[status],
             "language": translation.get_language(),
+            # Large text and high contrast come from cookies only: no database or session.
+            "display_classes": prefs_from_request(request).css_classes,
         }
         # No request, so no context processors: nothing here may touch the database or session.
         html = render_to_string("errors/error.html", context)

@@ -72,6 +72,14 @@ def test_the_404_page_is_in_english_for_english_readers(client):
 
 
 @pytest.mark.django_db
+def test_the_404_page_keeps_the_readers_large_text_and_contrast(client):
+    client.cookies["qs_text"] = "large"
+    client.cookies["qs_contrast"] = "high"
+    body = client.get("/projects/999999/").content.decode()
+    assert '<html lang="zh-CN" class="text-large contrast-high">' in body
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_api_and_open311_answer_404_in_their_formats(client, fmt):
     assert_api_error(client.get("/api/v1/projects/999999/"), 404, "not_found")
