@@ -634,6 +634,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "apps.projects.models.ProjectStatus",
         "RequestStatusEnum": "apps.appeals.models.Status",
+        "RatingEnum": "apps.appeals.models.Rating",  # a request's rating and a project's 满意度测评
         "WebhookEventEnum": "apps.webhooks.models.WebhookEvent",
     },
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayRequestDuration": True},

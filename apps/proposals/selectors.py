@@ -185,6 +185,7 @@ def published_proposals(*, year: int | None = None, status: str = "") -> QuerySe
             "source_appeal_count",
             "estimated_cost",
             "submitted_at",
+            "updated_at",
             "consent_to_publish",
             "publish_approved",
             "programme__code",

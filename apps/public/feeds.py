@@ -19,6 +19,7 @@ from apps.common.i18n import localized
 from apps.places.models import Area
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project
+from apps.proposals.selectors import published_proposals
 from apps.public import selectors
 
 
@@ -107,3 +108,41 @@ class AreaUpdatesFeed(UpdatesFeed):
 
     def items(self, obj: Area) -> list[ProgressUpdate]:
         return selectors.feed_updates(area=obj)
+
+
+class ProposalsFeed(Feed):
+    """Published 民生实事 proposals, newest first: their public version and status, never the proposer."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("泉山六心 · 民生实事征集")
+
+    def subtitle(self) -> str:
+        return _("群众、人大代表、街道和部门提出的民生实事建议及其初审、票决结果")
+
+    def link(self) -> str:
+        return reverse("public:proposal_list")
+
+    def items(self) -> list:
+        return list(published_proposals()[:50])
+
+    def item_title(self, item) -> str:
+        return f"{item.published_title}（{item.get_status_display()}）"
+
+    def item_description(self, item) -> str:
+        return linebreaks(item.published_content, autoescape=True)
+
+    def item_link(self, item) -> str:
+        return reverse("public:proposal_list") + f"?year={item.year}#{item.tracking_no}"
+
+    def item_guid(self, item) -> str:
+        return f"tag:quanshan-liuxin,{item.submitted_at:%Y-%m-%d}:proposal-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item) -> datetime:
+        return item.submitted_at
+
+    def item_updateddate(self, item) -> datetime:
+        return item.updated_at

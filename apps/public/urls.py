@@ -32,6 +32,7 @@ urlpatterns = [
     path("proposals/new/", views_proposals.proposal_new, name="proposal_new"),
     path("proposals/new/done/", views_proposals.proposal_submitted, name="proposal_submitted"),
     path("proposals/votes/<int:year>/", views_proposals.vote_tallies, name="vote_tallies"),
+    path("feeds/proposals/", feeds.ProposalsFeed(), name="feed_proposals"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),
     path("feeds/programmes/<slug:code>/", feeds.ProgrammeUpdatesFeed(), name="feed_programme"),

@@ -97,6 +97,7 @@ def test_a_whole_cycle_leaks_no_personal_data(client, settings):
         "/projects/",
         "/",
         "/feeds/updates/",
+        "/feeds/proposals/",
         f"/feeds/projects/{grown.project_id}/",
         "/api/v1/proposals/",
         f"/api/v1/proposals/{resident.pk}/",
@@ -117,4 +118,5 @@ def test_a_whole_cycle_leaks_no_personal_data(client, settings):
             assert not re.search(r"(?<!\d)0427(?!\d)", body), (path, "last 4 digits")
             if "泰山社区口袋公园" in body:
                 seen.append(path)
+    assert "/feeds/proposals/" in seen
     assert "/proposals/" in seen and f"/proposals/votes/{YEAR}/" in seen and "/api/v1/proposals/" in seen
