@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.proposals.services import vote_session_close
 from tests.proposals.helpers import YEAR, candidate, cast, district_official, open_session, resident_proposal
 
 pytestmark = pytest.mark.django_db
+
+# A list's count runs under a statement timeout on PostgreSQL (apps.common.paging): a savepoint,
+# reading and setting the timeout twice and the release add five fixed queries there.
+COUNT_EXTRA = 5 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -46,11 +51,11 @@ def test_filters_and_bad_values(api):
 def test_the_list_runs_a_fixed_number_of_queries(api, django_assert_max_num_queries):
     official = district_official()
     candidate(official)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + COUNT_EXTRA):
         api.get("/api/v1/proposals/")
     for _ in range(6):
         candidate(official)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + COUNT_EXTRA):
         assert api.get("/api/v1/proposals/").json()["count"] == 7
 
 
@@ -61,7 +66,7 @@ def test_vote_sessions_give_each_candidates_tally(api, django_assert_max_num_que
     cast(session, official, "李娜", ["yes", "abstain"])
     vote_session_close(session=session, by=official)
     # The count, the sessions, their tallies with candidates and projects.
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + COUNT_EXTRA):
         body = api.get("/api/v1/vote-sessions/").json()
     (item,) = body["results"]
     assert item["year"] == YEAR and item["places"] == 1 and item["ballots"] == 2 and item["pass_votes"] == 2
@@ -101,7 +106,7 @@ def test_evaluations_list_each_published_projects_result(api, django_assert_max_
     evaluation_round_close(evaluation=evaluation, by=official)
     hidden.is_public = False
     hidden.save(update_fields=["is_public"])
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(3 + COUNT_EXTRA):
         body = api.get("/api/v1/evaluations/").json()
     (item,) = body["results"]
     assert item["phase"] == "year_end"
