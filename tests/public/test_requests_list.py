@@ -19,6 +19,10 @@ from tests.public.helpers import areas
 
 pytestmark = pytest.mark.django_db
 
+# A list's count runs under a statement timeout on PostgreSQL (apps.common.paging): a savepoint,
+# reading and setting the timeout twice and the release add five fixed queries there.
+COUNT_EXTRA = 5 if connection.vendor == "postgresql" else 0
+
 URL = "/requests/"
 
 
@@ -127,4 +131,4 @@ def test_the_list_needs_the_same_number_of_queries_for_ten_times_the_data(client
     with committing():
         make(27)
     assert count() == small
-    assert small <= 6
+    assert small <= 6 + COUNT_EXTRA
