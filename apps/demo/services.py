@@ -287,7 +287,9 @@ def _demo_models() -> list:
     queue = list(models_)
     while queue:
         model = queue.pop()
-        for rel in model._meta.related_objects:
+        # include_hidden: relations named "+" (a follow's project) point here too.
+        reverse = [f for f in model._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+        for rel in reverse:
             related = rel.related_model
             if related not in seen:
                 seen.add(related)
