@@ -223,6 +223,6 @@ def test_the_stats_page_shows_every_figure_with_its_change_and_its_formula_in_wo
         body = client.get("/stats/", {"period": "custom", "start": "2026-03-01", "end": "2026-03-31"}).content.decode()
     figures_section = body[body.index('id="figures-title"') :]
     assert "回退率 = 退单（回退）次数 ÷ 派单次数 × 100%" in figures_section
-    kuishan_row = figures_section[figures_section.index("<th scope=\"row\">奎山</th>") :].split("</tr>")[0]
+    kuishan_row = figures_section[figures_section.index('<th scope="row" lang="zh-CN">奎山</th>') :].split("</tr>")[0]
     assert "83.3%" in kuishan_row and "5/6" in kuishan_row  # 及时签收率
     assert "环比 -33.3" in kuishan_row  # 响应率 66.7 against February's 100.0

@@ -43,7 +43,9 @@ def test_no_template_carries_personal_data(action):
     assert {m.channel for m in messages} == {"sms", "email"}
     for message in messages:
         assert message.template == RESIDENT_TEMPLATES[action]
-        text = message.subject + message.body
+        # The tracking number and the signed link are the resident's own and random: they may
+        # hold "1234" by chance (the 1,234th request of a run), so the check reads around them.
+        text = (message.subject + message.body).replace(tracking_link(appeal), "").replace(appeal.tracking_no, "")
         # The reply is masked as a published one: the road may stay, never its numbers.
         for private in (NAME, PHONE, PHONE[-4:], EMAIL, "云龙路17号", "501", "6栋", "320311198001011234", "1234"):
             assert private not in text, (action, private)

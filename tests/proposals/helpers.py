@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
 from apps.accounts.models import OfficialProfile, ScopeKind
@@ -24,8 +26,27 @@ YEAR = 2027
 SCORES = {"score_inclusive": 5, "score_public_good": 4, "score_feasible": 4, "score_urgent": 3}
 
 
+# The migrations that make the 工作人员 group and grant it permissions, in order.
+GROUP_MIGRATIONS = (
+    ("apps.accounts.migrations.0002_officials_group", "create_group"),
+    ("apps.categories.migrations.0003_officials_permissions", "grant"),
+    ("apps.proposals.migrations.0002_officials_permissions", "grant"),
+)
+
+
+def officials_group() -> Group:
+    """The 工作人员 group, made again by its migrations when a transactional test (the browser
+    tests) has flushed it."""
+    group = Group.objects.filter(name="工作人员").first()
+    if group is None:
+        for module, function in GROUP_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(django_apps, None)
+        group = Group.objects.get(name="工作人员")
+    return group
+
+
 def staff(user):
-    user.groups.add(Group.objects.get(name="工作人员"))
+    user.groups.add(officials_group())
     return user
 
 
