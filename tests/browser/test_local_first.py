@@ -43,3 +43,34 @@ def test_a_resident_picks_a_community_and_sees_its_projects_on_the_first_screen(
     # The choice is remembered: the next visit opens with it too.
     session.go("/")
     assert "康居社区" in page.locator("#local-title").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh", "normal"),
+        ("zh", "large"),
+        ("en", "normal"),
+        # English navigation in large text wraps to more rows and pushes the box below the fold.
+        pytest.param("en", "large", marks=pytest.mark.xfail(strict=True, reason="English large-text header too tall")),
+    ],
+)
+def test_a_project_page_shows_its_latest_progress_on_the_first_screen(session, language, text):
+    site = build_site()
+    page = session.page
+    cookies = [{"name": "django_language", "value": LANGUAGES[language], "url": session.base_url}]
+    if text == "large":
+        cookies.append({"name": "qs_text", "value": "large", "url": session.base_url})
+    page.context.add_cookies(cookies)
+    session.go(f"/projects/{site.project.pk}/")
+    latest = site.project.updates.order_by("-date", "-id").first()
+    line = page.locator(".latest-update p").first
+    assert latest.text[:6] in line.inner_text()
+    session.screenshot(f"project-latest-375-{language}-{text}", full_page=False)
+    # Its date and first line of text: where a resident starts reading before scrolling.
+    first_line_bottom = line.evaluate(
+        "(p) => { const r = document.createRange(); r.selectNodeContents(p); return r.getClientRects()[0].bottom; }"
+    )
+    assert first_line_bottom <= page.viewport_size["height"], (
+        f"the latest 进展 is not on the first screen: its first line ends at {first_line_bottom}"
+    )
