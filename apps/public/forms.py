@@ -45,6 +45,52 @@ class NormalisedCharField(forms.CharField):
         return _normalise(super().to_python(value))
 
 
+# --- A resident's contact, asked alike by the request and the proposal forms -----------------------
+
+
+def resident_name_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("您的姓名"),
+        max_length=30,
+        error_messages={
+            "required": _("请填写姓名，方便工作人员联系您。"),
+            "max_length": _("姓名请不要超过 %(limit_value)d 个字。"),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+def resident_mobile_field(required_message) -> NormalisedCharField:
+    return NormalisedCharField(
+        label=_("手机号码"),
+        max_length=20,
+        validators=[PHONE_VALIDATOR],
+        error_messages={"required": required_message, "max_length": _("电话号码太长了，请检查。")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+def honeypot_field() -> forms.CharField:
+    """Spam guard: people never see this field (it is hidden), form-filling robots fill it."""
+    return forms.CharField(
+        label=_("网址（请勿填写）"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def checked_phone(phone: str) -> str:
+    """A phone number with at least 7 digits (the validator allows separators), else the error."""
+    if sum(ch.isdigit() for ch in phone) < 7:
+        raise ValidationError(_("请填写正确的电话号码。"), code="invalid")
+    return phone
+
+
+def refuse_honeypot(data) -> None:
+    if data.get("website"):
+        raise ValidationError(_("提交未成功，请刷新页面后重新填写。"), code="spam")
+
+
 class ProgrammeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Programme) -> str:
         return localized(obj, "name")
@@ -134,25 +180,8 @@ class AppealSubmitForm(forms.Form):
         help_text=_("照片中的拍摄地点等信息会被自动清除。"),
         error_messages={"empty": _("上传的照片是空文件。")},
     )
-    submitter_name = forms.CharField(
-        label=_("您的姓名"),
-        max_length=30,
-        error_messages={
-            "required": _("请填写姓名，方便工作人员联系您。"),
-            "max_length": _("姓名请不要超过 %(limit_value)d 个字。"),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    submitter_phone = NormalisedCharField(
-        label=_("手机号码"),
-        max_length=20,
-        validators=[PHONE_VALIDATOR],
-        error_messages={
-            "required": _("请填写手机号码：工作人员回访和您查询进度都要用到。"),
-            "max_length": _("电话号码太长了，请检查。"),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    submitter_name = resident_name_field()
+    submitter_phone = resident_mobile_field(_("请填写手机号码：工作人员回访和您查询进度都要用到。"))
     consent_to_publish = forms.BooleanField(
         label=_("我同意公开这条诉求"),
         required=False,
@@ -179,12 +208,7 @@ class AppealSubmitForm(forms.Form):
     # The project the request is about (the QR code on its site notice board): an unknown or
     # unpublished id is ignored, never an error the resident cannot correct.
     project = forms.CharField(required=False, widget=forms.HiddenInput)
-    # Spam guard: people never see this field (it is hidden), form-filling robots fill it.
-    website = forms.CharField(
-        label=_("网址（请勿填写）"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     # The page's order, so the error summary lists problems top to bottom.
     field_order = [
@@ -230,18 +254,14 @@ class AppealSubmitForm(forms.Form):
         return self.has_error(forms.forms.NON_FIELD_ERRORS, code="spam")
 
     def clean_submitter_phone(self) -> str:
-        phone = self.cleaned_data["submitter_phone"]
-        if sum(ch.isdigit() for ch in phone) < 7:
-            raise ValidationError(_("请填写正确的电话号码。"), code="invalid")
-        return phone
+        return checked_phone(self.cleaned_data["submitter_phone"])
 
     def clean_submitter_name(self) -> str:
         return self.cleaned_data["submitter_name"].strip()
 
     def clean(self):
         cleaned = super().clean()
-        if self.data.get("website"):
-            raise ValidationError(_("提交未成功，请刷新页面后重新填写。"), code="spam")
+        refuse_honeypot(self.data)
         return cleaned
 
     def service_kwargs(self) -> dict:

@@ -6,10 +6,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import PHONE_VALIDATOR
 from apps.programmes.models import Programme
 from apps.proposals.models import ProposalStatus
-from apps.public.forms import NormalisedCharField, PlainSelect, ProgrammeChoiceField, area_choices
+from apps.public.forms import (
+    PlainSelect,
+    ProgrammeChoiceField,
+    area_choices,
+    checked_phone,
+    honeypot_field,
+    refuse_honeypot,
+    resident_mobile_field,
+    resident_name_field,
+)
 
 
 class ProposalSubmitForm(forms.Form):
@@ -64,25 +72,8 @@ class ProposalSubmitForm(forms.Form):
         help_text=_("不清楚所在社区可以不选。"),
         error_messages={"invalid_choice": _("请从列表中选择社区。")},
     )
-    proposer_name = forms.CharField(
-        label=_("您的姓名"),
-        max_length=30,
-        error_messages={
-            "required": _("请填写姓名，方便工作人员联系您。"),
-            "max_length": _("姓名请不要超过 %(limit_value)d 个字。"),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    proposer_phone = NormalisedCharField(
-        label=_("手机号码"),
-        max_length=20,
-        validators=[PHONE_VALIDATOR],
-        error_messages={
-            "required": _("请填写手机号码，方便工作人员联系您。"),
-            "max_length": _("电话号码太长了，请检查。"),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    proposer_name = resident_name_field()
+    proposer_phone = resident_mobile_field(_("请填写手机号码，方便工作人员联系您。"))
     consent_to_publish = forms.BooleanField(
         label=_("我同意公开这条建议"),
         required=False,
@@ -92,11 +83,7 @@ class ProposalSubmitForm(forms.Form):
             "姓名和电话不会公开。不勾选也会进入初审。"
         ),
     )
-    website = forms.CharField(
-        label=_("网址（请勿填写）"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot_field()
 
     field_order = [
         "title",
@@ -118,15 +105,11 @@ class ProposalSubmitForm(forms.Form):
         self.fields["community"].choices = [("", _("不清楚 / 不选")), *community_groups]
 
     def clean_proposer_phone(self) -> str:
-        phone = self.cleaned_data["proposer_phone"]
-        if sum(ch.isdigit() for ch in phone) < 7:
-            raise ValidationError(_("请填写正确的电话号码。"), code="invalid")
-        return phone
+        return checked_phone(self.cleaned_data["proposer_phone"])
 
     def clean(self):
         cleaned = super().clean()
-        if self.data.get("website"):
-            raise ValidationError(_("提交未成功，请刷新页面后重新填写。"), code="spam")
+        refuse_honeypot(self.data)
         return cleaned
 
     def service_kwargs(self) -> dict:
