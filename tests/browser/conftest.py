@@ -98,7 +98,17 @@ def session(browser, live_server) -> Iterator[Session]:
     result.page = context.new_page()
     result.page.on("console", watch_console)
     result.page.set_default_timeout(15_000)
+    in_flight: set = set()
+    result.page.on("request", lambda request: in_flight.add(request))
+    result.page.on("requestfinished", lambda request: in_flight.discard(request))
+    result.page.on("requestfailed", lambda request: in_flight.discard(request))
     yield result
+    # Let the live server answer what the page still asks (a favicon, a fetch) before the test's
+    # database is flushed: SQLite refuses the flush while a server thread reads a table.
+    for _ in range(50):
+        if not in_flight:
+            break
+        result.page.wait_for_timeout(100)
     context.close()
     # Every page a browser test opens must work under the Content-Security-Policy as it is.
     assert not result.csp_violations, "\n".join(result.csp_violations)
