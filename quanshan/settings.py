@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "apps.appeals",
     "apps.notifications",
     "apps.webhooks",
+    "apps.jobs",
     "apps.reports",
     "apps.apikeys",
     "apps.proposals",
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["weekly"],
     },
     "webhook-deliveries": {"task": "webhooks.deliver_due", "schedule": envint("WEBHOOK_SWEEP_SECONDS", 60)},
+    # Spreadsheet jobs: re-queue lost ones, fail those a dead worker left, delete expired files.
+    "spreadsheet-jobs": {"task": "jobs.sweep", "schedule": envint("SPREADSHEET_JOB_SWEEP_SECONDS", 300)},
     "official-deadlines": {
         "task": "notifications.official_deadlines",
         "schedule": envint("OFFICIAL_DEADLINE_SCAN_SECONDS", 3600),
@@ -281,6 +284,14 @@ WEBHOOK_TIMEOUT = envfloat("WEBHOOK_TIMEOUT", 10.0, maximum=60)
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
 WEBHOOK_RETRY_HOURS = envint("WEBHOOK_RETRY_HOURS", 24)
 WEBHOOK_PAUSE_AFTER_DAYS = envint("WEBHOOK_PAUSE_AFTER_DAYS", 3)
+# Admin spreadsheet imports and exports (apps.jobs): more rows than this run as a background
+# job with a progress page instead of in the web request; the job reads and writes this many
+# rows at a time; its files are deleted (with the job) after the retention; a job still running
+# after the timeout is taken as dead (its worker stopped) and marked failed, to be retried.
+BACKGROUND_SPREADSHEET_ROWS = envint("BACKGROUND_SPREADSHEET_ROWS", 2000)
+SPREADSHEET_JOB_CHUNK_ROWS = envint("SPREADSHEET_JOB_CHUNK_ROWS", 500)
+SPREADSHEET_JOB_RETENTION_HOURS = envint("SPREADSHEET_JOB_RETENTION_HOURS", 72)
+SPREADSHEET_JOB_TIMEOUT_SECONDS = envint("SPREADSHEET_JOB_TIMEOUT_SECONDS", 3600)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -94,6 +94,7 @@ from apps.common.admin_utils import (
 )
 from apps.common.dates import local_moment
 from apps.common.pii import normalise_phone
+from apps.jobs.admin import BackgroundSpreadsheetMixin
 from apps.places.admin_filters import SubdistrictListFilter
 
 STATUS_COLOURS = {
@@ -228,9 +229,7 @@ def step_form(step: WorkflowStep, *, appeal: Appeal | None, user, data=None) -> 
 def takes_proxy_reason(action: str, user) -> bool:
     """A unit's or co-unit's step taken by a district official: always 代办, with a reason."""
     transition = TRANSITIONS.get(action)
-    return (
-        transition is not None and transition.actor in (Actor.UNIT, Actor.CO_UNIT) and scope_of(user).is_all
-    )
+    return transition is not None and transition.actor in (Actor.UNIT, Actor.CO_UNIT) and scope_of(user).is_all
 
 
 class CategoryListFilter(admin.SimpleListFilter):
@@ -303,7 +302,7 @@ class AppealPhotoInline(admin.TabularInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, ExportMixin, SimpleHistoryAdmin):
+class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, BackgroundSpreadsheetMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [AppealExportResource]
     formats = [XLSX, CSV]
     to_encoding = "utf-8-sig"

@@ -23,30 +23,39 @@ class AuditedExportMixin:
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)
+        self.audit_export(request, rows=len(data))
+        return data
+
+    def audit_export(self, request, *, rows: int, **extra) -> None:
+        """Log an export (also one handed to a background job, with its `job` id)."""
         filters = {key: value for key, value in request.GET.items() if key not in NOT_FILTERS}
         selected = request.POST.getlist("export_items") or request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
         audit_record(
             action=Action.EXPORT,
             request=request,
             target=self.model._meta.label,
-            rows=len(data),
-            data={"via": "admin", "filters": filters, **({"selected": len(selected)} if selected else {})},
+            rows=rows,
+            data={"via": "admin", "filters": filters, **({"selected": len(selected)} if selected else {}), **extra},
         )
-        return data
 
 
 class AuditedImportMixin:
     """Mixed into an import-export ModelAdmin before ImportMixin: every confirmed import is logged."""
 
     def process_result(self, result, request):
+        self.audit_import(totals=result.totals, request=request)
+        return super().process_result(result, request)
+
+    def audit_import(self, *, totals: dict, request=None, user=None, **extra) -> None:
+        """Log an import (also one a background job wrote for `user`, with its `job` id)."""
         audit_record(
             action=Action.IMPORT,
             request=request,
+            user=user,
             target=self.model._meta.label,
-            rows=sum(result.totals.get(kind, 0) for kind in ("new", "update", "delete")),
-            data={"via": "admin", "totals": {key: value for key, value in result.totals.items() if value}},
+            rows=sum(totals.get(kind, 0) for kind in ("new", "update", "delete")),
+            data={"via": "admin", "totals": {key: value for key, value in totals.items() if value}, **extra},
         )
-        return super().process_result(result, request)
 
 
 class AuditEntryResource(resources.ModelResource):

@@ -28,6 +28,7 @@ from apps.common.admin_utils import (
     error_text,
     progress_bar,
 )
+from apps.jobs.admin import BackgroundSpreadsheetMixin
 from apps.places.admin_filters import SubdistrictListFilter
 from apps.projects.forms import PostUpdateForm, ProgressUpdateInlineForm, ProjectAdminForm, ProjectPhotoInlineForm
 from apps.projects.models import (
@@ -175,7 +176,14 @@ class SubprojectInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(
+    ScopedAdminMixin,
+    AuditedImportMixin,
+    AuditedExportMixin,
+    BackgroundSpreadsheetMixin,
+    ImportExportMixin,
+    SimpleHistoryAdmin,
+):
     form = ProjectAdminForm
     resource_classes = [ProjectResource]
     formats = [XLSX, CSV]
@@ -534,6 +542,9 @@ class ProjectAdmin(ScopedAdminMixin, AuditedImportMixin, AuditedExportMixin, Imp
             response.context_data["preview_rows"] = changed
             response.context_data["preview_unchanged"] = unchanged
         return response
+
+    def background_import_errors(self, result, offset: int) -> list[str]:
+        return import_errors(result, offset)
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)

@@ -625,9 +625,9 @@ def excel_row(number: int) -> int:
     return number + 1
 
 
-def import_errors(result) -> list[str]:
+def import_errors(result, offset: int = 0) -> list[str]:
     """Readable Chinese lines naming each bad row by its Excel row number and its project's
-    title, and the column at fault, of an import result."""
+    title, and the column at fault, of an import result (of rows after the first `offset`)."""
     lines: list[str] = [f"文件错误：{error.error}" for error in result.base_errors]
     headers = list(getattr(result, "diff_headers", []) or [])
     title_at = headers.index(COLUMN_OF["title"]) if COLUMN_OF["title"] in headers else None
@@ -636,13 +636,13 @@ def import_errors(result) -> list[str]:
         if title_at is not None and title_at < len(invalid.values):
             value = invalid.values[title_at]
             title = "" if value in (None, "", "---") else str(value).strip()
-        row = f"第 {excel_row(invalid.number)} 行" + (f"（{title}）" if title else "")
+        row = f"第 {excel_row(invalid.number + offset)} 行" + (f"（{title}）" if title else "")
         for column, messages in invalid.error_dict.items():
             where = row + ("" if column == NON_FIELD_ERRORS else f"“{column}”列")
             lines.append(f"{where}：{'；'.join(messages)}")
     for number, errors in result.row_errors():
         for error in errors:
-            lines.append(f"第 {excel_row(number)} 行：{error.error}")
+            lines.append(f"第 {excel_row(number + offset)} 行：{error.error}")
     return lines
 
 
