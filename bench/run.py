@@ -387,7 +387,6 @@ def login_cookie() -> str:
     return cookie
 
 
-
 def a_project_path() -> str:
     """A published project's page: the lowest id, so every run measures the same page."""
     out = manage(

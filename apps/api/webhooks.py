@@ -80,9 +80,7 @@ class WebhookSubscriptionSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEvent.choices), allow_empty=False, max_length=10
     )
-    secret = serializers.CharField(
-        read_only=True, help_text="Standard Webhooks 签名密钥（whsec_…） / Signing secret"
-    )
+    secret = serializers.CharField(read_only=True, help_text="Standard Webhooks 签名密钥（whsec_…） / Signing secret")
     is_active = serializers.BooleanField(read_only=True)
     paused_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)

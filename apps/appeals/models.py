@@ -395,9 +395,7 @@ class AppealCoAssignment(models.Model):
     contribution (协办意见) by its own deadline; the lead resolves. Withdrawn when the request
     is returned, re-assigned without it, or merged."""
 
-    appeal = models.ForeignKey(
-        Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="co_assignments"
-    )
+    appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="co_assignments")
     department = models.ForeignKey(
         Department, verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="co_assignments"
     )

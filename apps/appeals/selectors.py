@@ -432,9 +432,7 @@ def co_pending_q(scope: Scope, *, due_before: datetime | None = None) -> Q:
 # so a count and the list it opens cannot disagree.
 APPEAL_QUEUES: tuple[Queue, ...] = (
     Queue("to_accept", _("待受理"), lambda now, scope: Q(status=Status.SUBMITTED)),
-    Queue(
-        "to_assign", _("待派单（含退单）"), lambda now, scope: Q(status__in=[Status.ACCEPTED, Status.RETURNED])
-    ),
+    Queue("to_assign", _("待派单（含退单）"), lambda now, scope: Q(status__in=[Status.ACCEPTED, Status.RETURNED])),
     Queue("to_sign", _("待签收"), lambda now, scope: Q(status=Status.ASSIGNED) & led_by_q(scope)),
     Queue("co_reply", _("协办待回复"), lambda now, scope: co_pending_q(scope)),
     Queue("co_overdue", _("协办已超期"), lambda now, scope: co_pending_q(scope, due_before=now)),
@@ -444,15 +442,13 @@ APPEAL_QUEUES: tuple[Queue, ...] = (
     Queue("overdue_3d", _("超期 3 天以上"), lambda now, scope: overdue_q(now - timedelta(days=3)) & led_by_q(scope)),
     Queue("overdue_7d", _("超期 7 天以上"), lambda now, scope: overdue_q(now - timedelta(days=7)) & led_by_q(scope)),
     Queue("unsatisfied", _("不满意待研判（重办或解释说明）"), lambda now, scope: Q(status=Status.REVIEW)),
-    Queue(
-        "extension_asked", _("延期待审批"), lambda now, scope: Q(extension_until__isnull=False) & led_by_q(scope)
-    ),
+    Queue("extension_asked", _("延期待审批"), lambda now, scope: Q(extension_until__isnull=False) & led_by_q(scope)),
     Queue(
         "supervised",
         _("督办待答复"),
-        lambda now, scope: Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES)
-        & ~Q(supervision="")
-        & led_by_q(scope),
+        lambda now, scope: (
+            Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES) & ~Q(supervision="") & led_by_q(scope)
+        ),
     ),
     Queue(
         "to_publish",

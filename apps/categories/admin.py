@@ -40,4 +40,3 @@ class ProblemCategoryAdmin(admin.ModelAdmin):
         if request.GET.get("field_name") == "parent":
             queryset = queryset.filter(level__lt=3)  # a parent for a new class: first or second level
         return queryset, distinct
-

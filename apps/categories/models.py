@@ -59,10 +59,15 @@ class ProblemCategory(models.Model):
         if self.level > CategoryLevel.THIRD:
             raise ValidationError({"parent": _("分类最多三级：三级分类下不能再分。")})
         if self.code and len(self.code) != 2 * self.level:
-            raise ValidationError({"code": _("%(level)s分类的代码应为 %(n)s 位数字。") % {
-                "level": CategoryLevel(self.level).label,
-                "n": 2 * self.level,
-            }})
+            raise ValidationError(
+                {
+                    "code": _("%(level)s分类的代码应为 %(n)s 位数字。")
+                    % {
+                        "level": CategoryLevel(self.level).label,
+                        "n": 2 * self.level,
+                    }
+                }
+            )
         if self.code and self.parent_id and not self.code.startswith(self.parent.code):
             raise ValidationError({"code": _("代码须以上级分类的代码 %(code)s 开头。") % {"code": self.parent.code}})
 

@@ -28,9 +28,7 @@ def category_paths(items: list[ProblemCategory]) -> dict[str, str]:
     """Each class's full name (城乡建设 › 住房物业 › 电梯故障) by code, from a list that holds
     its parents (as `categories` returns)."""
     names = {c.code: localized(c, "name") for c in items}
-    return {
-        c.code: SEPARATOR.join(names.get(c.code[:end], "") for end in range(2, len(c.code) + 1, 2)) for c in items
-    }
+    return {c.code: SEPARATOR.join(names.get(c.code[:end], "") for end in range(2, len(c.code) + 1, 2)) for c in items}
 
 
 def category_choices(*, active_only: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -37,4 +37,3 @@ def format_money(value_wan, language: str | None = None) -> str:
         sign = "-" if yuan < 0 else ""
         return f"{sign}¥{abs(yuan):,}"
     return f"{_grouped(amount, 2)} 万元"
-

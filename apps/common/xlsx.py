@@ -18,7 +18,7 @@ FORMATS = {
     "int": "#,##0",
     "money": "#,##0.00",
     "percent": "0.0%",  # the cell holds a fraction: 84.5 % is 0.845
-    "points": '+0.0;-0.0;0.0',  # a change in percentage points
+    "points": "+0.0;-0.0;0.0",  # a change in percentage points
     "date": "yyyy-mm-dd",
 }
 

@@ -98,9 +98,7 @@ def follow_request(*, email: str, target: Target, frequency: str) -> Follow:
     """Someone asks to follow `target` at `email`: a confirmation e-mail goes there, whatever the
     address's state (a confirmed follower asking again changes the frequency by confirming)."""
     address = normalise_email(email)
-    follow = (
-        Follow.objects.select_for_update().filter(email_index=email_index(address), target=target.key).first()
-    )
+    follow = Follow.objects.select_for_update().filter(email_index=email_index(address), target=target.key).first()
     if follow is None:
         follow = Follow.objects.create(
             email=address,
@@ -243,7 +241,6 @@ def follows_send_digests(*, frequency: str, limit: int = 1000) -> int:
         due = due.filter(last_sent_at__lte=timezone.now() - WEEK + timedelta(hours=1))
     ids = list(due.order_by("last_sent_at", "pk").values_list("pk", flat=True)[:limit])
     return sum(follow_send_digest(follow_id=pk) for pk in ids)
-
 
 
 def follows_update_posted() -> None:

@@ -55,9 +55,11 @@ def _dispatchers_q(subdistrict_id: int | None) -> Q:
 
 def _officials(q: Q) -> list:
     users = get_user_model().objects.filter(q, is_active=True, is_staff=True)
-    return list(users.select_related("notice_preference", "official").only(
-        "pk", "email", "official__department_id", "notice_preference__admin_kinds", "notice_preference__email_kinds"
-    ))
+    return list(
+        users.select_related("notice_preference", "official").only(
+            "pk", "email", "official__department_id", "notice_preference__admin_kinds", "notice_preference__email_kinds"
+        )
+    )
 
 
 def _wants(user, kind: str) -> tuple[bool, bool]:

@@ -165,10 +165,9 @@ def disclosure_overdue_q(today: date) -> Q:
     its latest 进展, was last changed before the 政务公开 cutoff."""
     cutoff = disclosure_cutoff(today)
     recent = ProgressUpdate.objects.filter(project=OuterRef("pk"), created_at__gte=cutoff)
-    return (
-        Q(is_public=True, status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED], updated_at__lt=cutoff)
-        & ~Q(Exists(recent))
-    )
+    return Q(
+        is_public=True, status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED], updated_at__lt=cutoff
+    ) & ~Q(Exists(recent))
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,9 @@ def rates_chart(rates: list[Rates], *, chart_id: str = "chart-rates", area_links
         unit="%",
         max_value=100,
         category_label=_("街道"),
-        description=_("近12个月各街道的响应率、解决率、满意率（百分比）。每个点是一个比率，横轴从数据的最小值附近开始。"),
+        description=_(
+            "近12个月各街道的响应率、解决率、满意率（百分比）。每个点是一个比率，横轴从数据的最小值附近开始。"
+        ),
         categories=[r.name for r in rates],
         category_lang="zh-CN",
         links=[reverse("public:area_detail", args=[r.key]) for r in rates] if area_links else [],

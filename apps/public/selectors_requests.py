@@ -178,10 +178,7 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
     tree = subdistricts_with_communities()
     whole = pgettext("area option", "%(name)s（整个街道）")
     # One <optgroup> per 街道: the 街道 itself first, then its 社区.
-    grouped = [
-        (s.name, [(s.pk, whole % {"name": s.name}), *((c.pk, c.name) for c in s.communities)])
-        for s in tree
-    ]
+    grouped = [(s.name, [(s.pk, whole % {"name": s.name}), *((c.pk, c.name) for c in s.communities)]) for s in tree]
     programmes = [(p.code, localized(p, "name")) for p in Programme.objects.order_by("order", "code")]
     filterset = PublishedAppealFilter(
         params,

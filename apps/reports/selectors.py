@@ -237,9 +237,7 @@ def monthly_report(month: date) -> MonthlyReport | None:
     previous = Snapshot.objects.filter(month=month_before(snapshot.month)).first()
     year = snapshot.month.year
     rows = list(_snapshot_projects(snapshot, year).order_by("title", "pk"))
-    before = list(
-        _snapshot_projects(previous, year).only("progress", "programme", "lead_department", "subdistricts")
-    )
+    before = list(_snapshot_projects(previous, year).only("progress", "programme", "lead_department", "subdistricts"))
     programmes = list(Programme.objects.order_by("order", "code"))
     by_programme = {g.key: g for g in _groups(rows, before, "programme")}
     programme_rows = [(p, by_programme.get(p.pk) or ProjectGroup(p.pk, str(p.name))) for p in programmes]
@@ -296,9 +294,7 @@ class AnnualReport:
 def annual_report(year: int) -> AnnualReport | None:
     """年度民生实事完成情况: the year's projects as the year's last snapshot has them, and the
     year's figures summed over its monthly snapshots (counts add up exactly). Four queries."""
-    months = list(
-        Snapshot.objects.filter(month__year=year).order_by("-month").values_list("pk", flat=True)
-    )
+    months = list(Snapshot.objects.filter(month__year=year).order_by("-month").values_list("pk", flat=True))
     if not months:
         return None
     snapshot = Snapshot.objects.get(pk=months[0])
@@ -312,17 +308,10 @@ def annual_report(year: int) -> AnnualReport | None:
         FigureSnapshot.objects.filter(snapshot__in=months)
         .order_by()
         .values("group_by", "key")
-        .annotate(
-            **{
-                f: Sum(f)
-                for f in ("received", "responded_in_time", "due", "resolved", "rated", "satisfied")
-            }
-        )
+        .annotate(**{f: Sum(f) for f in ("received", "responded_in_time", "due", "resolved", "rated", "satisfied")})
     )
     names = dict(
-        FigureSnapshot.objects.filter(snapshot__in=months)
-        .order_by("snapshot__month")
-        .values_list("key", "name")
+        FigureSnapshot.objects.filter(snapshot__in=months).order_by("snapshot__month").values_list("key", "name")
     )
     grouped: dict[str, list[Rates]] = defaultdict(list)
     for row in sums:

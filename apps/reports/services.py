@@ -168,5 +168,3 @@ def snapshot_backfill(*, now: datetime | None = None) -> list[Snapshot]:
             taken.append(snapshot_take(month=month, now=now))
         month = month_after(month)
     return taken
-
-

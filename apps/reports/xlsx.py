@@ -27,8 +27,16 @@ def _group_columns(name: str) -> list[Column]:
 
 def _group_row(name: str, g: ProjectGroup) -> list:
     return [
-        name, g.total, g.completed, g.in_progress, g.red, g.yellow,
-        g.average_progress, g.progress_change, g.planned_investment, g.invested,
+        name,
+        g.total,
+        g.completed,
+        g.in_progress,
+        g.red,
+        g.yellow,
+        g.average_progress,
+        g.progress_change,
+        g.planned_investment,
+        g.invested,
     ]
 
 
@@ -48,8 +56,14 @@ def _figure_columns(name: str) -> list[Column]:
 def _figure_row(row: FigureRow) -> list:
     r = row.rates
     return [
-        r.name, r.received, r.response_rate, row.response_change, r.resolution_rate, row.resolution_change,
-        r.satisfaction_rate, row.satisfaction_change,
+        r.name,
+        r.received,
+        r.response_rate,
+        row.response_change,
+        r.resolution_rate,
+        row.resolution_change,
+        r.satisfaction_rate,
+        row.satisfaction_change,
     ]
 
 
@@ -100,8 +114,14 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
         ],
         [
             [
-                p.title, str(health[p.health]), "、".join(name for _pk, name in p.subdistricts),
-                p.lead_department_name, p.planned_finish, p.expected, p.progress, p.gap,
+                p.title,
+                str(health[p.health]),
+                "、".join(name for _pk, name in p.subdistricts),
+                p.lead_department_name,
+                p.planned_finish,
+                p.expected,
+                p.progress,
+                p.gap,
             ]
             for p in report.behind
         ],
@@ -119,8 +139,12 @@ def monthly_workbook(report: MonthlyReport) -> bytes:
         ],
         [
             [
-                p.title, "、".join(name for _pk, name in p.subdistricts), p.lead_department_name,
-                p.actual_finish, p.planned_investment, p.invested,
+                p.title,
+                "、".join(name for _pk, name in p.subdistricts),
+                p.lead_department_name,
+                p.actual_finish,
+                p.planned_investment,
+                p.invested,
             ]
             for p in report.completed
         ],

@@ -202,8 +202,10 @@ def deliveries_resend(*, deliveries: Iterable[WebhookDelivery]) -> int:
     """Send again from the log: the same message (same webhook-id and body, so a receiver that
     already has it can tell), with a fresh 24 hours of retries."""
     ids = [d.pk for d in deliveries]
-    count = WebhookDelivery.objects.filter(pk__in=ids).exclude(status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), created_at=timezone.now()
+    count = (
+        WebhookDelivery.objects.filter(pk__in=ids)
+        .exclude(status=DeliveryStatus.PENDING)
+        .update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), created_at=timezone.now())
     )
     transaction.on_commit(lambda: [queue_delivery(pk) for pk in ids])
     return count

@@ -200,7 +200,6 @@ def test_the_api_gives_every_figure_with_its_change_and_formula(month, client):
     assert body["figure_definitions"]["return"].startswith("回退率 = 退单（回退）次数 ÷ 派单次数")
 
 
-
 def test_a_period_reads_whole_months_from_the_month_rows_and_its_edges_from_the_day_rows():
     def days(first, end, *, month=False):
         return Q(month=month, day__gte=first, day__lt=end)

@@ -78,8 +78,15 @@ def test_district_officials_write_templates_and_others_only_read_them(client):
     client.force_login(staff(f.official(scope=ScopeKind.DISTRICT)))
     response = client.post(
         "/admin/appeals/replytemplate/add/",
-        {"step": "resolve", "category": cat("0902").pk, "kind": "", "title": "燃气类", "text": "……", "order": 1,
-         "is_active": "on"},
+        {
+            "step": "resolve",
+            "category": cat("0902").pk,
+            "kind": "",
+            "title": "燃气类",
+            "text": "……",
+            "order": 1,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     written = ReplyTemplate.objects.get(title="燃气类")

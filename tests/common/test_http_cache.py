@@ -15,6 +15,7 @@ from tests.api.conftest import keyed_client
 
 pytestmark = pytest.mark.django_db
 
+
 def private(response) -> bool:
     return {"private", "no-store"} <= {part.strip().split("=")[0] for part in response["Cache-Control"].split(",")}
 
@@ -95,9 +96,7 @@ def test_a_page_with_a_form_and_its_csrf_token_is_private(published, url):
 
 
 def test_the_tracking_answer_is_private(published):
-    response = Client().post(
-        "/requests/track/", {"tracking_no": published.tracking_no, "phone_last4": "5678"}
-    )
+    response = Client().post("/requests/track/", {"tracking_no": published.tracking_no, "phone_last4": "5678"})
     assert response.status_code == 200
     assert private(response)
 

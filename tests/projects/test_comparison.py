@@ -27,17 +27,33 @@ def data():
     works, water = f.department("区住建局", short_name="住建局"), f.department("区水务局")
     # Taishan: A (two of its 社区: counts once), B completed, C red (0 % with 90 % of its period gone).
     a = f.project(
-        title="A", areas=[t1, t2], lead_department=works, status=ProjectStatus.IN_PROGRESS,
-        progress=Decimal("40"), planned_investment=Decimal("1000.50"), invested=Decimal("400"),
+        title="A",
+        areas=[t1, t2],
+        lead_department=works,
+        status=ProjectStatus.IN_PROGRESS,
+        progress=Decimal("40"),
+        planned_investment=Decimal("1000.50"),
+        invested=Decimal("400"),
     )
     f.project(
-        title="B", areas=[t1], lead_department=works, status=ProjectStatus.COMPLETED, progress=Decimal("100"),
-        planned_investment=Decimal("200"), invested=Decimal("200"),
+        title="B",
+        areas=[t1],
+        lead_department=works,
+        status=ProjectStatus.COMPLETED,
+        progress=Decimal("100"),
+        planned_investment=Decimal("200"),
+        invested=Decimal("200"),
     )
     f.project(
-        title="C", areas=[t2, k1], lead_department=water, status=ProjectStatus.IN_PROGRESS, progress=Decimal("0"),
-        planned_start=today - timedelta(days=90), planned_finish=today + timedelta(days=10),
-        planned_investment=Decimal("50"), invested=Decimal("0"),
+        title="C",
+        areas=[t2, k1],
+        lead_department=water,
+        status=ProjectStatus.IN_PROGRESS,
+        progress=Decimal("0"),
+        planned_start=today - timedelta(days=90),
+        planned_finish=today + timedelta(days=10),
+        planned_investment=Decimal("50"),
+        invested=Decimal("0"),
     )
     # District-wide work touches no 街道; an unpublished project is left out of the public page.
     f.project(title="D", areas=[f.district()], lead_department=water, planned_investment=Decimal("10"))

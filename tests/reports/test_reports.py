@@ -53,14 +53,27 @@ def october():
         taishan = f.subdistrict("泰山街道")
         works = f.department("区住建局")
         slow = f.project(
-            title="泰山社区加装电梯", areas=[f.community("泰山社区", parent=taishan)], lead_department=works,
-            status=ProjectStatus.IN_PROGRESS, progress=Decimal("10"), planned_investment=Decimal("1234.5"),
-            invested=Decimal("100"), planned_start=date(2026, 1, 1), planned_finish=date(2026, 12, 31),
+            title="泰山社区加装电梯",
+            areas=[f.community("泰山社区", parent=taishan)],
+            lead_department=works,
+            status=ProjectStatus.IN_PROGRESS,
+            progress=Decimal("10"),
+            planned_investment=Decimal("1234.5"),
+            invested=Decimal("100"),
+            planned_start=date(2026, 1, 1),
+            planned_finish=date(2026, 12, 31),
         )
         done = f.project(
-            title="奎山口袋公园", programme_code="lvse", lead_department=works, status=ProjectStatus.COMPLETED,
-            progress=Decimal("100"), planned_start=date(2026, 3, 1), planned_finish=date(2026, 10, 10),
-            actual_finish=date(2026, 10, 8), planned_investment=Decimal("50"), invested=Decimal("48"),
+            title="奎山口袋公园",
+            programme_code="lvse",
+            lead_department=works,
+            status=ProjectStatus.COMPLETED,
+            progress=Decimal("100"),
+            planned_start=date(2026, 3, 1),
+            planned_finish=date(2026, 10, 10),
+            actual_finish=date(2026, 10, 8),
+            planned_investment=Decimal("50"),
+            invested=Decimal("48"),
         )
         f.project(title="未公开的项目", is_public=False, lead_department=works)
         appeal = f.appeal(area=f.community(parent=taishan), submitter_name="王秀英", submitter_phone="13912345678")
@@ -128,7 +141,13 @@ def test_the_workbook_has_one_sheet_per_table_with_real_numbers_and_dates(client
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
-        "六心板块", "各街道诉求", "各单位诉求", "各街道项目", "各牵头单位项目", "红黄灯项目", "本月完成项目",
+        "六心板块",
+        "各街道诉求",
+        "各单位诉求",
+        "各街道项目",
+        "各牵头单位项目",
+        "红黄灯项目",
+        "本月完成项目",
         "诉求类别",
     ]
     programmes = book["六心板块"]
