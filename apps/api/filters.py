@@ -6,8 +6,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from apps.appeals.models import Appeal, AppealKind, Status
-from apps.appeals.selectors import in_area_q, published_text_search
+from apps.appeals.models import Appeal, AppealKind, ReplyTemplate, Status, TemplateStep
+from apps.appeals.selectors import in_area_q, published_text_search, template_fits_class_q, template_fits_kind_q
 from apps.categories.filters import CategoryFilter
 from apps.common.filters import (
     IdFilter,
@@ -118,3 +118,34 @@ class PrivateAppealFilterSet(AppealFilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+
+
+class TemplateCategoryFilter(CategoryFilter):
+    """A class code matching the templates for that class: its own, its parents' and the general ones."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(template_fits_class_q(value)) if value else qs
+
+
+class ReplyTemplateFilterSet(django_filters.FilterSet):
+    """The templates a workflow form offers: by step, and fitting a request's class and type."""
+
+    step = django_filters.ChoiceFilter(choices=TemplateStep.choices, help_text=bilingual("办理步骤", "Workflow step"))
+    category = TemplateCategoryFilter(
+        help_text=bilingual(
+            "适用于该问题分类的模板：该分类、其上级分类和不限分类的模板",
+            "Templates that fit this class: of the class, of a class above it, or of every class",
+        ),
+    )
+    type = django_filters.ChoiceFilter(
+        method="filter_type",
+        choices=AppealKind.choices,
+        help_text=bilingual("适用于该诉求类型的模板（含不限类型的）", "Templates that fit this request type"),
+    )
+
+    class Meta:
+        model = ReplyTemplate
+        fields: list[str] = []
+
+    def filter_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(template_fits_kind_q(value))

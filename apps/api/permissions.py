@@ -40,3 +40,9 @@ class TakesWorkflowSteps(_ScopePermission):
     """The unit's keys (department) and the dispatcher's keys (dispatch)."""
 
     scopes = (ApiScope.DEPARTMENT, ApiScope.DISPATCH)
+
+
+class ReadsReplyTemplates(_ScopePermission):
+    """The keys of officials' systems: those that take workflow steps or read everything."""
+
+    scopes = (ApiScope.DEPARTMENT, ApiScope.DISPATCH, ApiScope.READ_PRIVATE)

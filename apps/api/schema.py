@@ -21,7 +21,12 @@ EXAMPLE = {
     401: {"code": "authentication_failed", "message": "接口密钥无效或已吊销。", "fields": {}},
     403: {"code": "permission_denied", "message": "此接口密钥的权限范围不能执行该操作。", "fields": {}},
     404: {"code": "not_found", "message": "未找到。", "fields": {}},
-    409: {"code": "conflict", "message": "诉求 QS-2026-000123 当前状态为“已办结”，不能执行“签收”。", "fields": {}},
+    409: {
+        "code": "conflict",
+        "message": "诉求 QS-2026-000123 当前状态为“已办结”，不能执行“签收”（可执行：评价、回访）。",
+        "fields": {},
+        "allowed_actions": ["rate", "revisit"],
+    },
     415: {"code": "unsupported_media_type", "message": "不支持请求中的媒体类型 “text/plain”。", "fields": {}},
     429: {"code": "throttled", "message": "请求超过了限速。", "fields": {}},
 }
@@ -47,12 +52,15 @@ and residents' requests.
 
 **认证 / Authentication.** 公开数据无需密钥。写操作和工作人员视图需要接口密钥：
 `Authorization: Api-Key <key>`（或 `X-API-Key: <key>`）。密钥由区级工作人员在管理后台（开放接口 → 接口密钥）
-或用 `python manage.py create_api_key NAME --scope SCOPE [--department CODE]` 创建，只在创建时显示一次。
-权限范围：`read_private`（全区只读，含个人信息）、`submit`（提交诉求，如 12345 平台）、`department`
-（责任单位：查看并办理本单位承办的诉求，发布本单位牵头项目的进展）。 / Public data needs no key. Writes and
-the officials' view need an API key, created in the admin or with `create_api_key`, shown once. Scopes:
-`read_private` (read everything district-wide, personal data included), `submit` (create requests), `department`
-(read and handle its own requests, post updates to projects it leads). A wrong or revoked key is a 401.
+或用 `python manage.py create_api_key NAME --scope SCOPE [--department CODE] [--area CODE]` 创建，只在创建时显示
+一次。权限范围：`read_private`（全区只读，含个人信息）、`submit`（提交诉求，如 12345 平台）、`dispatch`（派单：
+全区或一个街道的受理、派单、督办、延期审批、回访、重办、解释说明、合并）、`department`（责任单位：查看并办理本单位
+承办或协办的诉求，发布本单位牵头项目的进展）。 / Public data needs no key. Writes and the officials' view need
+an API key, created in the admin or with `create_api_key`, shown once. Scopes: `read_private` (read everything
+district-wide, personal data included), `submit` (create requests), `dispatch` (the dispatcher's steps, district-wide
+or in one 街道 with `--area`), `department` (read and handle its own requests and those it co-handles, post updates
+to projects it leads). A wrong or revoked key is a 401. 完整的办理示例 / A worked example of every workflow step:
+`docs/api/closed-loop.md`.
 
 **个人信息 / Personal data.** 匿名调用只能看到已公开诉求的脱敏信息（姓名如 张*，位置到社区/小区），
 不含电话、联系方式、具体地址和坐标；导出同样如此。 / Anonymous callers get published requests only, masked;
@@ -70,8 +78,8 @@ authenticated clients, per IP otherwise; over the limit: 429 with `Retry-After`.
 
 **错误 / Errors.** 所有错误同一格式 / Every error has one shape:
 `{"error": {"code": "...", "message": "...", "fields": {"param": ["..."]}}}` — 400 参数或请求体有误（同一参数
-重复或为空也是 400）, 401 密钥无效, 403 范围不允许, 404 不存在, 405 方法不支持, 409 当前状态不允许该办理操作,
-415 请求体不是 JSON, 429 限速。
+重复或为空也是 400）, 401 密钥无效, 403 范围不允许, 404 不存在, 405 方法不支持, 409 当前状态不允许该办理操作
+（`allowed_actions` 列出可执行的操作 / lists the actions the state allows）, 415 请求体不是 JSON, 429 限速。
 
 **时间 / Times.** ISO 8601，带时区（默认 +08:00）；日期为 `YYYY-MM-DD`。金额单位为万元。 / ISO 8601 with
 zone; dates `YYYY-MM-DD`; money in 10,000 CNY.
@@ -84,6 +92,10 @@ TAGS = [
     {"name": "departments", "description": "责任单位 / Departments"},
     {"name": "projects", "description": "民生项目、进展与导出 / Projects, progress updates and exports"},
     {"name": "requests", "description": "群众诉求：公开列表、提交、办理与导出 / Residents' requests"},
+    {
+        "name": "reply-templates",
+        "description": "办理步骤的答复模板，按步骤、问题分类和诉求类型 / Reply templates per step, class and type",
+    },
     {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
     {"name": "proposals", "description": "民生实事征集与人大代表票决 / Proposals and the deputies' vote"},
     {

@@ -17,7 +17,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from apps.appeals.models import Appeal, AppealKind, Rating, Solved, Status, SupervisionLevel, Urgency
+from apps.appeals.models import (
+    TEMPLATE_FIELDS,
+    Appeal,
+    AppealKind,
+    Rating,
+    Solved,
+    Status,
+    SupervisionLevel,
+    TemplateStep,
+    Urgency,
+)
 from apps.appeals.selectors import public_timeline
 from apps.appeals.tracking import parse_tracking_no
 from apps.appeals.workflow import TRANSITIONS, Actor
@@ -333,6 +343,9 @@ class PrivateEventSerializer(PublicEventSerializer):
     solved = serializers.CharField(help_text="是否解决 / Solved (rate, revisit)")
     rating = serializers.CharField(help_text="满意度 / Rating (rate, revisit)")
     proxy_reason = serializers.CharField(help_text="代办原因 / Why the district acted for the unit (代办)")
+    category = CategoryRefSerializer(
+        allow_null=True, help_text="受理时确认的问题分类 / The problem class confirmed at accept"
+    )
 
 
 PRIVATE = "（仅对范围内的密钥返回 / only for API keys whose scope covers the request）"
@@ -574,6 +587,29 @@ class TransitionSerializer(serializers.Serializer):
         return data
 
 
+class ReplyTemplateSerializer(serializers.Serializer):
+    """An 答复模板: the text a workflow step starts from; the official edits it before sending."""
+
+    id = serializers.IntegerField()
+    step = serializers.ChoiceField(choices=TemplateStep.choices, help_text="办理步骤 / Workflow step (action)")
+    step_label = LabelField(TemplateStep.choices, source="step")
+    fills = serializers.SerializerMethodField(
+        help_text="模板填入的字段：reply 公开答复、note 内部备注、reason 原因 / The transition field it fills"
+    )
+    category = CategoryRefSerializer(allow_null=True, help_text="适用分类，空为不限 / Class; null: every class")
+    type = serializers.ChoiceField(
+        source="kind",
+        choices=AppealKind.choices,
+        allow_blank=True,
+        help_text="适用类型，空为不限 / Type; blank: every type",
+    )
+    title = serializers.CharField()
+    text = serializers.CharField(help_text="“……”处须由工作人员补充 / Fill in the “……” before sending")
+
+    def get_fills(self, template) -> str:
+        return TEMPLATE_FIELDS[template.step]
+
+
 # --- Statistics --------------------------------------------------------------------------------
 
 
@@ -707,6 +743,11 @@ class ErrorDetailSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="各字段或参数的错误 / Messages per field or query parameter",
+    )
+    allowed_actions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="仅 409：诉求当前状态允许的办理操作 / 409 only: the actions the request's state allows",
     )
 
 

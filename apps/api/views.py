@@ -18,8 +18,14 @@ from rest_framework.views import APIView
 
 from apps.accounts.scoping import ALL, NO_SCOPE
 from apps.api import exports, selectors
-from apps.api.filters import AppealFilterSet, AreaFilterSet, DepartmentFilterSet, PrivateAppealFilterSet
-from apps.api.permissions import CanSubmit, IsDepartmentKey, TakesWorkflowSteps, api_key_of
+from apps.api.filters import (
+    AppealFilterSet,
+    AreaFilterSet,
+    DepartmentFilterSet,
+    PrivateAppealFilterSet,
+    ReplyTemplateFilterSet,
+)
+from apps.api.permissions import CanSubmit, IsDepartmentKey, ReadsReplyTemplates, TakesWorkflowSteps, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
     AppealCreateSerializer,
@@ -35,6 +41,7 @@ from apps.api.serializers import (
     ProgressUpdateSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
+    ReplyTemplateSerializer,
     StatsQuerySerializer,
     StatsSerializer,
     TransitionSerializer,
@@ -42,7 +49,7 @@ from apps.api.serializers import (
 from apps.apikeys.models import ApiScope
 from apps.appeals.figures import figure_definitions
 from apps.appeals.models import Appeal
-from apps.appeals.selectors import rate_definitions
+from apps.appeals.selectors import rate_definitions, reply_template_list
 from apps.appeals.services import appeal_submit_idempotent, appeal_transition
 from apps.appeals.workflow import TRANSITIONS, Actor
 from apps.audit.models import Action as AuditAction
@@ -393,6 +400,34 @@ class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
         return Response(AppealPrivateDetailSerializer(appeal, context=self.get_serializer_context()).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=["reply-templates"],
+        summary="答复模板 / Reply templates",
+        description="办理步骤的答复模板（在用的），可按步骤、问题分类（含其上级分类和不限分类的模板）和诉求类型筛选，"
+        "每个步骤内最具体的在前。`fills` 是模板填入的办理字段；工作人员补充“……”处后再发送。需“派单”“责任单位”"
+        "或“全区只读”范围的密钥。 / The active templates of the workflow steps, filtered by step, by the class of "
+        "a request (templates of that class, of a class above it and of every class) and by request type, the most "
+        "specific first within a step. `fills` names the transition field it fills; edit the “……” before sending. "
+        "Needs a dispatch, department or read_private key.",
+        responses={200: ReplyTemplateSerializer(many=True), **errors(403, 404)},
+    ),
+    retrieve=extend_schema(
+        tags=["reply-templates"],
+        summary="一个答复模板 / One reply template",
+        responses={200: ReplyTemplateSerializer, **errors(403, 404)},
+    ),
+)
+class ReplyTemplateViewSet(StrictQueryMixin, ListFilterMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReplyTemplateSerializer
+    filterset_class = ReplyTemplateFilterSet
+    permission_classes = [ReadsReplyTemplates]
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        return reply_template_list()  # the same reads as the admin's workflow pages
+
+
 class StatsView(StrictQueryMixin, APIView):
     @extend_schema(
         summary="统计 / Statistics",
@@ -573,6 +608,7 @@ class ApiRootView(StrictQueryMixin, APIView):
             "departments": "api:department-list",
             "projects": "api:project-list",
             "requests": "api:request-list",
+            "reply_templates": "api:reply-template-list",
             "stats": "api:stats",
             "proposals": "api:proposal-list",
             "vote_sessions": "api:vote-session-list",

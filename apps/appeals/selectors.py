@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -496,17 +496,38 @@ def most_urgent_appeals(queryset: QuerySet[Appeal], *, limit: int = 5) -> list[A
     )
 
 
-def reply_templates_for(appeal: Appeal, step: str) -> list[ReplyTemplate]:
-    """The active templates of a step that fit the request: of its class or any class above it
-    (or of every class), of its type (or of every type); the most specific first. One query."""
-    code = appeal.category.code if appeal.category_id else ""
-    prefixes = [code[:end] for end in range(2, len(code) + 1, 2)]
-    templates = list(
-        ReplyTemplate.objects.filter(step=step, is_active=True)
-        .filter(Q(category__isnull=True) | Q(category__code__in=prefixes))
-        .filter(Q(kind="") | Q(kind=appeal.kind))
+def template_fits_class_q(category_code: str) -> Q:
+    """Templates for a request of this class: of the class, of any class above it, or of every class."""
+    prefixes = [category_code[:end] for end in range(2, len(category_code) + 1, 2)]
+    return Q(category__isnull=True) | Q(category__code__in=prefixes)
+
+
+def template_fits_kind_q(kind: str) -> Q:
+    """Templates for a request of this type (咨询, 投诉 ...): of the type, or of every type."""
+    return Q(kind="") | Q(kind=kind)
+
+
+def reply_template_list() -> QuerySet[ReplyTemplate]:
+    """The active reply templates, per step the most specific first: a deeper class before a
+    shallower one before every class, a request type before every type, then their order."""
+    return (
+        ReplyTemplate.objects.filter(is_active=True)
         .select_related("category")
-        .only("id", "title", "text", "kind", "order", "category__code")
+        .order_by(
+            "step",
+            Length("category__code").desc(nulls_last=True),
+            Case(When(kind="", then=Value(1)), default=Value(0)),
+            "order",
+            "id",
+        )
     )
-    templates.sort(key=lambda t: (-len(t.category.code if t.category_id else ""), not t.kind, t.order, t.id))
-    return templates
+
+
+def reply_templates_for(appeal: Appeal, step: str) -> list[ReplyTemplate]:
+    """The active templates of a step that fit the request, the most specific first. One query."""
+    code = appeal.category.code if appeal.category_id else ""
+    return list(
+        reply_template_list()
+        .filter(template_fits_class_q(code), template_fits_kind_q(appeal.kind), step=step)
+        .only("id", "title", "text", "kind", "order", "step", "category__code")
+    )

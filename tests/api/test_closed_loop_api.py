@@ -171,3 +171,17 @@ def test_create_api_key_makes_a_dispatch_key_for_one_subdistrict(kuishan):
     key = ApiKey.objects.get(name="奎山街道")
     assert (key.scope, key.area) == ("dispatch", kuishan)
     assert key.appeal_scope.subdistrict_id == kuishan.pk
+
+
+def test_the_private_detail_shows_the_class_confirmed_at_accept(dispatch_client):
+    appeal = factories.appeal()
+    post(dispatch_client, appeal, {"action": "accept", "category": "010101", "urgency": "urgent"})
+    accept = dispatch_client.get(f"/api/v1/requests/{appeal.pk}/").json()["events"][-1]
+    assert (accept["action"], accept["reason"]) == ("accept", "urgent")
+    assert (accept["category"]["code"], accept["category"]["level"]) == ("010101", 3)
+
+
+def test_the_schema_documents_the_allowed_actions_of_a_409(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    error = schema["components"]["schemas"]["ErrorDetail"]
+    assert "allowed_actions" in error["properties"] and "allowed_actions" not in error["required"]

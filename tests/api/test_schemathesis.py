@@ -100,7 +100,7 @@ def _run(operation, mode: GenerationMode, headers: dict[str, str]) -> None:
 def _key_for(operation) -> str | None:
     if operation.method.upper() == "POST":
         return "submit" if operation.path.endswith("/requests/") else "department"
-    if "/requests/" in operation.path:
+    if "/requests/" in operation.path or "/reply-templates/" in operation.path:
         return "read_private"
     return None
 
