@@ -1,7 +1,7 @@
 """gunicorn settings for production and for `make bench` (which serves the app exactly like this).
 
 Run: gunicorn -c quanshan/gunicorn.conf.py quanshan.wsgi. Environment variables:
-WEB_CONCURRENCY (workers, default 3), GUNICORN_THREADS (threads per worker, default 1: sync
+WEB_CONCURRENCY (workers, default 3), GUNICORN_THREADS (threads per worker, default 4; 1: sync
 workers), GUNICORN_BIND (default 127.0.0.1:8000),
 GUNICORN_TIMEOUT (seconds, default 60), GUNICORN_MAX_REQUESTS (recycle a worker after this
 many requests, default 5000; 0 disables).
@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers: every request is short (cached pages, indexed lists), so a worker per core
-# plus one keeps the CPU busy without the memory of threads or the risk of a blocked event loop.
-# With GUNICORN_THREADS > 1, threaded workers (gthread): a slow request (an upload refused after
-# its body arrived, a page computed cold) then holds one thread, not a whole worker, so /healthz
-# and cached pages are not queued behind it.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers (gthread), 4 threads each: a slow request (a refused upload, a page computed
+# cold, a random period of /stats/) holds one thread, not a whole worker, so /healthz and cached
+# pages are not queued behind it (bench/results/pixel_bombs.md, adversarial.md: /healthz p50
+# 277 ms behind 6 clients of slow URLs with sync workers, 0.6 ms with threads). Each thread keeps
+# its own database connection (DB_CONN_MAX_AGE): one app server holds up to WEB_CONCURRENCY ×
+# GUNICORN_THREADS of them (12 by default), to be kept under PostgreSQL's max_connections with
+# the other servers and Celery (README, "Serving in production"). GUNICORN_THREADS=1: sync workers.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

@@ -472,19 +472,13 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, BackgroundSpreadsheetMix
         """How long an open request has left (剩 N 小时) or how late it is (超期 N 天)."""
         if obj.status not in OPEN_STATUSES:
             return "—"
-        return deadline_badge(obj.deadline, self._now or timezone.now())
+        return deadline_badge(obj.deadline, timezone.now())
 
     @admin.display(description=_("时限"))
     def overdue_info(self, obj: Appeal):
         if obj.is_overdue():
             return badge(_("已超期，请督办"), "red")
         return badge(_("未超期"), "green") if obj.status not in (Status.RESOLVED, Status.CLOSED) else "—"
-
-    def changelist_view(self, request, extra_context=None):
-        self._now = timezone.now()
-        return super().changelist_view(request, extra_context)
-
-    _now = None
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -71,6 +71,11 @@ class Breaker:
                 raise
             self._failed(exc)
             raise
+        except Exception:
+            # The cache answered, with an error of the caller's (incr of a missing key): it works.
+            # A probe that ended so must still close the breaker, or it stays "probing" for good.
+            self._succeeded()
+            raise
         self._succeeded()
         return result
 

@@ -331,7 +331,7 @@ class VoteSessionAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        self._saved = vote_session_save(session=obj, candidates=form.cleaned_data["candidates"], by=request.user)
+        vote_session_save(session=obj, candidates=form.cleaned_data["candidates"], by=request.user)
 
     def save_related(self, request, form, formsets, change):
         # The service set the candidates (after checking them); the form's m2m save would redo it.
@@ -453,7 +453,7 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
     """District officials open and count a 满意度测评; deputies mark the year's projects."""
 
     form = EvaluationRoundForm
-    list_display = ["__str__", "status", "evaluate_link"]
+    list_display = ["__str__", "status"]  # and the 测评 links: get_list_display
 
     def get_queryset(self, request):
         rounds = super().get_queryset(request)
@@ -474,18 +474,25 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("测评"))
-    def evaluate_link(self, obj: EvaluationRound) -> str:
+    def get_list_display(self, request):
+        # One ModelAdmin serves every request, in every thread of a worker: the column closes over
+        # this request's reader rather than keeping it on `self`, where another official's request
+        # could replace it before this list is rendered.
+        may_count = not is_deputy(request.user)
+
+        @admin.display(description=_("测评"))
+        def evaluate_link(obj: EvaluationRound) -> str:
+            return self.evaluate_links(obj, may_count=may_count)
+
+        return ["__str__", "status", evaluate_link]
+
+    def evaluate_links(self, obj: EvaluationRound, *, may_count: bool) -> str:
         if obj.status != SessionStatus.OPEN:
             return "—"
         links = [(reverse("admin:proposals_evaluationround_evaluate", args=[obj.pk]), _("填写测评"))]
-        if not is_deputy(getattr(self, "_user", None)):
+        if may_count:
             links.append((reverse("admin:proposals_evaluationround_close", args=[obj.pk]), _("统计结果")))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
-
-    def changelist_view(self, request, extra_context=None):
-        self._user = request.user
-        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         created = evaluation_round_open(year=obj.year, phase=obj.phase, by=request.user)
