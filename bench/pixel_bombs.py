@@ -15,9 +15,10 @@ Environment variables: BOMB_URL (a running server; then memory is sampled only w
 BOMB_SERVER_PID, gunicorn's master), BOMB_DB (quanshan_bombs: a small PostgreSQL database, made
 and seeded when missing), BOMB_CLIENTS (3), BOMB_DURATION (30 s), BOMB_SIDE (12000 pixels),
 BOMB_BASELINE (10 s of /healthz alone first),
-BOMB_PORT (8766), BOMB_WORKERS (3), BOMB_SAME_ADDRESS (1: every post from one address, so the
-per-address limit answers 429 after PUBLIC_SUBMIT_LIMIT), BOMB_OUTPUT
-(bench/results/pixel_bombs.md; "-" prints only).
+BOMB_PORT (8766), BOMB_WORKERS (3), BOMB_REDIS_DB (12), BOMB_SAME_ADDRESS (1: every post from one
+address, so the per-address limit answers 429 after PUBLIC_SUBMIT_LIMIT), BOMB_OUTPUT
+(bench/results/pixel_bombs.md, where each run is appended as a dated section; "-" prints only).
+GUNICORN_THREADS is passed on to the server as in production (quanshan/gunicorn.conf.py).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ SIDE = int(os.environ.get("BOMB_SIDE", "12000"))
 PORT = int(os.environ.get("BOMB_PORT", "8766"))
 WORKERS = int(os.environ.get("BOMB_WORKERS", "3"))
 BASELINE = float(os.environ.get("BOMB_BASELINE", "10"))
+REDIS_DB = int(os.environ.get("BOMB_REDIS_DB", "12"))
 SAME_ADDRESS = os.environ.get("BOMB_SAME_ADDRESS", "0") == "1"
 OUTPUT = os.environ.get("BOMB_OUTPUT", str(run.ROOT / "bench" / "results" / "pixel_bombs.md"))
 TARGET_RSS_MB, TARGET_P99_MS = 250, 100
@@ -183,7 +185,7 @@ def start_server() -> subprocess.Popen:
             GUNICORN_BIND=f"127.0.0.1:{PORT}",
             WEB_CONCURRENCY=str(WORKERS),
             GUNICORN_MAX_REQUESTS="0",  # no recycling: each worker's peak is its honest peak
-            REDIS_URL="redis://127.0.0.1:6379/12",
+            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
             CACHE_KEY_PREFIX="bombs",
         ),
         start_new_session=True,
@@ -203,6 +205,7 @@ def start_server() -> subprocess.Popen:
 
 def main() -> None:
     started_at = datetime.now(timezone.utc)
+    load_at_start = os.getloadavg()[0]
     photo = png_bomb(SIDE)
     run.log(f"bomb: {SIDE}×{SIDE} RGB PNG, {len(photo) / 1024:.0f} KB ({SIDE * SIDE * 3 / 2**20:.0f} MB decoded)")
     server = None
@@ -211,7 +214,7 @@ def main() -> None:
         prepare_database()
         import redis
 
-        redis.Redis.from_url("redis://127.0.0.1:6379/12").flushdb()
+        redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").flushdb()
         server = start_server()
         base = f"http://127.0.0.1:{PORT}"
     master = server.pid if server is not None else SERVER_PID
@@ -256,11 +259,11 @@ def main() -> None:
     worst = max(peaks.values(), default=float("nan"))
     verdict = "met" if p99 < TARGET_P99_MS and not failures else "MISSED"
     lines = [
-        "# Pixel bombs (bench/pixel_bombs.py)",
+        f"## Run {started_at:%Y-%m-%d %H:%M} UTC: {WORKERS if server else '?'} {run.worker_kind()}",
         "",
-        f"Run {started_at:%Y-%m-%d %H:%M} UTC against {'gunicorn started by the script' if server else base}:"
+        f"Against {'gunicorn started by the script' if server else base}:"
         f" {WORKERS if server else '?'} {run.worker_kind()}, DEBUG off, PostgreSQL, Redis; load average"
-        f" {os.getloadavg()[0]:.1f} at the end (2 cores shared with other work).",
+        f" {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 cores shared with other work).",
         f"{CLIENTS} clients posted a {len(photo) / 1024:.0f} KB PNG declaring {SIDE}×{SIDE} RGB pixels"
         f" for {DURATION:.0f} s, {'from one address' if SAME_ADDRESS else 'each post from another address'}.",
         "",
@@ -286,9 +289,11 @@ def main() -> None:
     print()
     print(text)
     if OUTPUT != "-":
-        Path(OUTPUT).parent.mkdir(parents=True, exist_ok=True)
-        Path(OUTPUT).write_text(text)
-        run.log(f"wrote {OUTPUT}")
+        output = Path(OUTPUT)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        previous = output.read_text() if output.exists() else "# Pixel bombs (bench/pixel_bombs.py)\n"
+        output.write_text(previous.rstrip("\n") + "\n\n" + text)
+        run.log(f"appended to {OUTPUT}")
 
 
 if __name__ == "__main__":
