@@ -6,6 +6,8 @@ import socket
 import pytest
 from django.db import connection
 
+from tests.celery_worker import broker, worker, worker_env  # noqa: F401  (fixtures for every test folder)
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
