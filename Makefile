@@ -31,7 +31,7 @@ run: migrate
 	@echo ""
 	@echo "泉山六心 is serving on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/)"
 	@echo "No broker configured: background tasks (SMS, e-mail) run in-process after each commit; messages print here."
-	@echo "Demo officials (password quanshan-demo): district (全区), kuishan (奎山街道), zhujian (区住房和城乡建设局)"
+	@echo "Demo officials (password quanshan-demo): district (全区), kuishan (奎山街道), zhujian (区住房和城乡建设局), deputy (区人大代表)"
 	@echo ""
 	$(LOCAL) DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.apikeys",
     "apps.proposals",
+    "apps.topics",
     "apps.demo",
     "apps.public",
     "apps.api",

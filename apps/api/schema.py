@@ -98,6 +98,7 @@ TAGS = [
     },
     {"name": "stats", "description": "首页数字与三率 / Dashboard figures and the three rates"},
     {"name": "proposals", "description": "民生实事征集与人大代表票决 / Proposals and the deputies' vote"},
+    {"name": "monthly-topics", "description": "每月一题及选题前后每月诉求件数 / Monthly topics and their counts"},
     {
         "name": "webhooks",
         "description": "Webhook 订阅与推送记录（Standard Webhooks 签名） / Webhook subscriptions, signed per "

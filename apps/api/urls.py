@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from apps.api import views, views_proposals
+from apps.api import views, views_proposals, views_topics
 from apps.api.docs import SwaggerView
 from apps.api.exceptions import not_found
 from apps.api.schema import DESCRIPTION, TAGS
@@ -20,6 +20,7 @@ router.register("reply-templates", views.ReplyTemplateViewSet, basename="reply-t
 router.register("proposals", views_proposals.ProposalViewSet, basename="proposal")
 router.register("vote-sessions", views_proposals.VoteSessionViewSet, basename="vote-session")
 router.register("evaluations", views_proposals.EvaluationRoundViewSet, basename="evaluation")
+router.register("monthly-topics", views_topics.MonthlyTopicViewSet, basename="monthly-topic")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
 ID = r"(?P<pk>[0-9]{1,18})"

@@ -613,6 +613,7 @@ class ApiRootView(StrictQueryMixin, APIView):
             "proposals": "api:proposal-list",
             "vote_sessions": "api:vote-session-list",
             "evaluations": "api:evaluation-list",
+            "monthly_topics": "api:monthly-topic-list",
             "projects_csv": "api:project-export-csv",
             "projects_xlsx": "api:project-export-xlsx",
             "requests_csv": "api:request-export-csv",

@@ -30,6 +30,7 @@ from apps.demo import corpus
 from apps.demo.appeals import seed_appeals
 from apps.demo.projects import seed_projects
 from apps.demo.proposals import seed_proposal_cycle
+from apps.demo.topics import demo_topic_models, seed_monthly_topics
 from apps.places.models import Area, AreaLevel, Department, DepartmentKind
 from apps.places.services import area_create
 from apps.projects.models import Milestone, ProgressUpdate, Project, ProjectPhoto
@@ -62,6 +63,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("district", ScopeKind.DISTRICT, "全区"),
     DemoAccount("kuishan", ScopeKind.SUBDISTRICT, "奎山街道"),
     DemoAccount("zhujian", ScopeKind.DEPARTMENT, "区住房和城乡建设局"),
+    DemoAccount("deputy", ScopeKind.DEPUTY, "区人大代表"),
 )
 
 
@@ -112,6 +114,7 @@ class Summary:
     accounts: bool = False
     proposals: int = 0
     ballots: int = 0
+    topics: int = 0
     seconds: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
 
@@ -230,7 +233,8 @@ def demo_departments(places: Places) -> Departments:
 
 
 def demo_officials(places: Places, departments: Departments) -> dict[str, object]:
-    """The three demo officials, staff members of the group 工作人员, password quanshan-demo."""
+    """The demo officials (staff members of the group 工作人员) and a people's congress deputy
+    (who reads the candidates and writes only their own ballots and 视察), password quanshan-demo."""
     User = get_user_model()
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     kuishan = next(sd for sd in places.subdistricts if sd.name == "奎山")
@@ -243,9 +247,10 @@ def demo_officials(places: Places, departments: Departments) -> dict[str, object
             department=departments.by_code["zhujian"],
             title="区住房和城乡建设局科员",
         ),
+        "deputy": dict(scope=ScopeKind.DEPUTY, subdistrict=None, department=None, title="区人大代表"),
     }
     users = {}
-    password = make_password(DEMO_PASSWORD)  # one (slow, salted) hash serves the three accounts
+    password = make_password(DEMO_PASSWORD)  # one (slow, salted) hash serves every demo account
     for account in DEMO_ACCOUNTS:
         spec = scopes[account.username]
         user = User.objects.filter(username=account.username).first() or User(username=account.username)
@@ -253,7 +258,8 @@ def demo_officials(places: Places, departments: Departments) -> dict[str, object
         user.is_active = True
         user.password = password
         user.save()
-        user.groups.add(group)
+        if account.scope != ScopeKind.DEPUTY:  # a deputy's rights come from the scope, not the group
+            user.groups.add(group)
         profile = OfficialProfile.objects.filter(user=user).first() or OfficialProfile(user=user)
         profile.scope = spec["scope"]
         profile.subdistrict = spec["subdistrict"]
@@ -273,7 +279,7 @@ def _demo_models() -> list:
     """Every table that holds projects, requests or rows hanging off them."""
     roots = [Appeal, AppealEvent, AppealPhoto, TrackingCounter, Project, Milestone, ProgressUpdate, ProjectPhoto]
     roots += [Proposal, Proposal.source_appeals.through, ProposalCounter, VoteSession, VoteSession.candidates.through]
-    roots += [EvaluationRound, EvaluationMark, EvaluationResult, Inspection]
+    roots += [EvaluationRound, EvaluationMark, EvaluationResult, Inspection, *demo_topic_models()]
     models_ = list(roots)
     for model in roots:
         history = getattr(model, "history", None)
@@ -389,6 +395,7 @@ def demo_seed(
                 rng=random.Random(f"proposals-{seed}"), today=today, departments=departments, by=users["district"]
             )
             summary.proposals, summary.ballots = cycle.proposals, cycle.ballots
+            summary.topics = seed_monthly_topics(today=today, departments=departments, by=users["district"])
         if progress:
             progress("日汇总", 0, 1)
         rollups_rebuild()  # the requests went in past the state machine: one aggregate per table

@@ -79,9 +79,13 @@ def _unclassified(field: str, empty):
     return Case(When(category__isnull=True, then=F(field)), default=Value(empty))
 
 
-def _recent_appeals(scope: Scope, since: datetime | None = None) -> QuerySet:
+def grouped_appeals(scope: Scope, since: datetime | None = None, until: datetime | None = None) -> QuerySet:
+    """Requests counted in groups, received in [since, until) (by default the last 12 months),
+    annotated with their group (for `group_q`)."""
     since = since or timezone.now() - timedelta(days=30 * GROUP_MONTHS + 5)
     appeals = Appeal.objects.filter(submitted_at__gte=since).exclude(status__in=NOT_COUNTED)
+    if until is not None:
+        appeals = appeals.filter(submitted_at__lt=until)
     return scope.filter_appeals(appeals).annotate(
         group_area=_group_area(),
         group_programme=_unclassified("programme_id", ""),
@@ -89,13 +93,21 @@ def _recent_appeals(scope: Scope, since: datetime | None = None) -> QuerySet:
     )
 
 
-def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 50, min_count: int = 2) -> list:
-    """The last 12 months' requests grouped by 社区 and problem class, most requests first, then
-    most repeat calls (calls from a phone number already heard in the group). Four queries."""
+def request_groups(
+    *,
+    scope: Scope,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    min_count: int = 2,
+) -> list:
+    """Requests received in [since, until) (by default the last 12 months) grouped by 社区 and
+    problem class, most requests first, then most repeat calls (calls from a phone number already
+    heard in the group). Four queries. 每月一题 asks the same for one month."""
     fields = ["group_area", "category_id", "group_programme", "group_kind"]
     with_phone = ~Q(submitter_phone_index="")
     rows = list(
-        _recent_appeals(scope, since)
+        grouped_appeals(scope, since, until)
         .values(*fields)
         .annotate(
             count=Count("id"),
@@ -138,13 +150,19 @@ def request_groups(*, scope: Scope, since: datetime | None = None, limit: int = 
     return groups
 
 
-def appeals_in_group(*, key: GroupKey, scope: Scope, since: datetime | None = None) -> QuerySet:
-    """The requests a group counts, within the official's scope."""
-    appeals = _recent_appeals(scope, since).filter(group_area=key.area_id)
+def group_q(key: GroupKey) -> Q:
+    """The condition a request meets to count in a group (on `grouped_appeals`' annotations)."""
     if key.category_id:
-        return appeals.filter(category_id=key.category_id)
+        return Q(group_area=key.area_id, category_id=key.category_id)
     programme = Q(programme_id=key.programme_id) if key.programme_id else Q(programme__isnull=True)
-    return appeals.filter(programme, category__isnull=True, kind=key.kind)
+    return Q(group_area=key.area_id, category__isnull=True, kind=key.kind) & programme
+
+
+def appeals_in_group(
+    *, key: GroupKey, scope: Scope, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet:
+    """The requests a group counts, within the official's scope."""
+    return grouped_appeals(scope, since, until).filter(group_q(key))
 
 
 # --- Back office ------------------------------------------------------------------------------

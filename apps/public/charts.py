@@ -19,6 +19,7 @@ from apps.projects.models import Health, ProjectStatus
 from apps.projects.selectors import ProgrammeFigures
 from apps.public.selectors import MonthlyRequests
 from apps.reports.selectors import TrendPoint
+from apps.topics.selectors import TopicCounts
 
 Number = int | float | Decimal | None
 
@@ -209,4 +210,25 @@ def progress_trend_chart(points: list[TrendPoint], *, chart_id: str, title: str,
             Series(actual_label, [p.progress for p in points], "#0b4f8a"),
             Series(_("序时进度"), [p.expected for p in points], "#8a8a8a"),
         ],
+    )
+
+
+def topic_counts_chart(counts: TopicCounts, *, chart_id: str = "chart-topic") -> Chart:
+    """每月一题: the topic's requests per month before and after its month (that month marked)."""
+    colours = ["#b3261e" if m == counts.topic_month else "#0b4f8a" for m in counts.months]
+    categories = _months(counts.months, partial_last=counts.partial_last)
+    marked = counts.months.index(counts.topic_month) if counts.topic_month in counts.months else None
+    if marked is not None:
+        categories[marked] = _("%(month)s（选题月）") % {"month": categories[marked]}
+    return Chart(
+        id=chart_id,
+        title=_("选题前后每月诉求件数"),
+        kind="bar",
+        unit=_("件"),
+        category_label=_("月份"),
+        description=_(
+            "与本题同一社区、同一问题类别的群众诉求，每月收到的件数（不含不予受理和重复件）。红色为选题当月。"
+        ),
+        categories=categories,
+        series=[Series(_("诉求件数"), counts.counts, "#0b4f8a", item_colors=colours)],
     )

@@ -21,6 +21,7 @@ from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project
 from apps.proposals.selectors import published_proposals
 from apps.public import selectors
+from apps.topics.selectors import public_topics
 
 
 class UpdatesFeed(Feed):
@@ -146,3 +147,44 @@ class ProposalsFeed(Feed):
 
     def item_updateddate(self, item) -> datetime:
         return item.updated_at
+
+
+class MonthlyTopicsFeed(Feed):
+    """Published 每月一题, newest month first: what officials wrote, nothing from a resident."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("泉山六心 · 每月一题")
+
+    def subtitle(self) -> str:
+        return _("每月从群众诉求中选出一个反复出现的问题，由牵头单位集中解决")
+
+    def link(self) -> str:
+        return reverse("public:topic_list")
+
+    def items(self) -> list:
+        return list(public_topics()[:24])
+
+    def item_title(self, item) -> str:
+        return _("%(month)s 每月一题：%(title)s") % {"month": f"{item.month:%Y-%m}", "title": item.title}
+
+    def item_description(self, item) -> str:
+        return linebreaks(item.problem, autoescape=True)
+
+    def item_link(self, item) -> str:
+        return reverse("public:topic_detail", args=[item.pk])
+
+    def item_guid(self, item) -> str:
+        return f"tag:quanshan-liuxin,{item.month:%Y-%m-%d}:monthly-topic-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item) -> datetime:
+        return item.updated_at
+
+    def item_categories(self, item) -> list[str]:
+        return [item.lead_department.name]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.public import feeds, views, views_follows, views_proposals, views_requests, views_stats
+from apps.public import feeds, views, views_follows, views_proposals, views_requests, views_stats, views_topics
 
 app_name = "public"
 
@@ -33,6 +33,10 @@ urlpatterns = [
     path("proposals/new/done/", views_proposals.proposal_submitted, name="proposal_submitted"),
     path("proposals/votes/<int:year>/", views_proposals.vote_tallies, name="vote_tallies"),
     path("feeds/proposals/", feeds.ProposalsFeed(), name="feed_proposals"),
+    # 每月一题 (views_topics)
+    path("monthly-topics/", views_topics.topic_list, name="topic_list"),
+    path("monthly-topics/<int:pk>/", views_topics.topic_detail, name="topic_detail"),
+    path("feeds/monthly-topics/", feeds.MonthlyTopicsFeed(), name="feed_topics"),
     # Atom feeds of progress updates
     path("feeds/updates/", feeds.AllUpdatesFeed(), name="feed_updates"),
     path("feeds/programmes/<slug:code>/", feeds.ProgrammeUpdatesFeed(), name="feed_programme"),

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import ScopeKind
-from apps.accounts.scoping import scope_of
+from apps.accounts.scoping import is_deputy, scope_of
 from apps.appeals.models import Appeal, AppealEvent, Status
 from apps.appeals.workflow import TRANSITIONS
 from apps.demo import appeals as demo_appeals
@@ -22,6 +22,7 @@ from apps.demo.services import DEMO_PASSWORD, DemoRefused, demo_seed
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Project
+from apps.topics.models import MonthlyTopic
 from tests import factories as f
 from tests.demo.checks import (
     assert_projects_follow_the_progress_rules,
@@ -193,7 +194,7 @@ def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts(settings)
     call_command("seed_demo", "--if-empty", "--projects", "6", "--requests", "40", stdout=out, stderr=err)
     text = out.getvalue()
     assert "quanshan-demo" in text
-    for username in ("district", "kuishan", "zhujian"):
+    for username in DEMO_USERNAMES:
         assert username in text
     assert "诉求 40/40" in err.getvalue()
     # The year of 民生实事 (made with the district account) adds the voted projects.
@@ -201,7 +202,7 @@ def test_if_empty_seeds_an_empty_database_and_prints_the_demo_accounts(settings)
     assert Project.objects.filter(proposal__isnull=False).exists() and "民生实事" in text
 
 
-DEMO_USERNAMES = ("district", "kuishan", "zhujian")
+DEMO_USERNAMES = ("district", "kuishan", "zhujian", "deputy")
 
 
 def test_with_debug_off_it_creates_no_account_with_the_published_password(settings):
@@ -240,6 +241,28 @@ def test_make_run_seeds_the_demo_accounts_although_debug_is_set_only_for_the_ser
     args = shlex.split(seed_line.split("manage.py", 1)[1])
     call_command(*args, "--projects", "4", "--requests", "10", stdout=io.StringIO(), stderr=io.StringIO())
     assert set(get_user_model().objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
+
+
+def test_the_demo_deputy_signs_in_records_inspections_and_sees_no_requests(client, today):
+    demo_seed(seed=2, today=today, projects=10, requests=60, accounts=True)
+    deputy = get_user_model().objects.get(username="deputy")
+    assert is_deputy(deputy) and not deputy.groups.exists()
+    response = client.post("/admin/login/", {"username": "deputy", "password": DEMO_PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+    assert client.get("/admin/proposals/inspection/add/").status_code == 200
+    assert client.get("/admin/appeals/appeal/").status_code == 403
+    assert not scope_of(deputy).filter_appeals(Appeal.objects.all()).exists()
+
+
+def test_the_demo_makes_published_monthly_topics_from_the_months_request_groups(client, today):
+    demo_seed(seed=1, today=today, projects=40, requests=1500, accounts=True)
+    topics = list(MonthlyTopic.objects.all())
+    assert len(topics) >= 4  # six with the default 3,000 requests (a theme needs its group that month)
+    for topic in topics:
+        assert topic.is_public and topic.month < today.replace(day=1) and topic.month_count >= 1
+        assert 2 <= len(topic.sub_problem_list) <= 3 and topic.measures and topic.outcome
+        assert topic.co_departments.exists()
+    assert client.get(f"/monthly-topics/{topics[0].pk}/").status_code == 200
 
 
 def test_negative_sizes_are_refused():

@@ -108,6 +108,8 @@ class Command(BaseCommand):
             self.stdout.write(f"诉求状态：{states}")
         if summary.proposals:
             self.stdout.write(f"民生实事：建议 {summary.proposals} 条，人大代表票决选票 {summary.ballots} 张。")
+        if summary.topics:
+            self.stdout.write(f"每月一题：{summary.topics} 期。")
         if not summary.accounts:
             self.stdout.write("未创建演示账号（DEBUG 未开启；需要时加 --demo-accounts）。")
             return
