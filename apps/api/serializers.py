@@ -395,6 +395,7 @@ class CoAssignmentSerializer(serializers.Serializer):
     department = DepartmentRefSerializer()
     assigned_at = serializers.DateTimeField()
     due = serializers.DateTimeField(help_text="协办回复时限 / Answer due")
+    signed_at = serializers.DateTimeField(allow_null=True, help_text="协办签收时间 / Signed at (co_sign)")
     replied_at = serializers.DateTimeField(allow_null=True, help_text="回复时间 / Answered at")
     note = serializers.CharField(help_text="协办意见 / The contribution")
     actor = serializers.CharField(source="actor_label", help_text="回复方 / Who answered")
@@ -496,7 +497,7 @@ class TransitionSerializer(serializers.Serializer):
         "approve_extension 批准延期, refuse_extension 不批准延期, revisit 回访, reopen 重办, "
         "close_explained 解释说明后关闭, merge 合并重复件, rate 评价（转达诉求人评价）; 承办单位 / unit: sign 签收, "
         "return 退单, request_extension 申请延期, answer_supervision 督办回复, resolve 办结; 协办单位 / co-department: "
-        "co_reply 协办回复 (note)",
+        "co_sign 协办签收, co_reply 协办回复 (note)",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     reply = serializers.CharField(
@@ -507,8 +508,8 @@ class TransitionSerializer(serializers.Serializer):
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
-        help_text="assign: 主办单位代码 / lead department code; co_reply 代办: 代为回复的协办单位代码 / "
-        "the co-department answered for",
+        help_text="assign: 主办单位代码 / lead department code; co_sign, co_reply 代办: 代为办理的协办单位代码 / "
+        "the co-department acted for",
     )
     co_departments = serializers.SlugRelatedField(
         slug_field="code",

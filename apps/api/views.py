@@ -365,13 +365,15 @@ class RequestTransitionView(StrictQueryMixin, generics.GenericAPIView):
         summary="办理诉求 / Move a request through the workflow",
         description="“派单”密钥（全区或一个街道）办理派单方的步骤：受理、不予受理、派单、督办、延期审批、回访、重办、"
         "解释说明后关闭、合并重复件（派单时 co_departments 可指定协办单位）；“责任单位”密钥只办理本单位承办的诉求："
-        "签收、退单、申请延期、督办回复、办结，以及本单位协办的诉求的协办回复（co_reply）。全区“派单”密钥代承办单位"
-        "或协办单位办理时须填写 proxy_reason（代办），单独记录。与管理后台调用同一服务。密钥无权执行的步骤返回 403；"
-        "当前状态不允许的步骤返回 409，并在 error.allowed_actions 中列出可执行的步骤。 / A dispatch key (district, "
-        "or one 街道) takes the dispatcher's steps (assign may name co_departments); a department key takes its own "
-        "department's steps, and co_reply where it is a co-department. A district-wide dispatch key takes a unit's "
-        "step only as 代办, with proxy_reason. Same service as the admin. A step the key may not take is a 403; a "
-        "step the state does not allow is a 409 listing error.allowed_actions.",
+        "签收、退单、申请延期、督办回复、办结，以及本单位协办的诉求的协办签收（co_sign）和协办回复（co_reply）。"
+        "全区“派单”密钥代承办单位或协办单位办理时须填写 proxy_reason（代办），单独记录。与管理后台调用同一服务。"
+        "密钥无权执行的步骤返回 403；当前状态不允许的步骤返回 409，并在 error.allowed_actions 中列出可执行的步骤。"
+        "每个操作的完整示例见 docs/api/closed-loop.md。 / A dispatch key (district, or one 街道) takes the "
+        "dispatcher's steps (assign may name co_departments); a department key takes its own department's steps, and "
+        "co_sign and co_reply where it is a co-department. A district-wide dispatch key takes a unit's step only as "
+        "代办, with proxy_reason. Same service as the admin. A step the key may not take is a 403; a step the state "
+        "does not allow is a 409 listing error.allowed_actions. A worked call and answer of every action: "
+        "docs/api/closed-loop.md.",
         request=TransitionSerializer,
         responses={200: AppealPrivateDetailSerializer, **errors(400, 403, 404, 409, 415)},
     )

@@ -144,6 +144,7 @@ WORKFLOW: dict[str, WorkflowStep] = {
         WorkflowStep("refuse_extension", NoteRequiredForm, "不批准延期"),
         WorkflowStep("supervise", SuperviseForm, "督办"),
         WorkflowStep("answer_supervision", NoteRequiredForm, "督办回复"),
+        WorkflowStep("co_sign", NoteForm, "协办签收"),
         WorkflowStep("co_reply", CoReplyForm, "协办回复"),
         WorkflowStep("resolve", ReplyForm, "办结并答复"),
         WorkflowStep("revisit", RevisitForm, "记录回访"),
@@ -220,8 +221,8 @@ def step_form(step: WorkflowStep, *, appeal: Appeal | None, user, data=None) -> 
         initial = {"urgency": appeal.urgency, "category": appeal.category.code if appeal.category_id else ""}
     form = step.form(data, initial=initial)
     if takes_proxy_reason(step.action, user):
-        if step.action == "co_reply" and appeal is not None:
-            form.fields["department"] = co_department_field(appeal)
+        if step.action in ("co_sign", "co_reply") and appeal is not None:
+            form.fields["department"] = co_department_field(appeal, step.action)
         form.fields["proxy_reason"] = proxy_reason_field()
     return form
 
@@ -602,13 +603,17 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, BackgroundSpreadsheetMix
                 row.overdue = badge(gettext("协办超期"), "red") if row.is_overdue(now) else ""
             context["co_assignments"] = co_assignments
             scope = scope_of(request.user)
-            answers_co = scope.is_all or any(
-                row.is_pending and row.department_id == scope.department_id for row in co_assignments
-            )
+            own = [row for row in co_assignments if row.is_pending and row.department_id == scope.department_id]
+            co_steps = {
+                "co_reply": scope.is_all or bool(own),
+                "co_sign": any(row.is_pending and row.signed_at is None for row in co_assignments)
+                if scope.is_all
+                else any(row.signed_at is None for row in own),
+            }
             actions = [
                 t.action
                 for t in TRANSITIONS.values()
-                if t.allowed_for(obj) and t.action in WORKFLOW and (t.action != "co_reply" or answers_co)
+                if t.allowed_for(obj) and t.action in WORKFLOW and co_steps.get(t.action, True)
             ]
             if obj.publish_approved:
                 actions += ["edit_public", "unpublish"]

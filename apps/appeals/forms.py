@@ -256,11 +256,13 @@ class MergeForm(NoteForm):
         return into
 
 
-def co_department_field(appeal: Appeal) -> forms.ModelChoiceField:
-    """Added to a 协办回复 taken as 代办: which co-department it is given for."""
+def co_department_field(appeal: Appeal, action: str = "co_reply") -> forms.ModelChoiceField:
+    """Added to a 协办签收 or 协办回复 taken as 代办: which co-department it is taken for."""
     pending = appeal.co_assignments.filter(replied_at__isnull=True, withdrawn_at__isnull=True)
+    if action == "co_sign":
+        pending = pending.filter(signed_at__isnull=True)
     return forms.ModelChoiceField(
-        label=_("代为回复的协办单位"),
+        label=_("代为签收的协办单位") if action == "co_sign" else _("代为回复的协办单位"),
         queryset=active_departments().filter(pk__in=pending.values("department_id")),
         empty_label=_("请选择协办单位"),
     )

@@ -391,9 +391,10 @@ class AppealEvent(models.Model):
 
 
 class AppealCoAssignment(models.Model):
-    """A co-department (协办单位) named at 派单 beside the lead (主办): it signs and records its
-    contribution (协办意见) by its own deadline; the lead resolves. Withdrawn when the request
-    is returned, re-assigned without it, or merged."""
+    """A co-department (协办单位) named at 派单 beside the lead (主办): it signs (协办签收) and records
+    its contribution (协办意见) by its own deadline; the lead resolves. A contribution given
+    without signing first signs it too. Withdrawn when the request is returned, re-assigned
+    without it, or merged."""
 
     appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="co_assignments")
     department = models.ForeignKey(
@@ -401,6 +402,7 @@ class AppealCoAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("派单时间"))
     due = models.DateTimeField(_("协办回复时限"))
+    signed_at = models.DateTimeField(_("协办签收时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     note = models.TextField(_("协办意见"), blank=True)
     replied_by = models.ForeignKey(

@@ -176,8 +176,8 @@ def appeal_rates(
 # What a resident may see of a step: statuses and the public reply, never the internal note.
 PUBLIC_EVENT_FIELDS = ("action", "from_status", "to_status", "actor_label", "reply", "until", "at", "appeal_id")
 # The office's own business between dispatcher and unit: a resident sees the decision (延期至…),
-# not the asking, the refusing or the 督办 exchange.
-INTERNAL_STEPS = ("request_extension", "refuse_extension", "supervise", "answer_supervision")
+# not the asking, the refusing, the 督办 exchange or a co-department signing for its part.
+INTERNAL_STEPS = ("request_extension", "refuse_extension", "supervise", "answer_supervision", "co_sign")
 
 
 CO_DEPARTMENT_LABEL = "协办单位"

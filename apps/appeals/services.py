@@ -276,10 +276,11 @@ def _co_assign(appeal: Appeal, co_departments: Iterable[Department], at: datetim
 
 
 def _co_assignment_of(
-    appeal: Appeal, by, scope: Scope | None, proxy_reason: str, department: Department | None
+    appeal: Appeal, action: str, by, scope: Scope | None, proxy_reason: str, department: Department | None
 ) -> tuple[AppealCoAssignment, bool]:
-    """The co-assignment a 协办回复 answers, and whether it is 代办 (PermissionDenied for anyone
-    else; IllegalTransition when that co-department has already answered)."""
+    """The co-assignment a 协办签收 signs or a 协办回复 answers, and whether it is 代办
+    (PermissionDenied for anyone else; IllegalTransition when that co-department has already
+    answered, or for a 协办签收 already signed)."""
     active = list(appeal.co_assignments.filter(withdrawn_at__isnull=True).select_related("department"))
     scopes = [s for s in (scope_of(by) if by is not None else None, scope) if s is not None]
     proxy = False
@@ -298,16 +299,16 @@ def _co_assignment_of(
         mine = [row for row in mine if row.department_id == department.pk]
         if not mine:
             raise ValidationError({"department": f"“{department.name}”不是该诉求的协办单位。"})
-    pending = [row for row in mine if row.is_pending]
+    pending = [row for row in mine if row.is_pending and (action != "co_sign" or row.signed_at is None)]
     if not pending:
         raise IllegalTransition(
-            "该协办单位已回复协办意见，无须再次回复。",
+            "该协办单位已签收，无须再次签收。" if action == "co_sign" else "该协办单位已回复协办意见，无须再次回复。",
             appeal=appeal,
-            action="co_reply",
+            action=action,
             allowed=allowed_actions(appeal),
         )
     if len(pending) > 1:
-        raise ValidationError({"department": "请选择代为回复的协办单位。"})
+        raise ValidationError({"department": "请选择代为办理的协办单位。"})
     return pending[0], proxy
 
 
@@ -370,8 +371,8 @@ def appeal_transition(
     `by`, or an API key's `scope`) is checked on that locked row too: the dispatcher's steps
     within their area, the unit's steps by the unit itself or as 代办 (`proxy_reason`). The
     step's own checks are `Transition.validate`; its effects are `workflow.apply_step`.
-    `co_departments` (assign) are the 协办单位 beside the lead; a co_reply is taken by one of
-    them, or as 代办 for the one named by `department`.
+    `co_departments` (assign) are the 协办单位 beside the lead; a co_sign or co_reply is taken
+    by one of them, or as 代办 for the one named by `department`.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -391,7 +392,7 @@ def appeal_transition(
     proxy_reason = (proxy_reason or "").strip()
     co_assignment = None
     if transition.actor == Actor.CO_UNIT:
-        co_assignment, proxy = _co_assignment_of(locked, by, scope, proxy_reason, department)
+        co_assignment, proxy = _co_assignment_of(locked, action, by, scope, proxy_reason, department)
         department = co_assignment.department
     else:
         proxy = _check_actor(locked, transition, by, scope, proxy_reason)
@@ -429,8 +430,12 @@ def appeal_transition(
     elif action in ("return", "merge"):
         # Back to the dispatcher, or closed as a duplicate: nobody owes a contribution any more.
         locked.co_assignments.filter(withdrawn_at__isnull=True, replied_at__isnull=True).update(withdrawn_at=now)
+    elif action == "co_sign":
+        co_assignment.signed_at = now
+        co_assignment.save(update_fields=["signed_at"])
     elif co_assignment is not None:
         co_assignment.replied_at, co_assignment.note, co_assignment.replied_by = now, step.note, by
+        co_assignment.signed_at = co_assignment.signed_at or now  # answering without signing first signs too
         co_assignment.proxy_reason = proxy_reason if proxy else ""
         co_assignment.actor_label = actor_label or _actor_label(by, transition.actor)
         co_assignment.save()

@@ -4,7 +4,8 @@ checks, and — in one pure function, `apply_step` — what each step does to a 
 The loop is 接诉即办's: 受理 → 派单 → 签收 → 办理 → 办结 → 回访/评价, with 不予受理, 退单, 延期 (the
 unit asks, the dispatcher decides), 督办 (and the unit's answer), 重办 or 解释说明 after a
 不满意/未解决 answer, 未评价 when nobody answers in time, 重复件 (merged into another request), and
-协办: co-departments named at 派单 each answer (协办回复) while the lead handles the request.
+协办: co-departments named at 派单 each sign (协办签收) and answer (协办回复) while the lead
+handles the request.
 
 `apply_step` touches no database and reads no clock (its optional `rollups` hook, which the
 services pass to keep the figures' daily counts in the step's transaction, does). Its `state`
@@ -75,7 +76,7 @@ class IllegalTransition(Exception):
 class Actor(StrEnum):
     """Who takes a step: the dispatcher (district, or the request's 街道), the handling unit,
     the resident, or the system itself (closing unrated requests). A co-department (协办) takes
-    only its own 协办回复."""
+    only its own 协办签收 and 协办回复."""
 
     DISPATCHER = "dispatcher"
     UNIT = "unit"
@@ -258,6 +259,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("refuse_extension", "不批准延期", HANDLING, None, D, _needs_note, _extension_pending),
         Transition("supervise", "督办", (ACCEPTED, *HANDLING, RETURNED), None, D, _supervise),
         Transition("answer_supervision", "督办回复", HANDLING, None, U, _needs_note, _supervision_open),
+        Transition("co_sign", "协办签收", HANDLING, None, CO, allows=_co_reply_pending),
         Transition("co_reply", "协办回复", HANDLING, None, CO, _needs_note, _co_reply_pending),
         Transition("resolve", "办结", (IN_PROGRESS,), RESOLVED, U, _needs_resolve_reply),
         Transition("rate", "评价", (RESOLVED,), CLOSED, Actor.RESIDENT, _rate),
@@ -368,8 +370,9 @@ def apply_step(
     `category_id` (when given) sets the problem class the dispatcher confirmed. `until` is
     the deadline the step sets (accept: the resolve deadline of a changed urgency; reopen: the
     new resolve deadline; request_extension: the date asked for; supervise: the answer date).
-    `co_pending`: how many co-departments owe a 协办回复 after an assign; a co_reply's
-    `department_id` is the co-department that answers.
+    `co_pending`: how many co-departments owe a 协办回复 after an assign; a co_sign's or
+    co_reply's `department_id` is the co-department that signs or answers (which of them may
+    sign is the services' question: the state counts replies owed, not signatures).
 
     `rollups` (apps.appeals.rollups.StepRollups, for a stored request) sees the state before
     and after the step and writes the figures' daily counts in the step's transaction; the demo
@@ -402,6 +405,8 @@ def apply_step(
     elif action == "assign":
         state.department_id = event_department = department_id
         state.co_pending = co_pending
+    elif action == "co_sign":
+        event_department = department_id
     elif action == "co_reply":
         state.co_pending -= 1
         event_department = department_id

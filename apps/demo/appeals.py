@@ -173,6 +173,7 @@ CO_COLUMNS = (
     "actor_label",
     "proxy_reason",
     "withdrawn_at",
+    "signed_at",
 )
 _TABLES = (
     (Appeal, APPEAL_COLUMNS),
@@ -213,6 +214,7 @@ DAY = 86400
 UTC = dt_timezone.utc
 EPOCH = date(1970, 1, 1)
 UNIT_STEPS = frozenset(t.action for t in TRANSITIONS.values() if t.actor == Actor.UNIT)
+CO_STEPS = frozenset(t.action for t in TRANSITIONS.values() if t.actor == Actor.CO_UNIT)
 CLOCK = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(86400)]  # time of day, UTC
 
 
@@ -492,15 +494,18 @@ class _Generator:
                 lead_due = datetime.fromtimestamp(int(resolve_ts), UTC)
                 due = stamp(int(co_reply_due(assigned_at=assigned, resolve_due=lead_due).timestamp()))
                 for co_id in co_ids:
-                    co[co_id] = [appeal_id, str(co_id), last_at, due, NULL, "", NULL, "", "", NULL]
+                    co[co_id] = [appeal_id, str(co_id), last_at, due, NULL, "", NULL, "", "", NULL, NULL]
             elif action == "return":  # as appeal_transition: nobody owes a contribution any more
                 for row in co.values():
                     if row[4] is NULL and row[9] is NULL:
                         row[9] = last_at
+            elif action == "co_sign":
+                co[dept_id][10] = last_at
             elif action == "co_reply":
                 row = co[dept_id]
                 row[4], row[5], row[7] = last_at, note, self.names[dept_id]
                 row[6] = self.department_actor.get(dept_id, NULL)
+                row[10] = last_at if row[10] is NULL else row[10]  # answering unsigned signs too
             event = apply_step(
                 state,
                 action,
@@ -520,7 +525,7 @@ class _Generator:
             )
             if proxy:
                 actor_id, label = self.district_id, "区级工作人员"
-            elif action in UNIT_STEPS or action == "co_reply":
+            elif action in UNIT_STEPS or action in CO_STEPS:
                 acting = event.department_id
                 actor_id, label = self.department_actor.get(acting, NULL), self.names[acting]
             elif action == "rate":
@@ -774,9 +779,18 @@ class _Generator:
             if force != ASSIGNED and co_rng.random() < 0.85  # the forced one shows a pending 协办
             for note in (corpus.CO_REPLY_NOTES[int(co_rng.random() * len(corpus.CO_REPLY_NOTES))],)
         ]
-        if replies:
-            steps.extend(replies)
-            steps.sort(key=lambda step: step[1])
+        # 协办签收 before each answer; of those not answering, the first co-department has signed.
+        # Fixed fractions of the time, not random draws: the rest of the demo stays what it was.
+        answered = {reply[2]: reply[1] for reply in replies}
+        signs = [
+            ("co_sign", start + (answered[co_id] - start) * 0.3, co_id, "", "", "", "", "", None, None, "")
+            if co_id in answered
+            else ("co_sign", start + (end - start) * 0.05, co_id, "", "", "", "", "", None, None, "")
+            for n, co_id in enumerate(co_ids)
+            if co_id in answered or n == 0
+        ]
+        steps.extend(signs + replies)
+        steps.sort(key=lambda step: step[1])
 
     def _answers(self, late: bool, *, negative: bool, positive: bool = False) -> tuple[str, str]:
         """The resident's two answers: 满意度 and 是否解决, which mostly agree."""

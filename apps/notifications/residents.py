@@ -28,7 +28,8 @@ RESIDENT_TEMPLATES = {
     "merge": "appeal_merged",
 }
 # Steps the resident does not hear of: the office's own (签收, 退单, asking for an extension,
-# 督办, a co-department's 协办回复), the resident's own rating, a phone 回访 they took part in, and closing unrated.
+# 督办, a co-department's 协办签收 and 协办回复), the resident's own rating, a phone 回访 they took
+# part in, and closing unrated.
 # tests/notifications/test_templates.py fails for a workflow step in neither list.
 SILENT_STEPS = frozenset(
     {
@@ -38,6 +39,7 @@ SILENT_STEPS = frozenset(
         "refuse_extension",
         "supervise",
         "answer_supervision",
+        "co_sign",
         "co_reply",
         "rate",
         "revisit",

@@ -190,3 +190,23 @@ def test_a_unit_bulk_signs_its_own_requests_without_a_reason(as_official, zhujia
     response = post_action(as_official(zhujian_official), "sign_selected", [one])
     assert response.status_code == 302  # nothing to ask: straight through, as before
     assert AppealEvent.objects.get(action="sign").proxy_reason == ""
+
+
+def test_the_co_department_signs_from_its_own_page_then_only_answers(as_official, gas_official, gas, zhujian):
+    appeal = f.appeal_in("in_progress", handler=zhujian, co_departments=[gas])
+    client = as_official(gas_official)
+    page = change_page(client, appeal)
+    assert url(appeal, "co_sign") in page and "待签收" in page
+    response = client.post(url(appeal, "co_sign"), {"note": "已安排人员"})
+    assert response.status_code == 302
+    row = appeal.co_assignments.get()
+    assert row.signed_at is not None and row.replied_at is None
+    assert AppealEvent.objects.filter(appeal=appeal, action="co_sign", department=gas).exists()
+    page = change_page(client, appeal)
+    assert url(appeal, "co_sign") not in page and url(appeal, "co_reply") in page
+
+
+def test_the_lead_unit_is_not_offered_the_co_departments_sign(as_official, gas, zhujian):
+    appeal = f.appeal_in("in_progress", handler=zhujian, co_departments=[gas])
+    lead = staff(f.official("zj", scope=ScopeKind.DEPARTMENT, department=zhujian))
+    assert url(appeal, "co_sign") not in change_page(as_official(lead), appeal)

@@ -179,3 +179,46 @@ def test_the_public_detail_shows_no_co_assignment_fields(api, department, gas):
     assert "co_assignments" not in data and "已检测，内部意见" not in str(data)
     co_steps = [step for step in data["timeline"] if step["action"] == "co_reply"]
     assert co_steps and co_steps[0]["actor"] == "协办单位"
+
+
+def test_a_co_department_signs_once_then_answers(department_client, department, gas, city):
+    appeal = factories.appeal_in("in_progress", handler=department, co_departments=[gas, city])
+    assert post(department_client, appeal, {"action": "co_sign"}).status_code == 403  # the lead is no co-department
+    response = post(key_of(gas), appeal, {"action": "co_sign", "note": "已安排人员"})
+    assert response.status_code == 200, response.json()
+    rows = {row["department"]["code"]: row for row in response.json()["co_assignments"]}
+    assert rows["gas"]["signed_at"] and rows["gas"]["replied_at"] is None
+    assert rows["chengguan"]["signed_at"] is None
+    event = response.json()["events"][-1]
+    assert (event["action"], event["department"]["code"], event["status"]) == ("co_sign", "gas", "in_progress")
+    again = post(key_of(gas), appeal, {"action": "co_sign"})
+    assert again.status_code == 409
+    assert "co_reply" in again.json()["error"]["allowed_actions"]
+    signed_at = rows["gas"]["signed_at"]
+    response = post(key_of(gas), appeal, {"action": "co_reply", "note": "已更换燃气立管"})
+    assert {r["department"]["code"]: r["signed_at"] for r in response.json()["co_assignments"]}["gas"] == signed_at
+
+
+def test_answering_without_signing_signs_too(gas):
+    appeal = factories.appeal_in("assigned", co_departments=[gas])
+    response = post(key_of(gas), appeal, {"action": "co_reply", "note": "已配合检查"})
+    (row,) = response.json()["co_assignments"]
+    assert row["signed_at"] == row["replied_at"] is not None
+    assert post(key_of(gas), appeal, {"action": "co_sign"}).status_code == 409
+
+
+def test_a_district_key_signs_for_a_co_department_only_as_proxy(dispatch_client, gas):
+    appeal = factories.appeal_in("assigned", co_departments=[gas])
+    assert post(dispatch_client, appeal, {"action": "co_sign"}).status_code == 403
+    response = post(dispatch_client, appeal, {"action": "co_sign", "proxy_reason": "系统故障，电话确认"})
+    assert response.status_code == 200
+    assert response.json()["events"][-1]["proxy_reason"] == "系统故障，电话确认"
+    assert response.json()["co_assignments"][0]["signed_at"]
+
+
+def test_the_public_does_not_see_a_co_department_sign(api, gas):
+    appeal = factories.appeal_in("assigned", co_departments=[gas], consent_to_publish=True)
+    appeal_set_publication(appeal=appeal, approved=True)
+    post(key_of(gas), appeal, {"action": "co_sign"})
+    timeline = api.get(f"/api/v1/requests/{appeal.pk}/").json()["timeline"]
+    assert "co_sign" not in [step["action"] for step in timeline]

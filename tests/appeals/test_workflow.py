@@ -28,6 +28,7 @@ ARGS = {
     "refuse_extension": {"note": "时限内可以完成"},
     "supervise": {"level": "key", "until": "later", "note": "群众反映强烈"},
     "answer_supervision": {"note": "已安排施工队，本周完成"},
+    "co_sign": {},
     "co_reply": {"note": "已派人清理路面，配合主办单位施工"},
     "resolve": {"reply": "已更换楼道灯。"},
     "rate": {"rating": "basically", "solved": "yes"},
@@ -50,10 +51,11 @@ HANDLING_STEPS = {
     "refuse_extension",
     "supervise",
     "answer_supervision",
+    "co_sign",
     "co_reply",
 }
 # Steps the state allows only with a co-department named at 派单.
-NEEDS_CO_DEPARTMENT = {"co_reply"}
+NEEDS_CO_DEPARTMENT = {"co_sign", "co_reply"}
 EXPECTED_ALLOWED = {
     ("submitted", "accept"),
     ("submitted", "reject"),

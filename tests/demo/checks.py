@@ -162,6 +162,9 @@ def assert_requests_follow_the_workflow_rules() -> int:
             if event.action == "co_reply":
                 answered = [row for row in co_rows if row.department_id == event.department_id]
                 assert [row.replied_at for row in answered] == [event.at], appeal.tracking_no
+            if event.action == "co_sign":
+                signed = [row for row in co_rows if row.department_id == event.department_id]
+                assert [row.signed_at for row in signed] == [event.at], appeal.tracking_no
             stored = Event(
                 event.action,
                 event.from_status,
@@ -183,6 +186,8 @@ def assert_requests_follow_the_workflow_rules() -> int:
             assert getattr(appeal, name) == getattr(state, name), (appeal.tracking_no, name)
         assert appeal.co_pending == sum(1 for row in co_rows if row.is_pending), appeal.tracking_no
         assert all(row.assigned_at < row.due for row in co_rows), appeal.tracking_no
+        # A co-department signs before it answers (answering unsigned signs at that moment).
+        assert all(row.signed_at <= row.replied_at for row in co_rows if row.replied_at), appeal.tracking_no
         assert not appeal.publish_approved or appeal.consent_to_publish
         # A published request carries the masked draft an approving official is offered.
         originals = (appeal.title, appeal.content, appeal.public_reply) if appeal.publish_approved else ("", "", "")
