@@ -8,23 +8,19 @@ officials in the admin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.scoping import Scope
+from apps.appeals.figures import RequestTotals, figures_by, figures_total, request_totals
 from apps.appeals.models import (
-    DONE_STATUSES,
-    OPEN_STATUSES,
     Appeal,
     AppealCoAssignment,
     AppealEvent,
-    overdue_q,
-    published_q,
 )
-from apps.appeals.selectors import Rates, appeal_rates_by, linked_public_projects, public_events, published_appeals
-from apps.common.dates import local_moment
+from apps.appeals.selectors import Rates, linked_public_projects, public_events, published_appeals, rates_ranked
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import ProgressUpdate, Project, ProjectPhoto
@@ -141,22 +137,12 @@ def scoped_appeal_detail(scope: Scope) -> QuerySet[Appeal]:
 
 
 @dataclass
-class RequestFigures:
-    received: int
-    open: int
-    resolved: int
-    rejected: int
-    overdue: int
-    published: int
-
-
-@dataclass
 class Stats:
     year: int
     first_day: date
     last_day: date
     programmes: list[ProgrammeFigures]
-    requests: RequestFigures
+    requests: RequestTotals
     by_subdistrict: list[Rates]
     by_department: list[Rates]
 
@@ -166,25 +152,17 @@ class Stats:
 
 
 def stats(*, year: int, first_day: date, last_day: date, now: datetime | None = None) -> Stats:
-    """The dashboard's figures for `year`, and requests and 三率 received in [first_day, last_day] (6 queries)."""
+    """The dashboard's figures for `year`, and requests and 三率 received in [first_day, last_day],
+    all from the rollups whatever the period (8 queries)."""
     now = now or timezone.now()
-    start, end = local_moment(first_day), local_moment(last_day + timedelta(days=1))
-    received = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    rates = appeal_rates_by(start=start, end=end, now=now)
-    counts = received.aggregate(
-        received=Count("id"),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
-        rejected=Count("id", filter=Q(status="rejected")),
-        overdue=Count("id", filter=overdue_q(now)),
-        published=Count("id", filter=published_q()),
-    )
+    by = figures_by(first_day=first_day, last_day=last_day, today=timezone.localdate(now))
+    everywhere = figures_total(by["subdistrict"]).counts  # the 街道 add up to the district
     return Stats(
         year=year,
         first_day=first_day,
         last_day=last_day,
         programmes=programme_figures(year=year, today=timezone.localdate(now)),
-        requests=RequestFigures(**counts),
-        by_subdistrict=rates["subdistrict"],
-        by_department=rates["department"],
+        requests=request_totals(first_day=first_day, last_day=last_day, now=now, counts=everywhere),
+        by_subdistrict=rates_ranked(by["subdistrict"]),
+        by_department=rates_ranked(by["department"]),
     )

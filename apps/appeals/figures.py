@@ -18,18 +18,28 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Sum, When
+from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import STEP_ACTIONS, Appeal, AppealDay, AppealDueDay, AppealStepDay, step_column
+from apps.appeals.models import (
+    DUE_STATUSES,
+    STEP_ACTIONS,
+    Appeal,
+    AppealGroupDay,
+    AppealGroupDueDay,
+    AppealGroupStepDay,
+    Status,
+    step_column,
+)
 from apps.appeals.rollups import (
     annotate_assigned_at,
     pending_q,
@@ -271,74 +281,94 @@ def rollup_counts_by(
     window: Window, groups: tuple[str, ...] = GROUPS, keys: tuple[str, ...] | None = None
 ) -> dict[str, tuple[Counts, Counts]]:
     """The counts per 街道 and per unit (`groups`) for the period and the one before, from the
-    rollups: at most 3 queries for all groupings (their rows grouped per 街道 and unit together,
-    a few hundred at most, are added up per grouping here); only the tables the figures of
-    `keys` (None: all) read."""
+    narrow rollups: at most 3 queries for all groupings, each over at most one row per day (or
+    month) and group, whatever the number of requests; only the tables the figures of `keys`
+    (None: all) read."""
     for group_by in groups:
         _group_column(group_by)
     tables = _tables_for(keys) if keys is not None else {"days", "due", "steps"}
     current, previous = window.rows(), window.rows(previous=True)
-    span = current | previous
+    span = (current | previous) & Q(by__in=groups)
     result: dict[str, tuple[Counts, Counts]] = {group_by: ({}, {}) for group_by in groups}
 
     def add(row: dict, names: dict[str, str]) -> None:
-        """Add a row's sums (`names`: count → column alias, c_… this period, p_… the one
-        before) to its 街道 and its unit."""
-        now = {name: row[f"c_{alias}"] for name, alias in names.items() if row[f"c_{alias}"]}
-        before = {name: row[f"p_{alias}"] for name, alias in names.items() if row[f"p_{alias}"]}
-        for group_by, (now_counts, before_counts) in result.items():
-            key = row[f"{group_by}_id"]
-            if group_by == "department" and not key:
-                continue  # not (or no longer) assigned: no unit to count it for
-            if now:
-                now_counts.setdefault(key, Counter()).update(now)
-            if before:
-                before_counts.setdefault(key, Counter()).update(before)
+        """Add a row's sums (`names`: count → column) to its group in its period (`now`)."""
+        key = row["group_id"]
+        if row["by"] == "department" and not key:
+            return  # not (or no longer) assigned: no unit to count it for
+        counts = result[row["by"]][0 if row["now"] else 1]
+        found = {name: row[column] for name, column in names.items() if row[column]}
+        if found:
+            counts.setdefault(key, Counter()).update(found)
 
-    both = ("subdistrict_id", "department_id")
+    def read(table, columns, *, due_before: tuple[date, date] | None = None) -> list[dict]:
+        """Sums of `columns` per group and period: each row is tagged with its period once,
+        and summed plainly (no per-column filter)."""
+        rows = table.objects.filter(span).order_by()
+        if due_before is not None:  # deadlines before each period's cut-off day only
+            rows = rows.filter((current & Q(due_day__lt=due_before[0])) | (previous & Q(due_day__lt=due_before[1])))
+        now = Case(When(current, then=V(True)), default=V(False), output_field=BooleanField())
+        rows = rows.annotate(now=now).values("by", "group_id", "now")
+        return list(rows.annotate(**{column: Sum(column) for column in columns}))
+
     if "days" in tables:
         columns = list(request_counts_annotations())
-        rows = (
-            AppealDay.objects.filter(span)
-            .order_by()
-            .values(*both)
-            .annotate(
-                **{f"c_{name}": Sum(name, filter=current) for name in columns},
-                **{f"p_{name}": Sum(name, filter=previous) for name in columns},
-            )
-        )
-        names = {name: name for name in columns}
-        for row in rows:
-            add(row, names)
+        for row in read(AppealGroupDay, columns):
+            add(row, {name: name for name in columns})
     if "due" in tables:
-        rows = (
-            AppealDueDay.objects.filter(span)
-            .order_by()
-            .values(*both)
-            .annotate(
-                c_pending=Sum("pending", filter=current & Q(due_day__lt=window.due_before())),
-                p_pending=Sum("pending", filter=previous & Q(due_day__lt=window.due_before(previous=True))),
-            )
-        )
-        for row in rows:
+        cut = (window.due_before(), window.due_before(previous=True))
+        for row in read(AppealGroupDueDay, ["pending"], due_before=cut):
             add(row, {"pending_due": "pending"})
     if "steps" in tables:
         columns = [step_column(action) for action in STEP_ACTIONS]
         counts = {**{column: f"step:{column[2:]}" for column in columns}, "sign_in_time": "step:sign_in_time"}
         counts["proxy"] = "step:proxy"
-        rows = (
-            AppealStepDay.objects.filter(span)
-            .order_by()
-            .values(*both)
-            .annotate(
-                **{f"c_{column}": Sum(column, filter=current) for column in counts},
-                **{f"p_{column}": Sum(column, filter=previous) for column in counts},
-            )
-        )
-        names = {name: column for column, name in counts.items()}
-        for row in rows:
-            add(row, names)
+        for row in read(AppealGroupStepDay, list(counts)):
+            add(row, {name: column for column, name in counts.items()})
     return result
+
+
+@dataclass
+class RequestTotals:
+    """The requests received in a period as they stand now (the API's `requests`)."""
+
+    received: int  # merged duplicates included
+    open: int
+    resolved: int  # DONE_STATUSES
+    rejected: int
+    overdue: int  # models.overdue_q at `now`
+    published: int
+
+
+def request_totals(*, first_day: date, last_day: date, now: datetime, counts: Counter | None = None) -> RequestTotals:
+    """RequestTotals of the days [first_day, last_day] from the narrow rollups (summed over the
+    街道; `counts`: that sum if already read, see figures_total), and for `overdue` the
+    deadlines of days before today from the rollups plus those passed today from the requests
+    (one day's deadlines, on an index): 3 queries, 2 with `counts`."""
+    rows = covering_rows(first_day, last_day) & Q(by="subdistrict")
+    columns = ("received", "merged", "open", "done", "rejected", "published")
+    if counts is None:
+        counts = AppealGroupDay.objects.filter(rows).aggregate(**{c: Coalesce(Sum(c), 0) for c in columns})
+    sums = {column: counts.get(column, 0) for column in columns}
+    today = timezone.localtime(now).date()
+    late = AppealGroupDueDay.objects.filter(rows, due_day__lt=today).aggregate(n=Coalesce(Sum("late"), 0))["n"]
+    start, end = local_moment(first_day), local_moment(last_day + timedelta(days=1))
+    midnight = local_moment(today)
+    # Overdue since today's midnight (rollups.late_from on today, before now).
+    submitted = Q(status=Status.SUBMITTED, response_due__gte=midnight, resolve_due__gte=midnight) & (
+        Q(response_due__lt=now) | Q(resolve_due__lt=now)
+    )
+    running = [s for s in DUE_STATUSES if s != Status.SUBMITTED]
+    others = Q(status__in=running, resolve_due__gte=midnight, resolve_due__lt=now)
+    late_today = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end).filter(submitted | others).count()
+    return RequestTotals(
+        received=sums["received"] + sums["merged"],
+        open=sums["open"],
+        resolved=sums["done"],
+        rejected=sums["rejected"],
+        overdue=late + late_today,
+        published=sums["published"],
+    )
 
 
 def rollup_counts(window: Window, group_by: str) -> tuple[Counts, Counts]:

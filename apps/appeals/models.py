@@ -574,11 +574,9 @@ class RollupKey(models.Model):
         return f"{self.day} {self.subdistrict_id}/{self.department_id}"
 
 
-class AppealDay(RollupKey):
-    """Per day received (site time zone) and group: the requests' counts as they stand now.
-
-    A request moves between rows when a step changes its group (派单, 退单) and its counts
-    change with its state, so the sums over a period are exactly those of its requests."""
+class RequestCounts(models.Model):
+    """The counts of the requests received on a day (as they stand now), shared by the wide
+    rollup (AppealDay) and its narrow projection per 街道 or unit (AppealGroupDay)."""
 
     received = models.IntegerField(default=0)
     merged = models.IntegerField(default=0)
@@ -594,6 +592,22 @@ class AppealDay(RollupKey):
     satisfied = models.IntegerField(default=0)
     unrated = models.IntegerField(default=0)
     explained = models.IntegerField(default=0)
+    # By status now (OPEN_STATUSES, DONE_STATUSES) and published (merged duplicates included):
+    # the API's request totals. A default in the database too, for rows written by code of
+    # before them (run rebuild_rollups after the upgrade: `make run` does with --if-empty).
+    open = models.IntegerField(default=0, db_default=0)
+    done = models.IntegerField(default=0, db_default=0)
+    published = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AppealDay(RollupKey, RequestCounts):
+    """Per day received (site time zone) and group: the requests' counts as they stand now.
+
+    A request moves between rows when a step changes its group (派单, 退单) and its counts
+    change with its state, so the sums over a period are exactly those of its requests."""
 
     class Meta:
         verbose_name = _("诉求日统计")
@@ -601,12 +615,22 @@ class AppealDay(RollupKey):
         constraints = [models.UniqueConstraint(fields=RollupKey.KEY, name="appeal_day_key")]
 
 
-class AppealDueDay(RollupKey):
-    """Open requests not yet resolved, per day received, group and day their resolve deadline
-    falls on: which of them count as due depends on the period's end and today."""
+class DueCounts(models.Model):
+    """Per day a deadline falls on (`due_day`): `pending`, requests not yet resolved (by their
+    resolve deadline); `late`, requests overdue once that day has passed (SUBMITTED by their
+    response deadline, DUE_STATUSES by their resolve deadline)."""
 
     due_day = models.DateField(_("办结时限日期"))
     pending = models.IntegerField(default=0)
+    late = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AppealDueDay(RollupKey, DueCounts):
+    """Open requests not yet resolved, per day received, group and day their resolve deadline
+    falls on: which of them count as due depends on the period's end and today."""
 
     class Meta:
         verbose_name = _("诉求待办结日统计")
@@ -642,7 +666,20 @@ def step_column(action: str) -> str:
     return f"n_{action if action in STEP_ACTIONS else 'other'}"
 
 
-class AppealStepDay(models.Model):
+class StepCounts(models.Model):
+    """Steps per action (`n_<action>`), 签收 in time and 代办."""
+
+    for _action in STEP_ACTIONS:
+        locals()[step_column(_action)] = models.IntegerField(default=0)
+    del _action
+    sign_in_time = models.IntegerField(default=0)
+    proxy = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AppealStepDay(StepCounts):
     """Per day a step was taken (site time zone), 街道 and unit: how many steps of each action,
     how many as 代办 (`proxy`), how many 签收 within the signing deadline (`sign_in_time`); per
     day and per month like the request rollups."""
@@ -651,11 +688,6 @@ class AppealStepDay(models.Model):
     month = models.BooleanField(_("整月"), default=False)
     subdistrict_id = models.IntegerField(_("街道"))
     department_id = models.IntegerField(_("承办单位"), default=0)
-    for _action in STEP_ACTIONS:
-        locals()[step_column(_action)] = models.IntegerField(default=0)
-    del _action
-    sign_in_time = models.IntegerField(default=0)
-    proxy = models.IntegerField(default=0)
 
     KEY = ("day", "month", "subdistrict_id", "department_id")
 
@@ -670,3 +702,46 @@ class AppealStepDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.subdistrict_id}/{self.department_id}"
+
+
+class GroupKey(models.Model):
+    """The narrow rollups: each wide row projected on one grouping at a time, 街道
+    (`by` = "subdistrict") or unit ("department"), what the figures read. A day holds at most
+    one row per 街道 and per unit, whatever the number of requests and of other dimensions
+    (programme × type × urgency × class multiply the wide rows)."""
+
+    day = models.DateField(_("日期"))
+    month = models.BooleanField(_("整月"), default=False)
+    by = models.CharField(_("分组"), max_length=12)
+    group_id = models.IntegerField(_("街道或承办单位"))
+
+    KEY = ("day", "month", "by", "group_id")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.by} {self.group_id}"
+
+
+class AppealGroupDay(GroupKey, RequestCounts):
+    class Meta:
+        verbose_name = _("诉求日统计（按街道或单位）")
+        verbose_name_plural = _("诉求日统计（按街道或单位）")
+        constraints = [models.UniqueConstraint(fields=GroupKey.KEY, name="appeal_group_day_key")]
+
+
+class AppealGroupDueDay(GroupKey, DueCounts):
+    KEY = (*GroupKey.KEY, "due_day")
+
+    class Meta:
+        verbose_name = _("诉求待办结日统计（按街道或单位）")
+        verbose_name_plural = _("诉求待办结日统计（按街道或单位）")
+        constraints = [models.UniqueConstraint(fields=(*GroupKey.KEY, "due_day"), name="appeal_group_due_day_key")]
+
+
+class AppealGroupStepDay(GroupKey, StepCounts):
+    class Meta:
+        verbose_name = _("办理步骤日统计（按街道或单位）")
+        verbose_name_plural = _("办理步骤日统计（按街道或单位）")
+        constraints = [models.UniqueConstraint(fields=GroupKey.KEY, name="appeal_group_step_day_key")]

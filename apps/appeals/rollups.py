@@ -8,6 +8,13 @@ Three tables (apps.appeals.models):
   (which of them are due depends on the period asked for and on today).
 - `AppealStepDay`: per day a step was taken, 街道, unit, action and 代办: how many steps.
 
+The figures read their narrow projections (`AppealGroupDay`, `AppealGroupDueDay`,
+`AppealGroupStepDay`): the same counts per day and per 街道 or per unit alone, at most one row
+per day and group whatever the number of requests (the wide rows multiply by programme × type ×
+urgency × class × unit and grow with the requests). Every change to a wide row is written to
+its two narrow rows in the same statement batch (`narrow_shares`), and the rebuild sums the
+narrow rows from the wide ones.
+
 How they stay right: a request's share of the first two is a pure function of its row
 (`request_shares`). The state machine (`workflow.apply_step`) hands the hook below the request
 before and after each step; the hook writes the difference (and the step's own count) by
@@ -42,25 +49,34 @@ from django.db.models import (
     When,
 )
 from django.db.models import Value as V
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
 from apps.appeals.models import (
+    DONE_STATUSES,
+    DUE_STATUSES,
+    OPEN_STATUSES,
     STEP_ACTIONS,
     Appeal,
     AppealDay,
     AppealDueDay,
     AppealEvent,
+    AppealGroupDay,
+    AppealGroupDueDay,
+    AppealGroupStepDay,
     AppealStepDay,
     Rating,
     Solved,
     Status,
     Urgency,
+    published_q,
     step_column,
 )
 from apps.common.dates import local_moment
 
 MERGED, REJECTED, ASSIGNED = Status.MERGED.value, Status.REJECTED.value, Status.ASSIGNED.value
+SUBMITTED = Status.SUBMITTED.value
+OPEN, DONE, DUE = (tuple(str(s) for s in statuses) for statuses in (OPEN_STATUSES, DONE_STATUSES, DUE_STATUSES))
 SATISFIED = (Rating.SATISFIED.value, Rating.BASICALLY.value)
 YES = Solved.YES.value
 UNRATED, EXPLAINED = "unrated", "explained"
@@ -105,9 +121,10 @@ def request_key(appeal: Any) -> tuple:
 def request_counts(appeal: Any) -> Counter:
     """A request's counts in AppealDay: each column 0 or 1. A merged duplicate counts only as
     merged, so the pair counts once (as its main request)."""
+    published = int(bool(appeal.consent_to_publish and appeal.publish_approved))
     if appeal.status == MERGED:
-        return Counter(merged=1)
-    counts = Counter(received=1)
+        return Counter(merged=1, published=published)
+    counts = Counter(received=1, published=published, open=int(appeal.status in OPEN), done=int(appeal.status in DONE))
     if appeal.responded_at is not None:
         counts["responded"] = 1
         counts["responded_in_time"] = int(appeal.responded_at <= appeal.response_due)
@@ -133,16 +150,47 @@ def is_pending(appeal: Any) -> bool:
     return appeal.resolved_at is None and appeal.status not in (REJECTED, MERGED)
 
 
+def late_from(appeal: Any) -> datetime | None:
+    """When the request became or becomes overdue (models.overdue_q) as it stands now: its
+    response deadline while SUBMITTED (or its resolve deadline if earlier), its resolve deadline
+    in the other DUE_STATUSES; None when no deadline runs."""
+    if appeal.status not in DUE:
+        return None
+    if appeal.status == SUBMITTED:
+        return min(appeal.response_due, appeal.resolve_due)
+    return appeal.resolve_due
+
+
 def request_shares(appeal: Any) -> Shares:
     """What one request adds to AppealDay and AppealDueDay (a day row and a month row each)."""
     shares: Shares = {}
     counts = request_counts(appeal)
     pending = is_pending(appeal)
+    late = late_from(appeal)
     for key in both_grains(request_key(appeal)):
         shares[(AppealDay, key)] = counts
         if pending:
             shares[(AppealDueDay, (*key, local_day(appeal.resolve_due)))] = Counter(pending=1)
+        if late is not None:
+            shares.setdefault((AppealDueDay, (*key, local_day(late))), Counter())["late"] += 1
     return shares
+
+
+# The narrow tables and where their group sits in the wide key: 街道 third, unit fourth.
+NARROW = {AppealDay: AppealGroupDay, AppealDueDay: AppealGroupDueDay, AppealStepDay: AppealGroupStepDay}
+GROUP_POSITIONS = (("subdistrict", 2), ("department", 3))
+
+
+def narrow_shares(changes: Shares) -> Shares:
+    """The wide changes projected on the narrow tables: each on its 街道's row and its unit's."""
+    narrow: Shares = {}
+    for (table, key), change in changes.items():
+        if table not in NARROW:
+            continue
+        due = (key[-1],) if table is AppealDueDay else ()
+        for by, position in GROUP_POSITIONS:
+            narrow.setdefault((NARROW[table], (key[0], key[1], by, key[position], *due)), Counter()).update(change)
+    return narrow
 
 
 def sign_hours(urgency: str) -> int:
@@ -170,12 +218,18 @@ def _subtract(after: Shares, before: Shares) -> Shares:
     return diff
 
 
+def key_columns(table: type[Model]) -> tuple[str, ...]:
+    """A rollup table's unique key: its KEY, and the deadline's day for the due tables."""
+    return (*table.KEY, "due_day") if "due_day" not in table.KEY and hasattr(table, "due_day") else table.KEY
+
+
 def _count_columns(table: type[Model]) -> tuple[str, ...]:
-    keys = {"id", *table.KEY, "due_day"}
+    keys = {"id", *key_columns(table)}
     return tuple(f.attname for f in table._meta.concrete_fields if f.attname not in keys)
 
 
-COUNT_COLUMNS = {table: _count_columns(table) for table in (AppealDay, AppealDueDay, AppealStepDay)}
+TABLES = (AppealDay, AppealDueDay, AppealStepDay, *NARROW.values())
+COUNT_COLUMNS = {table: _count_columns(table) for table in TABLES}
 
 
 def _upsert(changes: Shares) -> None:
@@ -185,7 +239,7 @@ def _upsert(changes: Shares) -> None:
         by_table.setdefault(table, []).append((key, change))
     ops, quote = connection.ops, connection.ops.quote_name
     for table, rows in sorted(by_table.items(), key=lambda item: item[0]._meta.db_table):
-        keys = (*table.KEY, "due_day") if table is AppealDueDay else table.KEY
+        keys = key_columns(table)
         columns = COUNT_COLUMNS[table]
         name = quote(table._meta.db_table)
         placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(columns))) + ")"
@@ -212,7 +266,7 @@ def rollups_record(*, before: Any = None, after: Any = None, extra: Shares | Non
     for place, counts in (extra or {}).items():
         changes.setdefault(place, Counter()).update(counts)
     if changes:
-        _upsert(changes)
+        _upsert({**changes, **narrow_shares(changes)})
 
 
 class RollupSnapshot:
@@ -234,6 +288,8 @@ class RollupSnapshot:
         "solved",
         "rating",
         "closure",
+        "consent_to_publish",
+        "publish_approved",
     )
 
     def __init__(self, appeal: Any):
@@ -311,7 +367,19 @@ def request_counts_annotations() -> dict:
         "satisfied": Count("id", filter=rated & Q(rating__in=SATISFIED)),
         "unrated": Count("id", filter=kept & Q(closure=UNRATED)),
         "explained": Count("id", filter=kept & Q(closure=EXPLAINED)),
+        "open": Count("id", filter=Q(status__in=OPEN)),
+        "done": Count("id", filter=Q(status__in=DONE)),
+        "published": Count("id", filter=published_q()),
     }
+
+
+def late_from_expression() -> Case:
+    """late_from as SQL (for requests in DUE_STATUSES)."""
+    return Case(
+        When(status=SUBMITTED, then=Least("response_due", "resolve_due")),
+        default=F("resolve_due"),
+        output_field=DateTimeField(),
+    )
 
 
 def pending_q() -> Q:
@@ -362,8 +430,9 @@ def step_counts_annotations() -> dict:
     return counts
 
 
-def _rebuild_queries(first: date | None, last: date | None) -> list[tuple[type[Model], Any, tuple, tuple]]:
-    """Per table: the aggregate giving its day rows of [first, last], its columns, their aliases."""
+def _rebuild_queries(first: date | None, last: date | None) -> list[tuple[type[Model], Any, dict[str, str]]]:
+    """The aggregates giving the wide tables' day rows of [first, last]: per query its table and
+    {column: alias} (columns left out are 0; two queries may add to the same rows)."""
     requests = Appeal.objects.order_by()
     events = workflow_events().order_by()
     if first is not None:
@@ -373,6 +442,8 @@ def _rebuild_queries(first: date | None, last: date | None) -> list[tuple[type[M
         requests = requests.filter(submitted_at__lt=local_moment(last + timedelta(days=1)))
         events = events.filter(at__lt=local_moment(last + timedelta(days=1)))
     keys = _request_key_annotations()
+    key_aliases = dict(zip(AppealDay.KEY, keys, strict=True))
+    due_aliases = {**key_aliases, "due_day": "k_due_day"}
     day_counts = request_counts_annotations()
     days = requests.annotate(**keys).values(*keys).annotate(**day_counts)
     due = (
@@ -380,6 +451,12 @@ def _rebuild_queries(first: date | None, last: date | None) -> list[tuple[type[M
         .annotate(**keys, k_due_day=TruncDate("resolve_due", tzinfo=_tz()))
         .values(*keys, "k_due_day")
         .annotate(pending=Count("id"))
+    )
+    late = (
+        requests.filter(status__in=DUE)
+        .annotate(**keys, k_due_day=TruncDate(late_from_expression(), tzinfo=_tz()))
+        .values(*keys, "k_due_day")
+        .annotate(late=Count("id"))
     )
     step_keys = {
         "k_day": TruncDate("at", tzinfo=_tz()),
@@ -390,17 +467,34 @@ def _rebuild_queries(first: date | None, last: date | None) -> list[tuple[type[M
     step_counts = step_counts_annotations()
     steps = annotate_assigned_at(events).annotate(**step_keys).values(*step_keys).annotate(**step_counts)
     return [
-        (AppealDay, days, (*AppealDay.KEY, *day_counts), (*keys, *day_counts)),
-        (AppealDueDay, due, (*AppealDueDay.KEY, "due_day", "pending"), (*keys, "k_due_day", "pending")),
-        (AppealStepDay, steps, (*AppealStepDay.KEY, *step_counts), (*step_keys, *step_counts)),
+        (AppealDay, days, {**key_aliases, **{c: c for c in day_counts}}),
+        (AppealDueDay, due, {**due_aliases, "pending": "pending"}),
+        (AppealDueDay, late, {**due_aliases, "late": "late"}),
+        (AppealStepDay, steps, {**dict(zip(AppealStepDay.KEY, step_keys, strict=True)), **{c: c for c in step_counts}}),
     ]
+
+
+def _add_rows_sql(table: type[Model], select: str, aliases: dict[str, str]) -> str:
+    """INSERT the rows of `select` into `table`, adding them to rows already there (columns
+    not in `aliases` count 0)."""
+    quote = connection.ops.quote_name
+    name = quote(table._meta.db_table)
+    keys, counts = key_columns(table), COUNT_COLUMNS[table]
+    values = [quote(aliases[c]) if c in aliases else "0" for c in (*keys, *counts)]
+    # WHERE 1 = 1: SQLite needs a WHERE before ON CONFLICT after a SELECT.
+    return (
+        f"INSERT INTO {name} ({', '.join(quote(c) for c in (*keys, *counts))}) "
+        f"SELECT {', '.join(values)} FROM ({select}) rollup_source WHERE 1 = 1 "
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = {name}.{quote(c)} + excluded.{quote(c)}" for c in counts)
+    )
 
 
 def _month_rows_sql(table: type[Model], first_month: date | None, last_month: date | None) -> tuple[str, list]:
     """INSERT the month rows of [first_month, last_month] (all without bounds) as sums of the
     table's own day rows."""
     quote = connection.ops.quote_name
-    keys = [k for k in ((*table.KEY, "due_day") if table is AppealDueDay else table.KEY) if k not in ("day", "month")]
+    keys = [k for k in key_columns(table) if k not in ("day", "month")]
     counts = COUNT_COLUMNS[table]
     name = quote(table._meta.db_table)
     month = _month_start_sql("day")
@@ -421,6 +515,33 @@ def _month_rows_sql(table: type[Model], first_month: date | None, last_month: da
     return sql, [True, *params]
 
 
+def _narrow_rows_sql(wide: type[Model], first: date | None, last: date | None) -> tuple[str, list]:
+    """INSERT the narrow rows (day and month rows) of the days [first, last] as sums of the
+    wide table's rows, per 街道 and per unit."""
+    quote = connection.ops.quote_name
+    narrow = NARROW[wide]
+    counts = COUNT_COLUMNS[narrow]
+    due = ["due_day"] if "due_day" in key_columns(narrow) else []
+    where, params = ["1 = 1"], []
+    if first is not None:
+        where.append(f"{quote('day')} >= %s")
+        params.append(connection.ops.adapt_datefield_value(first))
+    if last is not None:
+        where.append(f"{quote('day')} <= %s")
+        params.append(connection.ops.adapt_datefield_value(last))
+    selects = []
+    for by, position in GROUP_POSITIONS:
+        group = quote(wide.KEY[position])
+        grouped = ", ".join([quote("day"), quote("month"), group, *(quote(d) for d in due)])
+        sums = ", ".join(f"SUM({quote(c)})" for c in counts)
+        selects.append(
+            f"SELECT {quote('day')}, {quote('month')}, '{by}', {group}, {', '.join([*(quote(d) for d in due), sums])} "
+            f"FROM {quote(wide._meta.db_table)} WHERE {' AND '.join(where)} GROUP BY {grouped}"
+        )
+    columns = ", ".join(quote(c) for c in (*AppealGroupDay.KEY, *due, *counts))
+    return f"INSERT INTO {quote(narrow._meta.db_table)} ({columns}) {' UNION ALL '.join(selects)}", params * 2
+
+
 def _month_start_sql(column: str) -> str:
     quoted = connection.ops.quote_name(column)
     if connection.vendor == "postgresql":
@@ -432,37 +553,50 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def _rows_of(table: type[Model], first: date | None, last: date | None, first_month, last_month):
+    """The table's day rows of [first, last] and month rows of [first_month, last_month]."""
+    days, months = table.objects.filter(month=False), table.objects.filter(month=True)
+    if first is not None:
+        days, months = days.filter(day__gte=first), months.filter(day__gte=first_month)
+    if last is not None:
+        days, months = days.filter(day__lte=last), months.filter(day__lte=last_month)
+    return days, months
+
+
 @transaction.atomic
 def rollups_rebuild(*, first: date | None = None, last: date | None = None) -> dict[str, int]:
     """Recompute the rollups of the days [first, last] (all days when not given) from the requests
-    and their events: those days' rows are replaced by one INSERT ... SELECT per table, then the
-    month rows of the months they touch by summing the day rows.
+    and their events: those days' rows are replaced by INSERT ... SELECT per table, then the
+    month rows of the months they touch by summing the day rows, then the narrow rows of those
+    months by summing the wide rows.
 
     On PostgreSQL the tables are locked first: a step committing meanwhile either lands before
     the SELECT (and is counted by it) or waits and adds its change on top."""
     quote = connection.ops.quote_name
-    tables = (AppealDay, AppealDueDay, AppealStepDay)
     first_month = month_of(first) if first is not None else None
     last_month = month_of(last) if last is not None else None
-    written = {}
+    wide = (AppealDay, AppealDueDay, AppealStepDay)
+    written: Counter = Counter()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = ", ".join(quote(t._meta.db_table) for t in tables)
+            names = ", ".join(quote(t._meta.db_table) for t in TABLES)
             cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
-        for table, query, columns, aliases in _rebuild_queries(first, last):
-            days, months = table.objects.filter(month=False), table.objects.filter(month=True)
-            if first is not None:
-                days, months = days.filter(day__gte=first), months.filter(day__gte=first_month)
-            if last is not None:
-                days, months = days.filter(day__lte=last), months.filter(day__lte=last_month)
-            days.delete()
-            months.delete()
+        for table in wide:
+            for rows in _rows_of(table, first, last, first_month, last_month):
+                rows.delete()
+        for table, query, aliases in _rebuild_queries(first, last):
             select, params = query.query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {quote(table._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-                f"SELECT {', '.join(quote(a) for a in aliases)} FROM ({select}) rollup_source",
-                params,
-            )
-            written[table._meta.model_name] = cursor.rowcount
+            cursor.execute(_add_rows_sql(table, select, aliases), params)
+        for table in wide:
+            written[table._meta.model_name] = _rows_of(table, first, last, first_month, last_month)[0].count()
             cursor.execute(*_month_rows_sql(table, first_month, last_month))
-    return written
+            # Narrow rows of the whole months touched: their wide rows are all right now.
+            narrow_last = _next_month(last_month) - timedelta(days=1) if last_month is not None else None
+            NARROW[table].objects.filter(
+                **({"day__gte": first_month} if first_month else {}),
+                **({"day__lte": narrow_last} if narrow_last else {}),
+            ).delete()
+            cursor.execute(*_narrow_rows_sql(table, first_month, narrow_last))
+        if connection.vendor == "postgresql":  # the planner's statistics of the rows just written
+            cursor.execute(f"ANALYZE {names}")
+    return dict(written)

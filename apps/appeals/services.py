@@ -590,8 +590,10 @@ def appeal_set_publication(
             version.reply,
         )
         fields += ["published_title", "published_content", "published_reply"]
+    before = RollupSnapshot(locked)  # the rollups count the published requests
     locked.publish_approved = approved
     locked.save(update_fields=fields)
+    rollups_record(before=before, after=locked)
     for field in fields:
         setattr(appeal, field, getattr(locked, field))
     audit_record(

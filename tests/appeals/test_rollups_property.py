@@ -12,16 +12,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db.models import Count, Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from apps.accounts.models import ScopeKind
-from apps.appeals.figures import Window, direct_counts, evaluate, formulas, rollup_counts
+from apps.appeals.figures import Window, direct_counts, evaluate, formulas, request_totals, rollup_counts
 from apps.appeals.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
     Appeal,
     AppealDay,
     AppealDueDay,
+    AppealGroupDay,
+    AppealGroupDueDay,
+    AppealGroupStepDay,
     AppealKind,
     AppealStepDay,
     ExplainedReason,
@@ -30,9 +36,11 @@ from apps.appeals.models import (
     Solved,
     Status,
     SupervisionLevel,
+    overdue_q,
+    published_q,
 )
 from apps.appeals.rollups import rollups_rebuild
-from apps.appeals.services import appeal_correct, appeal_submit, appeal_transition
+from apps.appeals.services import appeal_correct, appeal_set_publication, appeal_submit, appeal_transition
 from apps.appeals.workflow import IllegalTransition, allowed_actions
 from apps.common.dates import local_moment
 from apps.common.workdays import add_working_days
@@ -123,6 +131,7 @@ class RollupsMatchTheDirectAggregate(TestCase):
                     content="请尽快处理。",
                     submitter_phone="13912345678",
                     programme=draw(st.sampled_from([None, *self.programmes])),
+                    consent_to_publish=draw(st.booleans()),
                     submitted_at=submitted,
                 )
             )
@@ -131,8 +140,11 @@ class RollupsMatchTheDirectAggregate(TestCase):
             index = draw(st.integers(0, len(appeals) - 1))
             appeal = Appeal.objects.get(pk=appeals[index].pk)
             at = clock[index] + timedelta(minutes=draw(GAPS))
-            choices = [*allowed_actions(appeal), "correct"]
+            choices = [*allowed_actions(appeal), "correct", *(["publish"] if appeal.consent_to_publish else [])]
             action = draw(st.sampled_from(choices))
+            if action == "publish":
+                appeal_set_publication(appeal=appeal, approved=draw(st.booleans()))
+                continue
             if action == "correct":
                 appeal.programme = draw(st.sampled_from([None, *self.programmes]))
                 appeal_correct(appeal=appeal)
@@ -168,7 +180,23 @@ class RollupsMatchTheDirectAggregate(TestCase):
                     formula, counts, direct_before.get(key, Counter())
                 )
 
-        kept = {model: table_rows(model) for model in (AppealDay, AppealDueDay, AppealStepDay)}
+        # The API's totals (overdue at any moment of `today`) equal the direct aggregate.
+        now = local_moment(today) + timedelta(minutes=draw(MINUTES))
+        received = Appeal.objects.filter(
+            submitted_at__gte=local_moment(first), submitted_at__lt=local_moment(last + timedelta(days=1))
+        )
+        direct = received.aggregate(
+            received=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            resolved=Count("id", filter=Q(status__in=DONE_STATUSES)),
+            rejected=Count("id", filter=Q(status="rejected")),
+            overdue=Count("id", filter=overdue_q(now)),
+            published=Count("id", filter=published_q()),
+        )
+        assert vars(request_totals(first_day=first, last_day=last, now=now)) == direct
+
+        tables = (AppealDay, AppealDueDay, AppealStepDay, AppealGroupDay, AppealGroupDueDay, AppealGroupStepDay)
+        kept = {model: table_rows(model) for model in tables}
         rollups_rebuild()
         assert {model: table_rows(model) for model in kept} == kept
 

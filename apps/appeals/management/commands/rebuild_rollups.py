@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.appeals.models import Appeal, AppealDay
+from apps.appeals.models import Appeal, AppealDay, AppealGroupDay
 from apps.appeals.rollups import rollups_rebuild
 
 
@@ -34,7 +34,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, first: str | None, last: str | None, if_empty: bool, **options) -> None:
-        if if_empty and (AppealDay.objects.exists() or not Appeal.objects.exists()):
+        built = AppealDay.objects.exists() and AppealGroupDay.objects.exists()  # narrow ones: since 0017
+        if if_empty and (built or not Appeal.objects.exists()):
             return
         first_day = _day(first) if first else None
         last_day = _day(last) if last else None
