@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0016_daily_rollups'),
+        ('appeals', '0017_co_assignment_signed_at'),
     ]
 
     operations = [
