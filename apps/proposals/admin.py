@@ -24,11 +24,19 @@ from apps.proposals.forms import (
     EvaluationForm,
     EvaluationRoundForm,
     FromRequestsForm,
+    InspectionPhotoForm,
     PublishForm,
     ScreenForm,
     VoteSessionForm,
 )
-from apps.proposals.models import EvaluationRound, Inspection, Proposal, SessionStatus, VoteSession
+from apps.proposals.models import (
+    EvaluationRound,
+    Inspection,
+    InspectionPhoto,
+    Proposal,
+    SessionStatus,
+    VoteSession,
+)
 from apps.proposals.selectors import GroupKey, request_groups
 from apps.proposals.services import (
     ballot_cast,
@@ -37,6 +45,8 @@ from apps.proposals.services import (
     evaluation_projects,
     evaluation_round_close,
     evaluation_round_open,
+    inspection_photo_add,
+    inspection_photo_delete,
     inspection_save,
     next_proposal_year,
     proposal_check_scope,
@@ -586,6 +596,28 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
         )
 
 
+class InspectionPhotoInline(admin.TabularInline):
+    model = InspectionPhoto
+    form = InspectionPhotoForm
+    fields = ["image", "caption"]
+    extra = 1
+    verbose_name = _("照片")
+    verbose_name_plural = _("视察照片（项目公开时随视察记录显示；上传时自动去除拍摄位置等 EXIF 信息）")
+
+    # The inline follows the record's own rights (InspectionAdmin): a deputy's own records only.
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return True
+
+
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
     """代表视察: a deputy sees and changes only their own records; district officials all of them."""
@@ -594,6 +626,7 @@ class InspectionAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     fields = ["project", "visited_on", "deputy_name", "participants", "findings"]
     search_fields = ["project__title", "deputy_name"]
+    inlines = [InspectionPhotoInline]
 
     def get_queryset(self, request):
         records = super().get_queryset(request)
@@ -653,3 +686,14 @@ class InspectionAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             # Checked by the form already; a race only.
             self.message_user(request, _error_text(exc), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not InspectionPhoto:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for photo in formset.deleted_objects:
+            inspection_photo_delete(photo=photo, by=request.user)
+        for photo in formset.new_objects:
+            inspection_photo_add(
+                inspection=form.instance, upload=photo.image.file, caption=photo.caption, by=request.user
+            )

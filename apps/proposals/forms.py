@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.models import Rating
+from apps.common.images import PhotoField
 from apps.places.models import Department
 from apps.programmes.models import Programme
-from apps.proposals.models import Choice, EvaluationRound, Proposal, VoteSession
+from apps.projects.forms import PhotoInput
+from apps.proposals.models import Choice, EvaluationRound, InspectionPhoto, Proposal, VoteSession
 from apps.proposals.services import Decision, vote_session_check_candidates
 
 SCORE_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
@@ -153,3 +155,12 @@ class EvaluationForm(forms.Form):
 
     def ratings(self) -> dict[int, str]:
         return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.projects if self.cleaned_data.get(f"p{p.pk}")}
+
+
+class InspectionPhotoForm(forms.ModelForm):
+    # Re-encoded without EXIF here, once: inspection_photo_add passes the CleanPhoto through.
+    image = PhotoField(label=_("照片"), widget=PhotoInput)
+
+    class Meta:
+        model = InspectionPhoto
+        fields = ["image", "caption"]

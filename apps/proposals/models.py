@@ -3,6 +3,9 @@ departments and groups of requests), 初审 (screening) and 人大代表票决 (
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -440,3 +443,30 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.deputy_name}"
+
+
+def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
+    # Beside the project's own photos (MEDIA_URL/projects/<id>/), under a random name: served the
+    # same way, only while the project is public (apps.public.views_media).
+    return f"projects/{instance.inspection.project_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class InspectionPhoto(models.Model):
+    """A photo taken at a 视察, shown with it on the project page (EXIF stripped on upload)."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("代表视察"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("照片"), upload_to=inspection_photo_path)
+    caption = models.CharField(
+        _("说明"), max_length=120, blank=True, help_text=_("照片内容的文字描述，供读屏软件使用。")
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("视察照片")
+        verbose_name_plural = _("视察照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name

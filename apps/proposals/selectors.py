@@ -14,10 +14,12 @@ from apps.appeals.models import Appeal, AppealKind, Status
 from apps.categories.models import ProblemCategory
 from apps.places.models import Area, AreaLevel
 from apps.programmes.models import Programme
+from apps.projects.selectors import public_project_q
 from apps.proposals.models import (
     EvaluationResult,
     EvaluationRound,
     Inspection,
+    InspectionPhoto,
     Proposal,
     SessionStatus,
     Tally,
@@ -285,9 +287,21 @@ def closed_evaluation_rounds() -> QuerySet:
 
 
 def inspections_for_project(project_id: int) -> list:
-    """A project's 视察 records for its page (public version of the findings): one query."""
+    """A project's 视察 records for its page (public version of the findings) with their photos:
+    two queries."""
     return list(
-        Inspection.objects.filter(project_id=project_id).only(
-            "id", "visited_on", "deputy_name", "participants", "published_findings", "project_id"
-        )
+        Inspection.objects.filter(project_id=project_id)
+        .only("id", "visited_on", "deputy_name", "participants", "published_findings", "project_id")
+        .prefetch_related("photos")
     )
+
+
+def public_inspection_photo_exists(*, name: str) -> bool:
+    """Whether `name` (a path in the media storage) is a 视察 photo of a published project."""
+    folder, _slash, rest = name.partition("/")
+    project_id = rest.partition("/")[0]
+    if folder != "projects" or not (project_id.isascii() and project_id.isdigit()) or len(project_id) > 18:
+        return False
+    return InspectionPhoto.objects.filter(
+        public_project_q("inspection__project__"), inspection__project_id=int(project_id), image=name
+    ).exists()

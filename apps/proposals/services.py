@@ -19,6 +19,8 @@ from apps.appeals.services import appeal_submit
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
 from apps.common.cache import PROJECTS, invalidate
+from apps.common.files import delete_file_on_commit
+from apps.common.images import strip_exif
 from apps.common.privacy import public_text
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
@@ -33,6 +35,7 @@ from apps.proposals.models import (
     EvaluationResult,
     EvaluationRound,
     Inspection,
+    InspectionPhoto,
     Proposal,
     ProposalCounter,
     ProposalStatus,
@@ -675,3 +678,28 @@ def inspection_save(
     inspection.save()
     invalidate(PROJECTS)
     return inspection
+
+
+def _require_inspection_writer(inspection: Inspection, by) -> None:
+    if is_deputy(by):
+        if inspection.deputy_id != by.pk:
+            raise PermissionDenied("代表只能修改自己的视察记录。")
+    else:
+        _require_district(by)
+
+
+def inspection_photo_add(*, inspection: Inspection, upload, caption: str = "", by) -> InspectionPhoto:
+    """A photo of a 视察, re-encoded without EXIF (no GPS position reaches the page)."""
+    _require_inspection_writer(inspection, by)
+    photo = InspectionPhoto(inspection=inspection, caption=caption, image=strip_exif(upload))
+    photo.full_clean()
+    photo.save()
+    invalidate(PROJECTS)
+    return photo
+
+
+def inspection_photo_delete(*, photo: InspectionPhoto, by) -> None:
+    _require_inspection_writer(photo.inspection, by)
+    delete_file_on_commit(photo.image)
+    photo.delete()
+    invalidate(PROJECTS)

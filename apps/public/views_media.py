@@ -13,13 +13,16 @@ from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
 from apps.projects.selectors import public_photo_exists
+from apps.proposals.selectors import public_inspection_photo_exists
 
 # How long browsers and proxies may keep a photo: how late a withdrawal reaches them.
 PHOTO_MAX_AGE = 600
 
 
 def project_photo(request: HttpRequest, path: str) -> HttpResponse:
-    if not public_photo_exists(name=f"projects/{path}"):
+    name = f"projects/{path}"
+    # A project's own photos and its deputies' 视察 photos: both only while it is public.
+    if not (public_photo_exists(name=name) or public_inspection_photo_exists(name=name)):
         raise Http404("没有这张照片。")
     response = serve(request, path, document_root=settings.MEDIA_ROOT / "projects")
     patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)

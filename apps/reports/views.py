@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from apps.proposals.selectors import closed_evaluation_rounds
 from apps.reports.selectors import MonthlyReport, annual_report, monthly_report, report_months
 from apps.reports.xlsx import monthly_workbook
 
@@ -60,4 +61,6 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     if report is None:
         raise Http404("no snapshot in that year")
     issued = timezone.localdate(report.snapshot.taken_at)
-    return render(request, "reports/annual.html", {"report": report, "issued": issued})
+    # The deputies' 满意度测评 of the year's projects: fixed once a round is counted (two queries).
+    evaluations = list(closed_evaluation_rounds().filter(year=year))
+    return render(request, "reports/annual.html", {"report": report, "issued": issued, "evaluations": evaluations})

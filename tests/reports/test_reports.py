@@ -255,3 +255,33 @@ def test_the_nightly_task_finalises_the_month_that_ended_and_refreshes_the_runni
         (date(2026, 10, 1), True),
         (date(2026, 11, 1), False),
     ]
+
+
+def test_the_annual_report_shows_the_deputies_evaluation_results(client, october):
+    from apps.proposals.services import evaluation_cast, evaluation_round_close, evaluation_round_open
+    from tests.proposals.helpers import district_official
+
+    official = district_official()
+    with time_machine.travel(NOV_2, tick=False):
+        slow, done = Project.objects.filter(is_public=True).order_by("pk")  # 泰山社区加装电梯, 奎山口袋公园
+        evaluation = evaluation_round_open(year=2026, phase="mid_year", by=official)
+        # 2 满意 and 1 不满意 of 3: more than half 满意 → 满意; 1 基本满意 and 2 不满意 → 不满意.
+        for name, ratings in (("张伟", ("satisfied", "basically")), ("李娜", ("satisfied", "unsatisfied"))):
+            evaluation_cast(
+                evaluation=evaluation,
+                ratings={slow.pk: ratings[0], done.pk: ratings[1]},
+                by=official,
+                deputy_name=name,
+            )
+        evaluation_cast(
+            evaluation=evaluation,
+            ratings={slow.pk: "unsatisfied", done.pk: "unsatisfied"},
+            by=official,
+            deputy_name="王芳",
+        )
+        evaluation_round_close(evaluation=evaluation, by=official)
+        html = client.get("/reports/annual/2026/").content.decode()
+    section = html[html.index("四、人大代表满意度测评") :]
+    assert "2026 年中测评" in section
+    first, second = section.index(slow.title), section.index(done.title)
+    assert "<strong>满意</strong>" in section[first:second] and "<strong>不满意</strong>" in section[second:]

@@ -129,7 +129,7 @@ def test_the_public_pages_show_published_topics_with_a_table_of_counts(client, h
     topic.projects.set([project, hidden_project])
     listing = client.get("/monthly-topics/").content.decode()
     assert "背街小巷路灯不亮" in listing and reverse("public:topic_detail", args=[topic.pk]) in listing
-    assert "选题当月 6 件" in listing and "此前三个月月均 2.0 件" in listing and "此后月均 1.5 件" in listing
+    assert "选题当月 6 件" in listing and "此前三个月月均 2 件" in listing and "此后月均 1.5 件" in listing
     page = client.get(f"/monthly-topics/{topic.pk}/").content.decode()
     for text in ("区城管局", "路灯损坏无人报修", "逐巷排查", "修复路灯86盏", "背街小巷路灯补缺工程"):
         assert text in page
