@@ -434,12 +434,12 @@ def walk(client: Client | None = None) -> list[Step]:
     category = Appeal.objects.filter(pk=a_id).values_list("category__code", flat=True).first()
     w.call(
         "答复模板 / reply templates",
-        "办结前，承办单位可取本类诉求的答复模板，补充“……”处后作为 reply 发送。 / Before resolving, the unit can "
-        "fetch the reply templates for the request's class and fill in the “……” before sending.",
+        "办结前，承办单位可取适用于本诉求分类和类型的答复模板，补充“……”处后作为 reply 发送。 / Before resolving, the "
+        "unit can fetch the reply templates for the request's class and type and fill in the “……” before sending.",
         "GET",
         "/api/v1/reply-templates/",
         key="gas",
-        query={"step": "resolve", "category": category},
+        query={"step": "resolve", "category": category, "type": submission["type"]},
     )
     return w.steps
 
