@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -121,6 +121,20 @@ def published_q() -> Q:
 def overdue_q(now=None) -> Q:
     now = now or timezone.now()
     return Q(status=Status.SUBMITTED, response_due__lt=now) | Q(status__in=DUE_STATUSES, resolve_due__lt=now)
+
+
+def deadline_expression() -> models.Case:
+    """A request's next deadline: the response deadline until it is accepted, then the
+    deadline to resolve it."""
+    return models.Case(models.When(status=Status.SUBMITTED, then=F("response_due")), default=F("resolve_due"))
+
+
+# The rows the officials' handling queues (今日待办) can hold: the open requests, and any with an
+# extension asked. A million requests are mostly closed; the partial index `appeal_queues` holds
+# these rows only, with every column the queues read, so they are counted from it alone.
+QUEUE_CANDIDATES = Q(status__in=OPEN_STATUSES) | Q(extension_until__isnull=False)
+# The rows of the publication queue (待审核公开): consented, not yet approved, whatever the status.
+PUBLICATION_PENDING = Q(consent_to_publish=True, publish_approved=False)
 
 
 def new_tracking_nonce() -> str:
@@ -281,6 +295,29 @@ class Appeal(GeoPoint):
                 fields=["-submitted_at"],
                 condition=Q(consent_to_publish=True, publish_approved=True),
                 name="appeal_published_recent",
+            ),
+            # 今日待办: each queue count reads one of these (key columns, not INCLUDE, so that
+            # SQLite builds them too) and never the closed requests' rows.
+            models.Index(
+                fields=[
+                    "subdistrict",
+                    "department",
+                    "status",
+                    "response_due",
+                    "resolve_due",
+                    "extension_until",
+                    "supervision",
+                    "supervision_answered_at",
+                    "id",
+                ],
+                condition=QUEUE_CANDIDATES,
+                name="appeal_queues",
+            ),
+            models.Index(fields=["subdistrict", "id"], condition=PUBLICATION_PENDING, name="appeal_to_publish"),
+            models.Index(fields=["department", "id"], condition=PUBLICATION_PENDING, name="appeal_to_publish_unit"),
+            # The most urgent open requests: the first few in deadline order.
+            models.Index(
+                deadline_expression(), F("id"), condition=Q(status__in=OPEN_STATUSES), name="appeal_open_deadline"
             ),
         ]
 

@@ -11,7 +11,7 @@ from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -30,11 +30,14 @@ from apps.appeals.figures import (
 from apps.appeals.models import (
     DUE_STATUSES,
     OPEN_STATUSES,
+    PUBLICATION_PENDING,
+    QUEUE_CANDIDATES,
     Appeal,
     AppealCoAssignment,
     AppealEvent,
     ReplyTemplate,
     Status,
+    deadline_expression,
     overdue_q,
 )
 from apps.categories.selectors import in_category_q
@@ -376,12 +379,6 @@ def _short_search_since() -> Coalesce:
 # --- The officials' to-do queues (今日待办) ------------------------------------------------------
 
 
-def deadline_expression() -> Case:
-    """A request's next deadline: the response deadline until it is accepted, then the
-    deadline to resolve it."""
-    return Case(When(status=Status.SUBMITTED, then=F("response_due")), default=F("resolve_due"))
-
-
 def due_within_q(now: datetime, hours: int) -> Q:
     """Open requests not yet overdue whose next deadline falls within `hours` from now."""
     until = now + timedelta(hours=hours)
@@ -398,11 +395,19 @@ def due_within_q(now: datetime, hours: int) -> Q:
 class Queue:
     """One to-do queue of the workbench: its key (the admin list's `?queue=` value), its
     label, and the condition that both counts it and filters the list it links to, given the
-    moment and the official's scope (a department's queues are its own part of the loop)."""
+    moment and the official's scope (a department's queues are its own part of the loop).
+
+    `candidates` is a fixed condition that every row of the queue meets (the condition implies
+    it), that of a partial index (apps.appeals.models): the count and the list both read only
+    those rows. Queues with the same candidates are counted together, in one query."""
 
     key: str
     label: str | Promise
     condition: Callable[[datetime, Scope], Q]
+    candidates: Q = QUEUE_CANDIDATES
+
+    def rows(self, now: datetime, scope: Scope) -> Q:
+        return self.candidates & self.condition(now, scope)
 
 
 HANDLING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
@@ -453,7 +458,8 @@ APPEAL_QUEUES: tuple[Queue, ...] = (
     Queue(
         "to_publish",
         _("待审核公开"),
-        lambda now, scope: Q(consent_to_publish=True, publish_approved=False) & led_by_q(scope),
+        lambda now, scope: PUBLICATION_PENDING & led_by_q(scope),
+        candidates=PUBLICATION_PENDING,
     ),
 )
 APPEAL_QUEUES_BY_KEY = {queue.key: queue for queue in APPEAL_QUEUES}
@@ -462,17 +468,27 @@ APPEAL_QUEUES_BY_KEY = {queue.key: queue for queue in APPEAL_QUEUES}
 def appeals_in_queue(
     queryset: QuerySet[Appeal], key: str, *, now: datetime | None = None, scope: Scope = ALL
 ) -> QuerySet[Appeal]:
-    return queryset.filter(APPEAL_QUEUES_BY_KEY[key].condition(now or timezone.now(), scope))
+    return queryset.filter(APPEAL_QUEUES_BY_KEY[key].rows(now or timezone.now(), scope))
 
 
 def appeal_queue_counts(
     queryset: QuerySet[Appeal], *, now: datetime | None = None, scope: Scope = ALL
 ) -> dict[str, int]:
-    """How many requests of `queryset` (an official's scope) wait in each queue: one query."""
+    """How many requests of `queryset` (an official's scope) wait in each queue: one query per
+    group of queues with the same candidates (the open requests; those awaiting publication),
+    each reading only the partial index of its candidates, not the million closed requests."""
     now = now or timezone.now()
-    return queryset.order_by().aggregate(
-        **{queue.key: Count("pk", filter=queue.condition(now, scope)) for queue in APPEAL_QUEUES}
-    )
+    groups: dict[Q, list[Queue]] = {}
+    for queue in APPEAL_QUEUES:
+        groups.setdefault(queue.candidates, []).append(queue)
+    counts: dict[str, int] = {}
+    for candidates, queues in groups.items():
+        rows = queryset.order_by().filter(candidates)
+        if len(queues) == 1:
+            counts[queues[0].key] = rows.filter(queues[0].condition(now, scope)).count()
+        else:
+            counts.update(rows.aggregate(**{q.key: Count("pk", filter=q.condition(now, scope)) for q in queues}))
+    return {queue.key: counts[queue.key] for queue in APPEAL_QUEUES}
 
 
 def most_urgent_appeals(queryset: QuerySet[Appeal], *, limit: int = 5) -> list[Appeal]:

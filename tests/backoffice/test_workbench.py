@@ -4,6 +4,7 @@ count opens the admin list of exactly those rows."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.scoping import scope_of
 from apps.appeals.models import Appeal
-from apps.appeals.selectors import APPEAL_QUEUES
+from apps.appeals.selectors import APPEAL_QUEUES, appeals_in_queue
 from apps.projects.selectors import PROJECT_QUEUES
 from tests import factories as f
 
@@ -53,6 +55,49 @@ def test_each_count_equals_the_rows_of_the_list_it_opens(client, demo, username)
             assert f'href="{url}"' in response.content.decode().replace("&amp;", "&")
             seen += count
     assert seen > 0, "the demo data should leave something to do"
+
+
+@pytest.mark.parametrize("username", DEMO_OFFICIALS)
+def test_no_row_of_a_queue_lies_outside_its_candidates(demo, username):
+    """A count and its list read only the queue's candidate rows (a partial index): the queue's
+    condition alone, over every request in scope, finds no other row."""
+    scope = scope_of(get_user_model().objects.get(username=username))
+    appeals = scope.filter_appeals(Appeal.objects.all())
+    now = timezone.now()
+    for queue in APPEAL_QUEUES:
+        anywhere = appeals.filter(queue.condition(now, scope)).values_list("pk", flat=True)
+        in_queue = appeals_in_queue(appeals, queue.key, now=now, scope=scope).values_list("pk", flat=True)
+        assert set(anywhere) == set(in_queue), (username, queue.key)
+    assert appeals_in_queue(appeals, "to_publish", scope=scope).filter(status="closed").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("username", DEMO_OFFICIALS)
+def test_the_workbench_reads_only_the_open_rows_indexes(client, demo, username):
+    """On a million requests the counts and the urgent list must not read the closed ones: each
+    query on the requests can be answered from its partial index (the plan PostgreSQL picks
+    when a table scan is ruled out; on this small table it would scan it anyway)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(get_user_model().objects.get(username=username))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("admin:index")).status_code == 200
+    on_requests = [q["sql"] for q in captured if 'FROM "appeals_appeal"' in q["sql"]]
+    plans = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in on_requests:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    assert len(plans) == 3, on_requests
+    partial = ("appeal_queues", "appeal_to_publish", "appeal_to_publish_unit", "appeal_open_deadline")
+    for plan in plans:
+        reads = [line for line in plan.splitlines() if re.search(r" on appeals_appeal\b", line)]
+        assert reads and all(any(f"using {name} " in line for name in partial) for line in reads), plan
+    assert "Index Only Scan using appeal_queues" in plans[0], plans[0]
+    assert "Index Only Scan using appeal_to_publish" in plans[1], plans[1]  # or _unit
 
 
 def test_a_subdistrict_official_counts_only_their_subdistrict(client, demo):
