@@ -4,6 +4,8 @@ the officials' systems, filtered by step, by a request's class (with the classes
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.appeals.models import ReplyTemplate
 from apps.categories.models import ProblemCategory
@@ -55,14 +57,18 @@ def test_a_malformed_class_or_unknown_step_is_a_400(department_client):
     assert department_client.get(URL, {"step": "sign"}).status_code == 400
 
 
-def test_the_list_costs_the_same_queries_whatever_the_number_of_templates(
-    department_client, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(4):
-        department_client.get(URL)
+def test_the_list_costs_the_same_queries_whatever_the_number_of_templates(department_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert department_client.get(URL, {"page_size": 50}).status_code == 200
+        return len(captured)
+
+    queries()  # a key's first use also records last_used_at: measure the steady state
+    few = queries()
     ReplyTemplate.objects.bulk_create(
         ReplyTemplate(step="resolve", category=ProblemCategory.objects.get(code="0101"), title=f"模板{n}", text="……")
         for n in range(30)
     )
-    with django_assert_max_num_queries(4):
-        department_client.get(URL, {"page_size": 50})
+    assert queries() == few
+    # The key, the count and the page; on PostgreSQL the count's statement timeout adds five fixed queries.
+    assert few <= 3 + (5 if connection.vendor == "postgresql" else 0)
