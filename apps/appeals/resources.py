@@ -71,6 +71,12 @@ class AppealExportResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.now = timezone.now()
         self.fields = {attribute: Field(attribute, header, _Display()) for attribute, header in APPEAL_COLUMNS}
+        # Labels looked up once: get_FOO_display hashes the lazy choices on every row, which was
+        # half of a 20,000-row export's time.
+        self.labels = {
+            name: {value: str(label) for value, label in Appeal._meta.get_field(name).flatchoices}
+            for name in ("kind", "channel", "status", "rating")
+        }
 
     class Meta:
         model = Appeal
@@ -88,16 +94,16 @@ class AppealExportResource(resources.ModelResource):
         return queryset.select_related("programme", "subdistrict", "area", "department")
 
     def dehydrate_kind(self, appeal: Appeal) -> str:
-        return appeal.get_kind_display()
+        return self.labels["kind"].get(appeal.kind, appeal.kind)
 
     def dehydrate_channel(self, appeal: Appeal) -> str:
-        return appeal.get_channel_display()
+        return self.labels["channel"].get(appeal.channel, appeal.channel)
 
     def dehydrate_status(self, appeal: Appeal) -> str:
-        return appeal.get_status_display()
+        return self.labels["status"].get(appeal.status, appeal.status)
 
     def dehydrate_rating(self, appeal: Appeal) -> str:
-        return appeal.get_rating_display() if appeal.rating else ""
+        return self.labels["rating"].get(appeal.rating, appeal.rating) if appeal.rating else ""
 
     def dehydrate_overdue(self, appeal: Appeal) -> str:
         return "是" if appeal.is_overdue(self.now) else "否"
