@@ -257,6 +257,15 @@ class _Place:
 
 # An approving official's draft of the public version (titles and replies repeat: cached).
 _public = lru_cache(maxsize=8192)(public_text)
+NONCE_DIGITS = len(new_tracking_nonce())
+PHONES = 100_000  # the demo residents' mobile numbers: people call again
+
+
+@lru_cache(maxsize=2)
+def _phones(seed: int) -> list[str]:
+    """The seed's residents' numbers; each is sealed once however often it calls (bulk.Sealer)."""
+    rng = random.Random(f"phones-{seed}")
+    return [f"1{'35789'[int(rng.random() * 5)]}{int(rng.random() * 1_000_000_000):09d}" for _ in range(PHONES)]
 
 
 def _actor(user) -> str:
@@ -328,6 +337,10 @@ class _Generator:
         self.made = day.first_index
         self.numbers = {day.day.year: day.first_number - 1}
         self.status_counts = {}
+        # The tracking links' nonces, random like the model's default (new_tracking_nonce): one
+        # read from the OS for the day, 16 hex digits a request.
+        self.nonces = os.urandom(8 * day.count).hex()
+        self.nonce_at = 0
         midnight = int(local_moment(day.day).timestamp())
         hours = self.hours
         seconds = sorted(
@@ -380,9 +393,14 @@ class _Generator:
             name += given[int(rng.random() * len(given))]
         return name
 
+    def _nonce(self) -> str:
+        at = self.nonce_at
+        self.nonce_at = at + NONCE_DIGITS
+        return self.nonces[at : at + NONCE_DIGITS]
+
     def _phone(self) -> str:
-        rng = self.rng
-        return f"1{'35789'[int(rng.random() * 5)]}{int(rng.random() * 1_000_000_000):09d}"
+        phones = _phones(self.seed)
+        return phones[int(self.rng.random() * len(phones))]
 
     # -- one request ----------------------------------------------------------------------
 
@@ -427,9 +445,9 @@ class _Generator:
         else:
             location = place.cm + SPOTS[int(rng.random() * len(SPOTS))]
         latitude = longitude = NULL
-        if rng.random() < 0.5:
-            latitude = f"{place.lat + (rng.random() - 0.5) * 0.003:.6f}"
-            longitude = f"{place.lng + (rng.random() - 0.5) * 0.003:.6f}"
+        if rng.random() < 0.5:  # a pin to five decimals (about a metre): pins repeat, each sealed once
+            latitude = f"{place.lat + (rng.random() - 0.5) * 0.003:.5f}"
+            longitude = f"{place.lng + (rng.random() - 0.5) * 0.003:.5f}"
 
         phone = self._phone()
         contact = ""
@@ -613,7 +631,7 @@ class _Generator:
             _null(state.merged_into_id),
             "f",  # demo residents asked for no SMS or email: the outbox stays empty
             "",
-            new_tracking_nonce(),  # random, like the model's default: links must not be guessable
+            self._nonce(),  # random, like the model's default: links must not be guessable
             last_at,
         )
 
