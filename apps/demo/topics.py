@@ -7,13 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from apps.appeals.models import Appeal
 from apps.categories.models import ProblemCategory
+from apps.common.dates import local_moment
+from apps.places.models import Area, AreaLevel
 from apps.projects.models import Project
 from apps.topics.models import MonthlyTopic
 from apps.topics.selectors import add_months, month_request_groups
 from apps.topics.services import topic_choose, topic_save
 
 MONTHS = 6
+# Gathering a theme's requests into the topic's 社区 (see _gather): at most this many a month
+# up to the topic's month, then this share of it in each month after.
+GATHER_PER_MONTH = 12
+GATHER_BEFORE = 6
+AFTER_SHARES = (0.6, 0.4, 0.3, 0.2, 0.2, 0.2)
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,7 @@ def seed_monthly_topics(*, today: date, departments, by) -> int:
             continue
         theme, group = chosen
         left.remove(theme)
+        _gather(area=group.area, month=month, category_id=group.key.category_id)
         topic = topic_choose(
             month=month,
             key=group.key,
@@ -146,6 +155,35 @@ def seed_monthly_topics(*, today: date, departments, by) -> int:
         )
         made += 1
     return made
+
+
+def _gather(*, area: Area, month: date, category_id: int) -> None:
+    """The demo spreads its requests thin (3,000 over some 80 社区 and 30 classes: one or two a
+    month per 社区 and class), where a real 每月一题 group has dozens. Move some of the district's
+    requests of the class into the topic's 社区: up to GATHER_PER_MONTH a month until the topic's
+    month, then a falling share of that month's number, so the page shows the fall a topic aims at. One query a month
+    picks them, one UPDATE moves them; their exact points (in another 社区) are dropped."""
+    moved: list[int] = []
+    in_month = GATHER_PER_MONTH  # then the number gathered in the topic's month
+    for n in range(-GATHER_BEFORE, len(AFTER_SHARES) + 1):
+        first = add_months(month, n)
+        limit = GATHER_PER_MONTH if n <= 0 else round(in_month * AFTER_SHARES[n - 1])
+        picked = list(
+            Appeal.objects.filter(
+                category_id=category_id,
+                submitted_at__gte=local_moment(first),
+                submitted_at__lt=local_moment(add_months(first, 1)),
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if n == 0:
+            in_month = len(picked)
+        moved += picked
+    subdistrict_id = area.parent_id if area.level == AreaLevel.COMMUNITY else area.pk
+    Appeal.objects.filter(pk__in=moved).update(
+        area_id=area.pk, subdistrict_id=subdistrict_id, latitude=None, longitude=None
+    )
 
 
 def demo_topic_models() -> list:

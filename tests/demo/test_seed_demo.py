@@ -263,6 +263,8 @@ def test_the_demo_makes_published_monthly_topics_from_the_months_request_groups(
         assert 2 <= len(topic.sub_problem_list) <= 3 and topic.measures and topic.outcome
         assert topic.co_departments.exists()
     assert client.get(f"/monthly-topics/{topics[0].pk}/").status_code == 200
+    # The requests gathered into the topics' 社区 still follow every rule of the workflow.
+    assert_requests_follow_the_workflow_rules()
 
 
 def test_negative_sizes_are_refused():
