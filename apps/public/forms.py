@@ -25,11 +25,10 @@ from apps.common.images import MultiplePhotoField
 from apps.notifications.follows import Target
 from apps.notifications.models import FollowFrequency
 from apps.places.models import Area, AreaLevel
-from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
 from apps.projects.models import Project
 from apps.projects.selectors import public_projects
-from apps.public.selectors import project_for_request
+from apps.public.selectors import form_choices, project_for_request
 from apps.public.widgets import PlainSelect
 
 
@@ -101,12 +100,30 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return localized(obj, "name")
 
 
-def area_choices() -> tuple[list, list, dict[int, Area]]:
-    """街道 choices, 社区 choices grouped by 街道 (<optgroup>), and the areas by id: one query."""
-    tree = subdistricts_with_communities()
-    subdistrict_choices = [(s.pk, s.name) for s in tree]
-    community_groups = [(s.name, [(c.pk, c.name) for c in s.communities]) for s in tree if s.communities]
-    return subdistrict_choices, community_groups, {a.pk: a for s in tree for a in (s, *s.communities)}
+def offer_choices(form: forms.Form) -> None:
+    """Give a residents' form its lists (街道, 社区, and the class and programme where it has them)
+    from the cached `form_choices`: drawing the form, again after a refused post too, costs no
+    query. A chosen class or programme is still checked against the database when posted."""
+    choices = form_choices()
+    fields = form.fields
+    fields["subdistrict"].choices = [("", _("请选择街道")), *choices.subdistricts]
+    fields["community"].choices = [("", _("不清楚 / 不选")), *choices.communities]
+    for name, offered in (("category", choices.categories), ("programme", choices.programmes)):
+        if name in fields:
+            empty = fields[name].empty_label
+            fields[name].choices = [*([("", empty)] if empty is not None else []), *offered]
+
+
+def chosen_areas(data: dict) -> tuple[Area, Area | None]:
+    """The 街道 and 社区 (or None) a cleaned form chose, read when it is submitted (one query).
+    An area deleted since the form was drawn is a form error, not a 500."""
+    community_pk = data.get("community")
+    found = Area.objects.in_bulk([data["subdistrict"], *([community_pk] if community_pk else [])])
+    if data["subdistrict"] not in found:
+        raise ValidationError({"subdistrict": _("请从列表中选择街道。")})
+    if community_pk and community_pk not in found:
+        raise ValidationError({"community": _("请从列表中选择社区。")})
+    return found[data["subdistrict"]], found.get(community_pk) if community_pk else None
 
 
 class AppealSubmitForm(forms.Form):
@@ -231,9 +248,7 @@ class AppealSubmitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        subdistrict_choices, community_groups, self._areas = area_choices()
-        self.fields["subdistrict"].choices = [("", _("请选择街道")), *subdistrict_choices]
-        self.fields["community"].choices = [("", _("不清楚 / 不选")), *community_groups]
+        offer_choices(self)
         if not self.is_bound:
             project = self.about_project
             self.initial["project"] = project.pk if project else ""
@@ -267,8 +282,7 @@ class AppealSubmitForm(forms.Form):
     def service_kwargs(self) -> dict:
         """Arguments for apps.appeals.services.appeal_submit."""
         data = self.cleaned_data
-        subdistrict = self._areas[data["subdistrict"]]
-        community = self._areas[data["community"]] if data.get("community") else None
+        subdistrict, community = chosen_areas(data)
         return {
             "kind": data["kind"],
             "programme": data.get("programme"),

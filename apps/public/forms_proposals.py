@@ -11,9 +11,10 @@ from apps.proposals.models import ProposalStatus
 from apps.public.forms import (
     PlainSelect,
     ProgrammeChoiceField,
-    area_choices,
     checked_phone,
+    chosen_areas,
     honeypot_field,
+    offer_choices,
     refuse_honeypot,
     resident_mobile_field,
     resident_name_field,
@@ -100,9 +101,7 @@ class ProposalSubmitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        subdistrict_choices, community_groups, self._areas = area_choices()
-        self.fields["subdistrict"].choices = [("", _("请选择街道")), *subdistrict_choices]
-        self.fields["community"].choices = [("", _("不清楚 / 不选")), *community_groups]
+        offer_choices(self)
 
     def clean_proposer_phone(self) -> str:
         return checked_phone(self.cleaned_data["proposer_phone"])
@@ -115,15 +114,15 @@ class ProposalSubmitForm(forms.Form):
     def service_kwargs(self) -> dict:
         """Arguments for apps.proposals.services.proposal_submit."""
         data = self.cleaned_data
-        community = self._areas[data["community"]] if data.get("community") else None
-        if community is not None and community.parent_id != data["subdistrict"]:
+        subdistrict, community = chosen_areas(data)
+        if community is not None and community.parent_id != subdistrict.pk:
             raise ValidationError({"community": _("所选社区不属于所选街道。")})
         return {
             "title": data["title"],
             "content": data["content"],
             "reason": data["reason"],
             "programme": data.get("programme"),
-            "area": community or self._areas[data["subdistrict"]],
+            "area": community or subdistrict,
             "proposer_name": data["proposer_name"].strip(),
             "proposer_phone": data["proposer_phone"],
             "consent_to_publish": data.get("consent_to_publish", False),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page
@@ -22,12 +23,17 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.appeals.models import OPEN_STATUSES, Appeal
 from apps.appeals.selectors import Rates, appeal_rates, in_area_q, published_appeals
+from apps.categories.selectors import first_level_categories
+from apps.common.cache import PROJECTS, cached_value
 from apps.common.dates import local_moment
+from apps.common.i18n import localized
 from apps.common.paging import list_paginator
 from apps.places.models import Area, AreaLevel
+from apps.places.selectors import subdistricts_with_communities
 from apps.programmes.models import Programme
 from apps.projects.filters import FilterOffer, ProjectFilterSet
 from apps.projects.models import Health, ProgressUpdate, Project, ProjectPhoto, ProjectStatus
@@ -159,6 +165,36 @@ def project_board(*, pk: int) -> Project:
     if project is None:
         raise Http404
     return project
+
+
+class FormChoices(NamedTuple):
+    """What the residents' forms offer to choose from, as (value, label) pairs."""
+
+    subdistricts: list[tuple[int, str]]
+    communities: list[tuple[str, list[tuple[int, str]]]]  # grouped by 街道 (<optgroup>)
+    categories: list[tuple[str, str]]  # first-level classes, by code
+    programmes: list[tuple[str, str]]  # by code
+
+
+def form_choices() -> FormChoices:
+    """The 街道, 社区, first-level classes and programmes of the request and proposal forms, in the
+    active language: cached, so a form drawn again (every refused post, pixel bombs included)
+    runs no query for its lists (3 on a miss).
+
+    Follows the PROJECTS data version: areas, classes and programmes bump it (with every other
+    version) when they change, and a resident's request does not.
+    """
+
+    def compute() -> FormChoices:
+        tree = subdistricts_with_communities()
+        return FormChoices(
+            subdistricts=[(s.pk, s.name) for s in tree],
+            communities=[(s.name, [(c.pk, c.name) for c in s.communities]) for s in tree if s.communities],
+            categories=[(c.code, localized(c, "name")) for c in first_level_categories()],
+            programmes=[(p.code, localized(p, "name")) for p in Programme.objects.all()],
+        )
+
+    return cached_value(f"form-choices:{get_language()}", compute, depends=(PROJECTS,))
 
 
 def project_for_request(value: object) -> Project | None:

@@ -28,6 +28,19 @@ def test_a_pixel_bomb_is_refused_from_its_header_without_decoding_a_pixel(client
     assert not Appeal.objects.exists()
 
 
+def test_a_refused_post_draws_the_form_again_without_reading_its_lists(client, decodes, django_assert_num_queries):
+    """The 街道, 社区, class and programme lists are cached: a pixel bomb costs the programme it
+    names (checked when posted) and nothing for drawing the form again with the typed text."""
+    taishan, taishan_c, *_ = areas()
+    assert client.get(URL).status_code == 200  # the lists are read once, and cached
+    with django_assert_num_queries(1):  # the chosen programme
+        response = client.post(URL, form_data(taishan, taishan_c, photos=[f.png_bomb()]))
+    html = response.content.decode()
+    assert "照片像素过多（12000×12000）" in html and "楼道灯坏了" in html
+    assert f'<option value="{taishan_c.pk}" selected lang="zh-CN">{taishan_c.name}</option>' in html
+    assert decodes == []
+
+
 def test_the_pixel_budget_is_a_setting(client, settings, decodes):
     settings.PHOTO_MAX_PIXELS = 32 * 24 - 1
     taishan, *_ = areas()
