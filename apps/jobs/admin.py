@@ -51,6 +51,10 @@ class BackgroundSpreadsheetMixin:
     official's scope, the chosen resource and columns; the import's resource with the official)
     so what it writes is what the synchronous path would have written."""
 
+    def get_context_data(self, **kwargs):
+        # The import and export pages say from how many rows the work goes to the background.
+        return {**super().get_context_data(**kwargs), "background_rows": settings.BACKGROUND_SPREADSHEET_ROWS}
+
     # --- export ------------------------------------------------------------------------------
 
     def export_action(self, request):

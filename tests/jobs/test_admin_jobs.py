@@ -239,3 +239,28 @@ def test_the_sweep_requeues_lost_jobs_fails_dead_ones_and_deletes_expired_files(
     assert jobs_sweep()["expired"] == 1
     assert not SpreadsheetJob.objects.filter(pk=done.pk).exists()
     assert not os.path.exists(path)
+
+
+def test_the_progress_page_and_status_are_in_english_and_cost_constant_queries(
+    as_official, district_official, kuishan_official, projects, committing, settings, django_assert_max_num_queries
+):
+    client = as_official(kuishan_official)
+    with committing():
+        export_file(client, "projects_project", "xlsx")
+    job = SpreadsheetJob.objects.get()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(urls(job)["progress"]).content.decode()
+    assert "Export job" in text and "Download" in text and "Progress" in text
+    with django_assert_max_num_queries(8):
+        assert client.get(urls(job)["status"]).json()["status_label"] == "Completed"
+    # The list: an official sees their own jobs, a district official everyone's.
+    assert job.title in client.get(reverse("admin:jobs_spreadsheetjob_changelist")).content.decode()
+    client.force_login(staff(f.official("other", scope="subdistrict", subdistrict=f.subdistrict("泰山街道"))))  # noqa: F405
+    assert client.get(reverse("admin:jobs_spreadsheetjob_changelist")).context["cl"].result_count == 0
+    client.force_login(district_official)
+    assert client.get(reverse("admin:jobs_spreadsheetjob_changelist")).context["cl"].result_count == 1
+
+
+def test_the_import_page_says_when_the_import_goes_to_the_background(as_official, district_official):
+    text = as_official(district_official).get(reverse("admin:projects_project_import")).content.decode()
+    assert "超过 2 行的文件不显示预览" in text
