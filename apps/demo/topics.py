@@ -151,7 +151,9 @@ def seed_monthly_topics(*, today: date, departments, by) -> int:
             co.append(subdistrict_office)
         topic.co_departments.set(co)
         topic.projects.set(
-            Project.objects.filter(is_public=True, title__contains=theme.project_words).order_by("id")[:2]
+            Project.objects.filter(is_public=True, year__gte=month.year, title__contains=theme.project_words).order_by(
+                "id"
+            )[:2]
         )
         made += 1
     return made

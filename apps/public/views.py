@@ -24,6 +24,7 @@ from apps.public.filters import PARAMS as PROJECT_LIST_PARAMS
 from apps.public.filters import ProjectFilterPanel, filter_offer
 from apps.public.qr import qr_svg
 from apps.reports.selectors import programme_trend, project_trend
+from apps.topics.selectors import topics_for_project
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -142,6 +143,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposal": proposal_for_project(project.pk),
         "evaluations": evaluation_results_for_project(project.pk),
         "inspections": inspections_for_project(project.pk),
+        "monthly_topics": topics_for_project(project.pk),
         "map_points": points,
         "map_layers": maps.tile_layers(),
         "yellow_threshold": settings.HEALTH_YELLOW_THRESHOLD,

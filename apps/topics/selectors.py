@@ -138,3 +138,8 @@ def public_topics() -> QuerySet:
 
 def public_topic(pk: int) -> MonthlyTopic | None:
     return public_topics().filter(pk=pk).first()
+
+
+def topics_for_project(project_id: int) -> list:
+    """The published topics a project came from (its page links back to them): one query."""
+    return list(MonthlyTopic.objects.filter(is_public=True, projects=project_id).only("id", "month", "title"))

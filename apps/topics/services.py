@@ -11,6 +11,7 @@ from django.db import transaction
 from apps.accounts.scoping import scope_of
 from apps.audit.models import Action as AuditAction
 from apps.audit.services import audit_record
+from apps.common.cache import PROJECTS, invalidate
 from apps.common.privacy import public_text
 from apps.places.models import Department
 from apps.proposals.selectors import GroupKey
@@ -76,6 +77,7 @@ def topic_save(*, topic: MonthlyTopic, by) -> MonthlyTopic:
     _masked(topic)
     topic.full_clean()
     topic.save()
+    invalidate(PROJECTS)  # project pages link back to their published topics
     if bool(was_public) != topic.is_public:
         audit_record(
             action=AuditAction.PUBLICATION,

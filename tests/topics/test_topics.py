@@ -173,3 +173,11 @@ def test_the_feed_lists_published_topics(client, hood):
 def test_the_proposals_page_and_the_footer_link_to_the_topics(client):
     assert 'href="/monthly-topics/"' in client.get("/proposals/").content.decode()
     assert 'href="/monthly-topics/"' in client.get("/").content.decode()
+
+
+def test_a_project_page_links_back_to_the_published_topic_it_came_from(client, hood):
+    project = f.project(title="背街小巷路灯补缺工程")
+    topic = make_topic(district_official(), hood["community"])
+    topic.projects.set([project])
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert reverse("public:topic_detail", args=[topic.pk]) in page and f"来自 {topic_month():%Y-%m} 每月一题" in page
