@@ -45,7 +45,7 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", _("已派单")
     IN_PROGRESS = "in_progress", _("办理中")
     RESOLVED = "resolved", _("已办结")
-    CLOSED = "closed", _("已评价")
+    CLOSED = "closed", _("已关闭")  # rated, unrated (未评价) or explained (解释说明): see Closure
     REJECTED = "rejected", _("不予受理")
     RETURNED = "returned", _("退单")
     REVIEW = "review", _("待重办研判")

@@ -185,3 +185,14 @@ def test_the_schema_documents_the_allowed_actions_of_a_409(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     error = schema["components"]["schemas"]["ErrorDetail"]
     assert "allowed_actions" in error["properties"] and "allowed_actions" not in error["required"]
+
+
+def test_a_closed_request_is_labelled_closed_whichever_way_it_closed(dispatch_client, department):
+    # Not 已评价: a request closed by 解释说明 (or as 未评价) was not rated; `closure` says how it closed.
+    appeal = factories.appeal_in("resolved", handler=department)
+    post(dispatch_client, appeal, {"action": "revisit", "solved": "no", "rating": "unsatisfied"})
+    body = {"action": "close_explained", "reason": "policy", "reply": "根据现行政策，暂不具备条件。"}
+    data = post(dispatch_client, appeal, body).json()
+    assert (data["status"], data["status_label"], data["closure"]) == ("closed", "已关闭", "explained")
+    english = dispatch_client.get(f"/api/v1/requests/{appeal.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["status_label"] == "Closed"
