@@ -12,6 +12,8 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 FIRST_DAY = date(2000, 1, 1)
@@ -46,3 +48,23 @@ def dates_out_of_range(instance, *fields: str) -> dict[str, str]:
         if value is not None and not FIRST_DAY <= value <= LAST_DAY:
             errors[name] = message
     return errors
+
+
+def time_element(value: date | datetime | None, *, with_time: bool = True) -> SafeString | str:
+    """`value` as a <time> element whose date never breaks at its hyphens on a phone ("2026-" /
+    "11-30"; site.css keeps `.date` on one line). A moment (local time) reads "2026-11-30 17:00"
+    and may break before its hour; `with_time=False` gives its day alone. Empty for None."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return format_html('<time class="date" datetime="{}">{}</time>', value.isoformat(), value.isoformat())
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = moment.date().isoformat()
+    if not with_time:
+        return format_html('<time class="date" datetime="{}">{}</time>', day, day)
+    return format_html(
+        '<time class="moment" datetime="{}"><span class="date">{}</span> {}</time>',
+        moment.isoformat(timespec="minutes"),
+        day,
+        moment.strftime("%H:%M"),
+    )

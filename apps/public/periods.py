@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from apps.common.dates import local_moment
+from apps.common.dates import local_moment, time_element
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def period_for(key: str, *, today: date | None = None, start: date | None = None
 
 
 def describe(period: Period) -> str:
-    return _("%(start)s 至 %(end)s") % {
-        "start": period.first_day.strftime("%Y-%m-%d"),
-        "end": period.last_day.strftime("%Y-%m-%d"),
-    }
+    """The period for a sentence of the page (HTML: each day a <time> that never breaks)."""
+    return mark_safe(
+        conditional_escape(_("%(start)s 至 %(end)s"))
+        % {"start": time_element(period.first_day), "end": time_element(period.last_day)}
+    )

@@ -24,6 +24,7 @@ from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_
 from apps.appeals.workflow import TRANSITIONS
 from apps.categories.models import CategoryLevel
 from apps.categories.selectors import categories, in_category_q
+from apps.common.dates import time_element
 from apps.common.filters import TextFilter
 from apps.common.i18n import localized
 from apps.common.paging import list_paginator
@@ -269,7 +270,7 @@ def is_awaiting_rating(appeal: Appeal) -> bool:
 
 
 def _when(moment: datetime | None) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
+    return time_element(moment)
 
 
 def appeal_next_step(appeal: Appeal, *, now: datetime | None = None) -> str:

@@ -23,3 +23,15 @@
     window.dispatchEvent(new Event("resize")); // charts re-measure
   });
 })();
+
+// Large text on a phone: the navigation is one row that scrolls sideways (site.css); bring the
+// current page's item into view, as a reader would expect to see where they are.
+(function () {
+  "use strict";
+  var list = document.querySelector(".site-nav ul");
+  var current = list && list.querySelector('[aria-current="page"]');
+  if (!current || list.scrollWidth <= list.clientWidth) return;
+  var bar = list.getBoundingClientRect();
+  var item = current.getBoundingClientRect();
+  if (item.right > bar.right) list.scrollLeft += item.left - bar.left - (bar.width - item.width) / 2;
+})();

@@ -1,8 +1,9 @@
 """A 375-px phone with large text, in Chinese and in English, on every public page type:
-nothing scrolls sideways, no navigation item breaks over two lines ("Request/s"), and the
-适老化 sizes hold (工信部《互联网网站适老化通用设计规范》): controls at least 44×44 px, body text
-at least 16 px (18 px in the large-text mode) with line spacing at least 1.3 (1.5 in
-paragraphs), and text contrast as WCAG AA asks (axe-core's color-contrast rule).
+nothing scrolls sideways, no navigation item breaks over two lines ("Request/s"), no date breaks
+at its hyphens ("2026-" / "11-30"), and the 适老化 sizes hold (工信部《互联网网站适老化通用设计规范》):
+controls at least 44×44 px, body text at least 16 px (18 px in the large-text mode) with line
+spacing at least 1.3 (1.5 in paragraphs), and text contrast as WCAG AA asks (axe-core's
+color-contrast rule).
 
 "Large" is the site's own 大字 mode; "zoom200" is a browser set to 200 % text size (the root
 font scaled to twice the default), which the layout must survive too."""
@@ -78,6 +79,19 @@ MEASURE = r"""(width) => {
         const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
         if (lines.size > 1) navLines.push(a.textContent.trim());
     }
+    // A date split over two lines at its hyphens ("2026-" / "11-30"): each date's own box.
+    const brokenDates = [];
+    const dates = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = dates.nextNode(); node; node = dates.nextNode()) {
+        if (!node.parentElement || !visible(node.parentElement)) continue;
+        for (const match of node.data.matchAll(/\d{4}-\d{1,2}-\d{1,2}/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+            if (new Set(rects.map((r) => Math.round(r.top))).size > 1) brokenDates.push(match[0]);
+        }
+    }
     return {
         scrollWidth: document.scrollingElement.scrollWidth,
         innerWidth: window.innerWidth,
@@ -86,6 +100,7 @@ MEASURE = r"""(width) => {
         bodyFont: parseFloat(getComputedStyle(document.body).fontSize),
         spacing: [...new Set(spacing)].slice(0, 10),
         navLines,
+        brokenDates: [...new Set(brokenDates)].slice(0, 10),
     };
 }"""
 
@@ -127,6 +142,8 @@ def test_every_public_page_fits_a_phone_with_large_text(session, language, text)
             found["scrolls sideways"] = m["scrollWidth"]
         if m["navLines"]:
             found["navigation items on two lines"] = m["navLines"]
+        if m["brokenDates"]:
+            found["dates broken over two lines"] = m["brokenDates"]
         if m["small"] and name not in PRINTED:
             found["controls under 44×44"] = m["small"]
         if name not in PRINTED:

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from apps.common.dates import time_element
 from apps.common.i18n import localized
 from apps.public.display import DisplayPrefs, prefs_from_request
 
@@ -116,3 +117,10 @@ def zh(value) -> str:
     English page a screen reader pronounces it as Chinese (WCAG 3.1.2, language of parts)."""
     text = conditional_escape(value)
     return mark_safe(f'<span lang="zh-CN">{text}</span>') if text else ""
+
+
+@register.filter
+def when(value, part: str = "") -> str:
+    """A date or moment as a <time> element whose date never breaks at its hyphens ("2026-11-30");
+    `when:"date"` gives a moment's day alone."""
+    return time_element(value, with_time=part != "date")
