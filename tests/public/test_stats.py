@@ -106,7 +106,7 @@ def test_the_default_period_is_this_year_and_presets_change_it(client, settings)
     assert rows(custom.content.decode(), "各街道三率")[0][2] == "2"
     month = client.get(URL, {"period": "month"}).content.decode()
     assert rows(month, "各街道三率")[0][2] == "1"
-    assert f"{timezone.localdate().replace(day=1):%Y-%m-%d} 至" in month
+    assert f"{timezone.localdate().replace(day=1):%Y-%m-%d}</time> 至" in month
 
 
 def test_a_bad_custom_period_gets_chinese_messages_and_falls_back_to_this_year(client):
@@ -114,7 +114,7 @@ def test_a_bad_custom_period_gets_chinese_messages_and_falls_back_to_this_year(c
     assert response.status_code == 200
     html = response.content.decode()
     assert "结束日期不能早于开始日期" in html
-    assert f"{timezone.localdate().year}-01-01 至" in html
+    assert f"{timezone.localdate().year}-01-01</time> 至" in html
     assert client.get(URL, {"start": "not-a-date"}).status_code == 200
     assert "请选择结束日期" in client.get(URL, {"period": "custom", "start": "2026-01-01"}).content.decode()
 
