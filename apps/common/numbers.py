@@ -37,3 +37,18 @@ def format_money(value_wan, language: str | None = None) -> str:
         sign = "-" if yuan < 0 else ""
         return f"{sign}¥{abs(yuan):,}"
     return f"{_grouped(amount, 2)} 万元"
+
+
+def format_money_figure(value_wan, language: str | None = None) -> str:
+    """An amount in a table's money column, read with its header: in Chinese the plain number of
+    万元 with two decimals ("1,234.50" under "计划投资（万元）"), in English whole yuan as `format_money`
+    writes them ("¥12,345,000" under "Planned investment"). "—" for a figure not entered."""
+    if _english(language):
+        return format_money(value_wan, language)
+    try:
+        amount = Decimal(str(value_wan))
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+    if value_wan is None or not amount.is_finite():
+        return "—"
+    return f"{amount:,.2f}"

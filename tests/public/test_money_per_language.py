@@ -3,6 +3,7 @@ through the one `money` filter (apps.common.numbers.format_money)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -40,3 +41,19 @@ def test_the_project_page_shows_the_invested_share_in_english(client, project):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(f"/projects/{project.pk}/").content.decode()
     assert "¥121,500 (50%)" in body
+
+
+def test_the_comparison_table_money_columns_read_as_their_headers_say(client, project):
+    """The 三率 page's project comparison: in Chinese the header names 万元 and the cells are plain
+    numbers; in English the cells are whole yuan and the header names no unit, never "wan"."""
+    chinese = client.get("/stats/").content.decode()
+    assert re.search(r"<th[^>]*>计划投资（万元）</th>", chinese)
+    assert re.search(r'data-label="计划投资（万元）"[^>]*>24.30</td>', chinese)
+    assert re.search(r'data-label="已完成投资（万元）"[^>]*>12.15</td>', chinese)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/stats/").content.decode()
+    assert re.search(r"<th[^>]*>Planned investment</th>", english)
+    assert re.search(r'data-label="Planned investment"[^>]*>¥243,000</td>', english)
+    assert re.search(r'data-label="Invested so far"[^>]*>¥121,500</td>', english)
+    assert "万元" not in english and "10,000 yuan" not in english
+    assert not re.search(r"\bwan\b", english, re.IGNORECASE)

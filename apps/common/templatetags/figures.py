@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from apps.common.numbers import format_money
+from apps.common.numbers import format_money, format_money_figure
 
 register = template.Library()
 
@@ -46,6 +46,14 @@ def wan(value) -> str:
 def money(value) -> str:
     """An amount in 万元 on its own, in the page's language: "24.3 万元" / "¥243,000"."""
     return format_money(value)
+
+
+@register.filter
+def money_figure(value) -> str:
+    """An amount in a table's money column, as its header reads: the plain number of 万元 in
+    Chinese (1,234.50 under "计划投资（万元）"), whole yuan in English (¥12,345,000 under "Planned
+    investment"), never "wan"."""
+    return format_money_figure(value)
 
 
 @register.filter
