@@ -616,6 +616,10 @@ LIST_MAX_ROWS = envint("LIST_MAX_ROWS", 10000)
 # A search word too short for the trigram index (no 3 letters or characters in a row) searches
 # only the newest SEARCH_SHORT_ROWS published requests: bounded work, the recent ones first.
 SEARCH_SHORT_ROWS = envint("SEARCH_SHORT_ROWS", 5000)
+# The public request lists (site, API) count the matches of their filters and search among the
+# newest LIST_COUNT_WINDOW published requests only, scaled to the whole when there are more
+# ("about N"): a count's cost does not grow with the table (apps/common/paging.py).
+LIST_COUNT_WINDOW = envint("LIST_COUNT_WINDOW", 20000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

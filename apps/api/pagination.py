@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -31,16 +34,22 @@ class Pagination(PageNumberPagination):
         " out of range gives 404 (reach older rows with submitted_before or year)."
     )
 
+    # The whole public list, newest first, whose newest rows bound counts (apps.common.paging);
+    # None: counted in full (up to the cap).
+    count_window: Callable[[], QuerySet] | None = None
+
     def django_paginator_class(self, queryset, page_size: int):
         # An API key's private list changes without a data version: its count is not shared.
-        return list_paginator(queryset, page_size, public=getattr(self.request, "auth", None) is None)
+        public = getattr(self.request, "auth", None) is None
+        window = self.count_window() if public and self.count_window is not None else None
+        return list_paginator(queryset, page_size, public=public, window=window)
 
     def get_paginated_response(self, data) -> Response:
         paginator = self.page.paginator
         return Response(
             {
                 "count": paginator.estimate or paginator.count,
-                "count_exact": not paginator.capped,
+                "count_exact": not (paginator.capped or paginator.approximate),
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -50,8 +59,10 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["count"]["description"] = (
-            f"{settings.LIST_MAX_ROWS} 条以内为准确数，超过时为数据库的估计数。 / Exact up to "
-            f"{settings.LIST_MAX_ROWS}; beyond, the database's estimate."
+            f"{settings.LIST_MAX_ROWS} 条以内为准确数，超过时为数据库的估计数；公开诉求列表只数最新的 "
+            f"{settings.LIST_COUNT_WINDOW} 条公开诉求，更多时按比例估计（count_exact 为 false）。 / Exact up to "
+            f"{settings.LIST_MAX_ROWS}; beyond, the database's estimate. The public request list counts among "
+            f"the newest {settings.LIST_COUNT_WINDOW} published requests and scales beyond (count_exact false)."
         )
         paginated["properties"] = {
             "count": paginated["properties"]["count"],

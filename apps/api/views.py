@@ -25,6 +25,7 @@ from apps.api.filters import (
     PrivateAppealFilterSet,
     ReplyTemplateFilterSet,
 )
+from apps.api.pagination import Pagination
 from apps.api.permissions import CanSubmit, IsDepartmentKey, ReadsReplyTemplates, TakesWorkflowSteps, api_key_of
 from apps.api.schema import errors
 from apps.api.serializers import (
@@ -264,6 +265,12 @@ class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
         return Response(ProgressUpdateSerializer(update, context=self.get_serializer_context()).data, status=201)
 
 
+class PublishedRequestPagination(Pagination):
+    # Counts among the newest published requests: a filter's or search's cost does not grow
+    # with the table (apps.common.paging).
+    count_window = staticmethod(lambda: selectors.published_appeals(linked_projects=False))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="群众诉求列表 / Requests",
@@ -293,6 +300,7 @@ class ProjectUpdateListView(StrictQueryMixin, generics.ListCreateAPIView):
 )
 class RequestViewSet(StrictQueryMixin, ListFilterMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
+    pagination_class = PublishedRequestPagination
 
     @property
     def filterset_class(self):

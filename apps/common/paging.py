@@ -17,6 +17,12 @@ through `CappedCountPaginator`:
   programme and type together) makes even the capped count read the whole table; on
   PostgreSQL a count gets `COUNT_TIMEOUT_MS`, after which the list counts as "more than the
   cap" (pages stay within it; the planner's estimate is shown when it says more).
+- **Counts bounded in rows (`window`).** A list of the newest rows of a big table (published
+  requests, newest first) counts only the matches among the newest `LIST_COUNT_WINDOW` rows of
+  the whole list (one index range, whatever the filters or the table's size). When the table
+  holds more, the count is that share scaled to the whole (`approximate`, "about N"), and a
+  page whose rows all lie in the window is read from the window too: a wide search or filter
+  never collects every match only to show the newest twenty.
 - **Counts shared.** With `cache_for` (public lists only), the capped count of one query (not
   one page) is shared until the data changes or for that many seconds, so walking the pages of
   a wide search counts once.
@@ -62,26 +68,100 @@ def _count_within_time(queryset: QuerySet, cap: int) -> int:
         return cap + 1
 
 
+def _planner_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of the rows of `queryset` (planning only, nothing read)."""
+    queryset = queryset.order_by()
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _estimated_rows(queryset: QuerySet) -> int:
+    """How many rows `queryset` has: the planner's estimate on PostgreSQL, counted elsewhere."""
+    if connections[queryset.db].vendor == "postgresql":
+        return _planner_rows(queryset)
+    return queryset.order_by().count()
+
+
 class CappedCountPaginator(Paginator):
     """A paginator that never counts nor pages beyond `cap` rows (see the module's docstring)."""
 
     cap = 10_000
     capped = False
+    approximate = False  # a count scaled from the window's share (see `window`)
+    in_window: int | None = None  # matches among the window's rows, when windowed
 
-    def __init__(self, *args, cap: int | None = None, cache_for: int = 0, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        cap: int | None = None,
+        cache_for: int = 0,
+        window: QuerySet | None = None,
+        window_rows: int | None = None,
+        **kwargs,
+    ) -> None:
+        """`window`: the whole list unfiltered, ordered by `-submitted_at` (newest first) like
+        `object_list`: counts and near pages read its newest `window_rows` rows only."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
         self.cache_for = cache_for
+        self.window = window
+        self.window_rows = window_rows or settings.LIST_COUNT_WINDOW
+
+    @cached_property
+    def window_start(self):
+        """The submission time of the window's oldest row; None (no window) when the whole
+        list has fewer rows than the window."""
+        if self.window is None or not isinstance(self.object_list, QuerySet):
+            return None
+        # By time alone: an index-only walk of the window's rows (ties only widen it a little).
+        rows = self.window.order_by("-submitted_at").values_list("submitted_at", flat=True)
+        nth = rows[self.window_rows - 1 : self.window_rows]
+
+        def start():
+            return nth.first()
+
+        if not self.cache_for:
+            return start()
+        digest = hashlib.sha256(f"{self.window.db}:{nth.query}".encode()).hexdigest()
+        return cached_value(f"window:{digest}", start, fresh_for=self.cache_for)
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return len(queryset)
+        if self.window_start is not None:
+            return self._windowed_count(queryset)
         counted = self._capped_count(queryset)
         self.capped = counted > self.cap
         return min(counted, self.cap)
+
+    def _windowed_count(self, queryset: QuerySet) -> int:
+        """The matches among the window's rows, scaled by how many rows the whole list has."""
+        self.in_window = min(self._capped_count(queryset.filter(submitted_at__gte=self.window_start)), self.cap)
+        whole = _estimated_rows(self.window)
+        scaled = -(-self.in_window * max(whole, self.window_rows) // self.window_rows)
+        self.approximate = True
+        self.capped = scaled > self.cap
+        if self.capped:
+            self.__dict__["estimate"] = scaled
+        return min(scaled, self.cap)
+
+    def page(self, number):
+        """A page whose rows all lie in the window is read from it (one index range)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if self.in_window is not None and top <= self.in_window:
+            window = self.object_list.filter(submitted_at__gte=self.window_start)
+            return self._get_page(window[bottom:top], number, self)
+        return super().page(number)
 
     def _capped_count(self, queryset: QuerySet) -> int:
         def count() -> int:
@@ -102,17 +182,9 @@ class CappedCountPaginator(Paginator):
         """The PostgreSQL planner's row estimate for the whole list (only when capped)."""
         if not self.capped or not isinstance(self.object_list, QuerySet):
             return None
-        queryset = self.object_list.order_by()
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
+        if connections[self.object_list.db].vendor != "postgresql":
             return None
-        sql, params = queryset.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        rows = int(plan[0]["Plan"]["Plan Rows"])
+        rows = _planner_rows(self.object_list)
         # The planner guesses badly for some filters (text search); a guess below what we
         # already counted says nothing.
         return rows if rows > self.cap else None
@@ -126,12 +198,16 @@ class CappedCountPaginator(Paginator):
         return f"{self.estimate:,}" if self.estimate else ""
 
 
-def list_paginator(object_list, per_page: int | None = None, *, public: bool = True) -> CappedCountPaginator:
+def list_paginator(
+    object_list, per_page: int | None = None, *, public: bool = True, window: QuerySet | None = None
+) -> CappedCountPaginator:
     """The paginator of a public or API list: pages within settings.LIST_MAX_ROWS rows; a public
-    list's count shared between its pages (a private list's rows change without a data version)."""
+    list's count shared between its pages (a private list's rows change without a data version);
+    `window`: the whole list newest first, whose newest rows bound counts and pages."""
     return CappedCountPaginator(
         object_list,
         per_page or settings.PAGE_SIZE,
         cap=settings.LIST_MAX_ROWS,
         cache_for=LIST_COUNT_FRESH_FOR if public else 0,
+        window=window,
     )

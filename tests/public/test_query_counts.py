@@ -31,8 +31,10 @@ MAX_QUERIES = {
     "feed_programme": 2,
     "feed_project": 2,
     "feed_area": 2,
-    "requests": 6 + COUNT_EXTRA,  # with the problem classes offered by the filter
-    "requests_filtered": 6 + COUNT_EXTRA,
+    # With the problem classes offered by the filter, and where the count's window starts (the
+    # newest LIST_COUNT_WINDOW-th request; beyond it one more: the planner's size of the list).
+    "requests": 8 + COUNT_EXTRA,
+    "requests_filtered": 8 + COUNT_EXTRA,
     "stats": 7,  # every figure per 街道 and unit (3 rollup tables + 2 names) and two project comparisons
 }
 
