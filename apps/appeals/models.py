@@ -296,6 +296,27 @@ class Appeal(GeoPoint):
                 condition=Q(consent_to_publish=True, publish_approved=True),
                 name="appeal_published_recent",
             ),
+            # The public lists' count window (apps.common.paging): the newest published rows
+            # with every column their filters read, so a count is an index-only walk.
+            models.Index(
+                fields=["-submitted_at"],
+                include=["id", "programme", "kind", "status", "subdistrict", "area", "category"],
+                condition=Q(consent_to_publish=True, publish_approved=True),
+                name="appeal_published_window",
+            ),
+            # Open311's service_code (programme and type) and status=open over any date range:
+            # index ranges of the matching rows, not a walk of every published row of the range.
+            models.Index(
+                fields=["programme", "kind", "-submitted_at"],
+                condition=Q(consent_to_publish=True, publish_approved=True),
+                name="appeal_published_service",
+            ),
+            models.Index(
+                fields=["-submitted_at"],
+                condition=Q(consent_to_publish=True, publish_approved=True)
+                & ~Q(status__in=["resolved", "closed", "rejected", "merged"]),
+                name="appeal_published_open",
+            ),
             # 今日待办: each queue count reads one of these (key columns, not INCLUDE, so that
             # SQLite builds them too) and never the closed requests' rows.
             models.Index(
