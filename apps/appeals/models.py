@@ -329,6 +329,7 @@ class Appeal(GeoPoint):
                     "extension_until",
                     "supervision",
                     "supervision_answered_at",
+                    "co_pending",
                     "id",
                 ],
                 condition=QUEUE_CANDIDATES,
@@ -491,6 +492,12 @@ class AppealCoAssignment(models.Model):
                 fields=["department", "due"],
                 condition=Q(replied_at__isnull=True, withdrawn_at__isnull=True),
                 name="co_assignment_pending",
+            ),
+            # 今日待办's 协办 queues: the requests that still owe a 协办回复, from the index alone.
+            models.Index(
+                fields=["due", "appeal", "department"],
+                condition=Q(replied_at__isnull=True, withdrawn_at__isnull=True),
+                name="co_assignment_pending_appeal",
             ),
         ]
 

@@ -430,7 +430,9 @@ def co_pending_q(scope: Scope, *, due_before: datetime | None = None) -> Q:
         return Q(pk__in=[])
     if due_before is not None:
         rows = rows.filter(due__lt=due_before)
-    return Q(status__in=HANDLING_STATUSES, pk__in=rows.values("appeal_id"))
+    # In this order, cheapest first: a request owes 协办回复s only while `co_pending` (kept by
+    # the state machine) says so, and only those few are looked up among the co-assignments.
+    return Q(status__in=HANDLING_STATUSES) & Q(co_pending__gt=0) & Q(pk__in=rows.values("appeal_id"))
 
 
 # Each count of the workbench is one line here; the admin's 待办 filter reads the same table,
@@ -452,7 +454,8 @@ APPEAL_QUEUES: tuple[Queue, ...] = (
         "supervised",
         _("督办待答复"),
         lambda now, scope: (
-            Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES) & ~Q(supervision="") & led_by_q(scope)
+            # Never supervised first: that rules out most requests at once.
+            ~Q(supervision="") & Q(supervision_answered_at__isnull=True, status__in=DUE_STATUSES) & led_by_q(scope)
         ),
     ),
     Queue(
