@@ -20,8 +20,7 @@ from django.contrib import admin
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.test.client import RequestFactory
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from apps.jobs.models import JobStatus, SpreadsheetJob
@@ -64,8 +63,10 @@ def queue_job(job_id: int) -> None:
 def job_request(job: SpreadsheetJob) -> HttpRequest:
     """The admin list's GET request as the official made it, with the official signed in: the
     export's filters, search and scope are worked out again exactly as in the request."""
-    query = job.params.get("query", "")
-    request = RequestFactory().get(job.params.get("path", "/") + (f"?{query}" if query else ""))
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = job.params.get("path", "/")
+    request.GET = QueryDict(job.params.get("query", ""))
     request.user = job.user
     return request
 

@@ -264,3 +264,12 @@ def test_the_progress_page_and_status_are_in_english_and_cost_constant_queries(
 def test_the_import_page_says_when_the_import_goes_to_the_background(as_official, district_official):
     text = as_official(district_official).get(reverse("admin:projects_project_import")).content.decode()
     assert "超过 2 行的文件不显示预览" in text
+
+
+def test_the_job_exports_the_lists_filters_and_search(as_official, district_official, projects, committing):
+    client = as_official(district_official)
+    with committing():
+        export_file(client, "projects_project", "csv", query="?q=奎山")
+    job = SpreadsheetJob.objects.get()
+    body = b"".join(client.get(urls(job)["download"]).streaming_content).decode("utf-8-sig")
+    assert (job.total, body.count("奎山项目"), "泰山项目" in body) == (3, 3, False)
