@@ -75,6 +75,7 @@ class FullSite:
     site: Site
     tracked: object
     tracking_path: str
+    topic_path: str = ""
 
 
 def build_full_site() -> FullSite:
@@ -101,7 +102,34 @@ def build_full_site() -> FullSite:
         update=project.updates.first(),
     )
     tracked = f.appeal_in("closed", handler=site.department, area=site.community, title="楼道灯不亮")
-    return FullSite(site=site, tracked=tracked, tracking_path=f"/requests/track/{tracking_token(tracked)}/")
+    return FullSite(
+        site=site,
+        tracked=tracked,
+        tracking_path=f"/requests/track/{tracking_token(tracked)}/",
+        topic_path=_monthly_topic(site),
+    )
+
+
+def _monthly_topic(site: Site) -> str:
+    """This month's 每月一题, from the 康居社区 requests' group, with its chart and table."""
+    from apps.proposals.selectors import GroupKey
+    from apps.topics.selectors import this_month
+    from apps.topics.services import topic_choose, topic_save
+
+    official = f.official()
+    topic = topic_choose(
+        month=this_month(),
+        key=GroupKey(site.community.pk, kind="help"),
+        title="小区道路坑洼",
+        problem="康居社区居民反映小区道路坑洼，雨后积水。",
+        sub_problems="路面破损\n排水不畅",
+        lead_department=site.department,
+        by=official,
+    )
+    topic.measures, topic.outcome, topic.is_public = "修补路面，疏通排水。", "修补路面1200平方米。", True
+    topic = topic_save(topic=topic, by=official)
+    topic.projects.set([site.project])
+    return f"/monthly-topics/{topic.pk}/"
 
 
 # Pages other parts of the site add; crawled as soon as their URL exists (no data needed).
@@ -135,6 +163,8 @@ def public_pages(full: FullSite) -> dict[str, str]:
         "stats": "/stats/",
         "not-found": "/no-such-page/",
     }
+    if full.topic_path:
+        pages["monthly-topic"] = full.topic_path
     for name, path in OPTIONAL_PAGES.items():
         try:
             resolve(path)
