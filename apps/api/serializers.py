@@ -342,6 +342,7 @@ class PrivateEventSerializer(PublicEventSerializer):
     until = serializers.DateTimeField(allow_null=True, help_text="延期至、督办答复期限、重办期限 / Deadline set")
     solved = serializers.CharField(help_text="是否解决 / Solved (rate, revisit)")
     rating = serializers.CharField(help_text="满意度 / Rating (rate, revisit)")
+    comment = serializers.CharField(help_text="诉求人的评价意见 / The resident's comment (rate, revisit)")
     proxy_reason = serializers.CharField(help_text="代办原因 / Why the district acted for the unit (代办)")
     category = CategoryRefSerializer(
         allow_null=True, help_text="受理时确认的问题分类 / The problem class confirmed at accept"

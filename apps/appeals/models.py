@@ -428,6 +428,9 @@ class AppealEvent(models.Model):
     until = models.DateTimeField(_("期限"), null=True, blank=True)
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
     solved = models.CharField(_("是否解决"), max_length=8, choices=Solved.choices, blank=True)
+    # The resident's words at 评价 or 回访: the request keeps only its current rating (重办 clears
+    # it), so every answer's comment lives here. Officials only: it may hold personal data.
+    comment = models.CharField(_("评价意见"), max_length=500, blank=True, default="", db_default="")
     proxy_reason = models.CharField(_("代办原因"), max_length=200, blank=True)
     category = models.ForeignKey(
         ProblemCategory,

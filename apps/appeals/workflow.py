@@ -331,6 +331,7 @@ class Event(NamedTuple):
     solved: str
     at: Any
     category_id: Any = None  # the problem class confirmed at 受理
+    comment: str = ""  # the resident's words at 评价 or 回访, kept when 重办 clears the request's
 
 
 def merged_reply(tracking_no: str) -> str:
@@ -393,6 +394,7 @@ def apply_step(
     target = transition.target or from_status
     # The unit that acted: its steps (sign, resolve...) need no branch of their own below.
     event_department = state.department_id if transition.actor is U else None
+    event_comment = ""
     if action == "sign" or action == "resolve":
         pass
     elif action == "accept":
@@ -415,7 +417,8 @@ def apply_step(
         state.co_pending = 0
         state.extension_until, state.extension_reason = None, ""
     elif action in ("rate", "revisit"):
-        state.rating, state.solved, state.rating_comment, state.rated_at = rating, solved, comment[:500], at
+        event_comment = comment[:500]
+        state.rating, state.solved, state.rating_comment, state.rated_at = rating, solved, event_comment, at
         if rating == UNSATISFIED or solved == NOT_SOLVED:
             target = REVIEW  # back to the dispatcher: 重办 or 解释说明
         else:
@@ -461,7 +464,19 @@ def apply_step(
         state.public_reply = reply
     event_category = state.category_id if action == "accept" else None
     event = Event(
-        action, from_status, target, event_department, reason, note, reply, until, rating, solved, at, event_category
+        action,
+        from_status,
+        target,
+        event_department,
+        reason,
+        note,
+        reply,
+        until,
+        rating,
+        solved,
+        at,
+        event_category,
+        event_comment,
     )
     if rollups is not None:
         rollups.after(state, event)

@@ -159,6 +159,7 @@ EVENT_COLUMNS = (
     "solved",
     "proxy_reason",
     "category_id",
+    "comment",
     "at",
 )
 LINK_COLUMNS = ("appeal_id", "project_id")
@@ -497,6 +498,7 @@ class _Generator:
                 "",
                 "",
                 NULL,
+                "",
                 submitted,
             )
         )
@@ -569,6 +571,7 @@ class _Generator:
                     event.solved,
                     proxy,
                     _null(event.category_id),
+                    event.comment,
                     last_at,
                 )
             )

@@ -149,3 +149,14 @@ def test_the_change_page_offers_only_what_the_state_allows(as_official, district
     assert url(appeal, "request_extension") in html and url(appeal, "supervise") in html
     assert url(appeal, "approve_extension") not in html  # nothing asked yet
     assert url(appeal, "reopen") not in html
+
+
+def test_the_timeline_shows_each_answers_comment_after_reopen(as_official, district_official):
+    from apps.appeals.services import appeal_transition
+
+    appeal = f.appeal_in("resolved")
+    appeal_transition(appeal=appeal, action="rate", rating="unsatisfied", comment="灯还是不亮")
+    appeal_transition(appeal=appeal, action="reopen")
+    page = as_official(district_official).get(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+    timeline = page.content.decode().split("qs-timeline", 1)[1]
+    assert "不满意" in timeline and "灯还是不亮" in timeline

@@ -196,3 +196,20 @@ def test_a_closed_request_is_labelled_closed_whichever_way_it_closed(dispatch_cl
     assert (data["status"], data["status_label"], data["closure"]) == ("closed", "已关闭", "explained")
     english = dispatch_client.get(f"/api/v1/requests/{appeal.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["status_label"] == "Closed"
+
+
+def test_a_revisits_comment_is_kept_on_its_event_and_stays_private(dispatch_client, api, department):
+    appeal = factories.appeal_in("resolved", handler=department, consent_to_publish=True)
+    body = {"action": "revisit", "solved": "no", "rating": "unsatisfied", "comment": "我家3号楼201还是漏水"}
+    post(dispatch_client, appeal, body)
+    post(dispatch_client, appeal, {"action": "reopen", "reply": "已要求重新办理。"})
+    detail = dispatch_client.get(f"/api/v1/requests/{appeal.pk}/").json()
+    assert detail["rating_comment"] == ""  # cleared for the next answer; the event keeps it
+    revisit = next(event for event in detail["events"] if event["action"] == "revisit")
+    assert revisit["comment"] == "我家3号楼201还是漏水"
+    assert "3号楼201" not in str(detail["timeline"])
+    from apps.appeals.services import appeal_set_publication
+
+    appeal_set_publication(appeal=appeal, approved=True)
+    public = api.get(f"/api/v1/requests/{appeal.pk}/").json()
+    assert "漏水" not in str(public)

@@ -206,3 +206,19 @@ def test_a_request_is_not_merged_into_itself_or_into_a_duplicate():
         appeal_transition(appeal=third, action="merge", into=duplicate)
     with pytest.raises(IllegalTransition):
         appeal_transition(appeal=duplicate, action="accept")
+
+
+def test_every_answers_comment_stays_on_its_event_after_reopen(gas):
+    appeal = f.appeal_in("resolved", handler=gas)
+    appeal_transition(appeal=appeal, action="rate", rating="unsatisfied", comment="灯还是不亮")
+    appeal_transition(appeal=appeal, action="reopen")
+    appeal_transition(appeal=appeal, action="sign")
+    appeal_transition(appeal=appeal, action="resolve", reply="已更换灯具。")
+    revisit = dict(solved="partly", rating="unsatisfied", comment="回访：只修好了一层")
+    appeal = appeal_transition(appeal=appeal, action="revisit", **revisit)
+    appeal_transition(appeal=appeal, action="reopen")
+    appeal.refresh_from_db()
+    assert appeal.rating_comment == ""  # the request waits for a new answer...
+    answers = appeal.events.filter(action__in=("rate", "revisit")).order_by("at", "id")
+    # ...and the history keeps both.
+    assert [(e.action, e.comment) for e in answers] == [("rate", "灯还是不亮"), ("revisit", "回访：只修好了一层")]

@@ -151,7 +151,7 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 reply=event.reply,
                 rating=event.rating,
                 solved=event.solved,
-                comment=appeal.rating_comment,
+                comment=event.comment,
                 urgency=step.urgency,
                 category_id=event.category_id,
                 until=event.until,
@@ -178,6 +178,7 @@ def assert_requests_follow_the_workflow_rules() -> int:
                 event.solved,
                 event.at,
                 event.category_id,
+                event.comment,
             )
             assert replayed == stored, (appeal.tracking_no, replayed, stored)
             assert bool(event.proxy_reason) <= (TRANSITIONS[event.action].actor in (Actor.UNIT, Actor.CO_UNIT))
