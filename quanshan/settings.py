@@ -620,6 +620,9 @@ SEARCH_SHORT_ROWS = envint("SEARCH_SHORT_ROWS", 5000)
 # newest LIST_COUNT_WINDOW published requests only, scaled to the whole when there are more
 # ("about N"): a count's cost does not grow with the table (apps/common/paging.py).
 LIST_COUNT_WINDOW = envint("LIST_COUNT_WINDOW", 20000)
+# A public search lists (and counts) its newest SEARCH_MAX_ROWS matches: a word found in many
+# requests costs what a rarer one costs (apps/common/paging.py).
+SEARCH_MAX_ROWS = envint("SEARCH_MAX_ROWS", 1000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -42,7 +42,8 @@ class Pagination(PageNumberPagination):
         # An API key's private list changes without a data version: its count is not shared.
         public = getattr(self.request, "auth", None) is None
         window = self.count_window() if public and self.count_window is not None else None
-        return list_paginator(queryset, page_size, public=public, window=window)
+        searched = bool(public and window is not None and self.request.query_params.get("q", "").strip())
+        return list_paginator(queryset, page_size, public=public, window=window, searched=searched)
 
     def get_paginated_response(self, data) -> Response:
         paginator = self.page.paginator

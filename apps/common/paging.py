@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -46,21 +47,42 @@ LIST_COUNT_FRESH_FOR = 60  # seconds a list's count is shared between its pages
 COUNT_TIMEOUT_MS = 200  # the most a list's count may take on PostgreSQL
 
 
-def _count_within_time(queryset: QuerySet, cap: int) -> int:
+@contextmanager
+def _planner_settings(db: str, **values: str):
+    """PostgreSQL settings local to a transaction (or savepoint) around the block, put back at
+    once after it (two statements more)."""
+    connection = connections[db]
+    names = list(values)
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
+            [part for name in names for part in (name, name, values[name])],
+        )
+        row = cursor.fetchone()
+        before = {name: row[2 * i] for i, name in enumerate(names)}
+        yield
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [part for name in names for part in (name, before[name])],
+        )
+
+
+# Walking the newest rows: no bitmap scans, so PostgreSQL walks the rows newest first (an index
+# range, stopping at the page's last row) instead of first collecting every match of a search's
+# or filter's own index in the whole table, which grows with it; and no parallel workers, whose
+# start costs more than the few hundred rows walked.
+WALK = {"enable_bitmapscan": "off", "max_parallel_workers_per_gather": "0"}
+
+
+def _count_within_time(queryset: QuerySet, cap: int, *, walk: bool = False) -> int:
     """`queryset.count()`, or `cap + 1` ("more than the cap") when PostgreSQL cannot count it
-    within COUNT_TIMEOUT_MS."""
+    within COUNT_TIMEOUT_MS; `walk`: in index order (WALK)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count()
     try:
-        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-            # Local to this transaction (or savepoint), and put back at once after the count.
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            before = cursor.fetchone()[0]
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{COUNT_TIMEOUT_MS}ms"])
-            counted = queryset.count()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
-            return counted
+        with _planner_settings(queryset.db, statement_timeout=f"{COUNT_TIMEOUT_MS}ms", **(WALK if walk else {})):
+            return queryset.count()
     except OperationalError as exc:
         cause = exc.__cause__
         if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) != "57014":  # query_canceled
@@ -102,6 +124,7 @@ class CappedCountPaginator(Paginator):
         cache_for: int = 0,
         window: QuerySet | None = None,
         window_rows: int | None = None,
+        walk_capped: bool = False,
         **kwargs,
     ) -> None:
         """`window`: the whole list unfiltered, ordered by `-submitted_at` (newest first) like
@@ -112,6 +135,9 @@ class CappedCountPaginator(Paginator):
         self.cache_for = cache_for
         self.window = window
         self.window_rows = window_rows or settings.LIST_COUNT_WINDOW
+        # A capped list's pages walk the newest rows in index order (WALK): a word found in
+        # many rows is met every few rows, so the newest `cap` matches come early.
+        self.walk_capped = walk_capped
 
     @cached_property
     def window_start(self):
@@ -144,7 +170,8 @@ class CappedCountPaginator(Paginator):
 
     def _windowed_count(self, queryset: QuerySet) -> int:
         """The matches among the window's rows, scaled by how many rows the whole list has."""
-        self.in_window = min(self._capped_count(queryset.filter(submitted_at__gte=self.window_start)), self.cap)
+        window = queryset.filter(submitted_at__gte=self.window_start)
+        self.in_window = min(self._capped_count(window, walk=True), self.cap)
         whole = _estimated_rows(self.window)
         scaled = -(-self.in_window * max(whole, self.window_rows) // self.window_rows)
         self.approximate = True
@@ -159,13 +186,19 @@ class CappedCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if self.in_window is not None and top <= self.in_window:
-            window = self.object_list.filter(submitted_at__gte=self.window_start)
-            return self._get_page(window[bottom:top], number, self)
-        return super().page(number)
+            rows = self.object_list.filter(submitted_at__gte=self.window_start)[bottom:top]
+        elif self.walk_capped and self.capped:
+            rows = self.object_list[bottom:top]
+        else:
+            return super().page(number)
+        if connections[rows.db].vendor == "postgresql":
+            with _planner_settings(rows.db, **WALK):
+                rows = list(rows)  # read here, with the planner told to walk
+        return self._get_page(rows, number, self)
 
-    def _capped_count(self, queryset: QuerySet) -> int:
+    def _capped_count(self, queryset: QuerySet, *, walk: bool = False) -> int:
         def count() -> int:
-            return _count_within_time(queryset.order_by()[: self.cap + 1], self.cap)
+            return _count_within_time(queryset.order_by()[: self.cap + 1], self.cap, walk=walk)
 
         if not self.cache_for:
             return count()
@@ -199,11 +232,29 @@ class CappedCountPaginator(Paginator):
 
 
 def list_paginator(
-    object_list, per_page: int | None = None, *, public: bool = True, window: QuerySet | None = None
+    object_list,
+    per_page: int | None = None,
+    *,
+    public: bool = True,
+    window: QuerySet | None = None,
+    searched: bool = False,
 ) -> CappedCountPaginator:
     """The paginator of a public or API list: pages within settings.LIST_MAX_ROWS rows; a public
     list's count shared between its pages (a private list's rows change without a data version);
-    `window`: the whole list newest first, whose newest rows bound counts and pages."""
+    `window`: the whole list newest first, whose newest rows bound counts and pages.
+
+    `searched` (a text search, answered by the trigram indexes): counted on them up to
+    SEARCH_MAX_ROWS, what a search lists (the newest matches); a word found more often walks
+    the newest rows for its pages (see `walk_capped`): both cost at most about that many rows
+    whatever the table's size."""
+    if searched:
+        return CappedCountPaginator(
+            object_list,
+            per_page or settings.PAGE_SIZE,
+            cap=min(settings.SEARCH_MAX_ROWS, settings.LIST_MAX_ROWS),
+            cache_for=LIST_COUNT_FRESH_FOR if public else 0,
+            walk_capped=True,
+        )
     return CappedCountPaginator(
         object_list,
         per_page or settings.PAGE_SIZE,

@@ -189,7 +189,9 @@ def published_appeals_page(params, page_number: str | int | None) -> tuple[Publi
         area_choices=grouped,
         area_levels={a.pk: a.level for s in tree for a in (s, *s.communities)},
     )
-    page = list_paginator(filterset.qs, window=published_appeals(linked_projects=False)).get_page(page_number)
+    searched = bool(filterset.form.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip())
+    window = published_appeals(linked_projects=False)
+    page = list_paginator(filterset.qs, window=window, searched=searched).get_page(page_number)
     page.object_list = [public_appeal(appeal) for appeal in page.object_list]
     return filterset, page
 

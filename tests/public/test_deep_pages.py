@@ -123,3 +123,18 @@ def test_counts_read_only_the_newest_window_and_scale_beyond_it(client, settings
     settings.LIST_COUNT_WINDOW = 20  # the whole list fits: counted exactly
     body = client.get("/api/v1/requests/", {"type": "praise", "page_size": 3}).json()
     assert (body["count"], body["count_exact"]) == (4, True)
+
+
+def test_a_search_lists_its_newest_matches_only(client, settings):
+    """A word found more often than SEARCH_MAX_ROWS lists (and counts) its newest matches: a
+    frequent word costs what a rare one costs; the API marks the count as stopped."""
+    settings.SEARCH_MAX_ROWS = 2
+    publish(3)
+    html = client.get("/requests/", {"q": "件诉求"}).content.decode()
+    assert "超过 2 条，这里列出最新的 2 条" in html
+    assert "第2件诉求" in html and "第1件诉求" in html and "第0件诉求" not in html
+    body = client.get("/api/v1/requests/", {"q": "件诉求", "page_size": 1, "page": 2}).json()
+    assert (body["count_exact"], body["next"]) == (False, None)
+    assert [r["title"] for r in body["results"]] == ["第1件诉求"]
+    body = client.get("/api/v1/requests/", {"q": "第0件", "page_size": 5}).json()
+    assert (body["count"], body["count_exact"]) == (1, True)
