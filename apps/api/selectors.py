@@ -121,7 +121,9 @@ def scoped_appeal_detail(scope: Scope) -> QuerySet[Appeal]:
         .prefetch_related(
             Prefetch(
                 "events",
-                queryset=AppealEvent.objects.select_related("department", "category").order_by("at", "id"),
+                queryset=AppealEvent.objects.select_related("department", "category")
+                .prefetch_related("co_departments")
+                .order_by("at", "id"),
                 to_attr="event_list",
             ),
             Prefetch(

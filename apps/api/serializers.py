@@ -337,6 +337,7 @@ class PrivateEventSerializer(PublicEventSerializer):
     reply = serializers.CharField()  # officials read the reply as written
     from_status = serializers.CharField()
     department = DepartmentRefSerializer(allow_null=True)
+    co_departments = DepartmentRefSerializer(many=True, help_text="派单时指定的协办单位 / Co-departments (assign)")
     reason = serializers.CharField(help_text="退单/解释说明理由、督办级别、确认的紧急程度或延期原因 / Reason")
     note = serializers.CharField(help_text="内部备注 / Internal note")
     until = serializers.DateTimeField(allow_null=True, help_text="延期至、督办答复期限、重办期限 / Deadline set")

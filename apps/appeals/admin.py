@@ -591,7 +591,9 @@ class AppealAdmin(ScopedAdminMixin, AuditedExportMixin, BackgroundSpreadsheetMix
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            timeline = list(obj.events.select_related("actor", "department").order_by("at", "id"))
+            timeline = list(
+                obj.events.select_related("actor", "department").prefetch_related("co_departments").order_by("at", "id")
+            )
             for event in timeline:
                 event.action_label = ACTION_LABELS.get(event.action, event.action)
                 event.reason_label = REASON_LABELS.get(event.reason, event.reason)

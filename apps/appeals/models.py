@@ -422,6 +422,8 @@ class AppealEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # 派单: the 协办单位 named beside the lead (the co-assignments change later: 退单, 改派).
+    co_departments = models.ManyToManyField(Department, verbose_name=_("协办单位"), blank=True, related_name="+")
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     note = models.TextField(_("内部备注"), blank=True)
     reply = models.TextField(_("公开答复"), blank=True)

@@ -468,6 +468,11 @@ def appeal_transition(
         proxy_reason=proxy_reason if proxy else "",
         **event._asdict(),
     )
+    if action == "assign" and step.co_departments:
+        AppealEvent.co_departments.through.objects.bulk_create(
+            AppealEvent.co_departments.through(appealevent_id=recorded.pk, department_id=co.pk)
+            for co in step.co_departments
+        )
     resident_notify(appeal=locked, action=action, reply=event.reply)  # written now, sent after commit
     officials_notify_step(appeal=locked, action=action, event_id=recorded.pk)
     if co_added:

@@ -210,3 +210,15 @@ def test_the_lead_unit_is_not_offered_the_co_departments_sign(as_official, gas, 
     appeal = f.appeal_in("in_progress", handler=zhujian, co_departments=[gas])
     lead = staff(f.official("zj", scope=ScopeKind.DEPARTMENT, department=zhujian))
     assert url(appeal, "co_sign") not in change_page(as_official(lead), appeal)
+
+
+def test_the_assign_step_in_the_timeline_names_its_co_departments_after_a_return(
+    as_official, district_official, zhujian, gas
+):
+    from apps.appeals.services import appeal_transition
+
+    appeal = f.appeal_in("assigned", handler=zhujian, co_departments=[gas])
+    appeal_transition(appeal=appeal, action="return", reason="wrong_function")  # withdraws the co-assignment
+    page = change_page(as_official(district_official), appeal)
+    timeline = page.split("qs-timeline", 1)[1]
+    assert "协办单位：华润燃气" in timeline

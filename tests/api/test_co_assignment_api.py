@@ -222,3 +222,14 @@ def test_the_public_does_not_see_a_co_department_sign(api, gas):
     post(key_of(gas), appeal, {"action": "co_sign"})
     timeline = api.get(f"/api/v1/requests/{appeal.pk}/").json()["timeline"]
     assert "co_sign" not in [step["action"] for step in timeline]
+
+
+def test_the_assign_event_lists_its_co_departments_in_the_private_detail_only(dispatch_client, department, gas, city):
+    appeal = factories.appeal_in("accepted", consent_to_publish=True)
+    body = {"action": "assign", "department": "zhujian", "co_departments": ["gas", "chengguan"]}
+    assign = post(dispatch_client, appeal, body).json()["events"][-1]
+    assert assign["action"] == "assign" and assign["department"]["code"] == "zhujian"
+    assert sorted(co["code"] for co in assign["co_departments"]) == ["chengguan", "gas"]
+    appeal_set_publication(appeal=appeal, approved=True)
+    public = dispatch_client.get(f"/api/v1/requests/{appeal.pk}/").json()["timeline"]
+    assert all("co_departments" not in step for step in public)
