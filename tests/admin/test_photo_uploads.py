@@ -22,7 +22,9 @@ def test_a_pixel_bomb_in_a_project_photo_is_a_form_error_without_decoding(as_off
     project = f.project()
     response = post_project_photo(as_official(district_official), project, f.png_bomb())
     assert response.status_code == 200
-    assert "照片像素过多（12000×12000）" in response.content.decode()
+    html = response.content.decode()
+    assert "照片像素过多（12000×12000）" in html
+    assert 'value="施工中"' in html  # what the official typed is kept
     assert decodes == []
     assert not project.photos.exists()
 
@@ -53,7 +55,9 @@ def test_a_pixel_bomb_in_a_registered_request_is_a_form_error(as_official, kuish
     data = registration(area=f.community(parent=kuishan).pk, photos=[f.png_bomb()])
     response = client.post(reverse("admin:appeals_appeal_add"), data)
     assert response.status_code == 200
-    assert "照片像素过多（12000×12000）" in response.content.decode()
+    html = response.content.decode()
+    assert "照片像素过多（12000×12000）" in html
+    assert "5号楼有人从窗口拉电线给电动车充电" in html and 'value="李桂兰"' in html  # the typed text is kept
     assert decodes == []
     assert not Appeal.objects.exists()
 
