@@ -162,6 +162,13 @@ def prober(base: str, until: float, results) -> None:
     results.put(("prober", latencies, failures))
 
 
+def commit() -> str:
+    """The checkout's commit (with + when it has changes), so each run says what it measured."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=run.ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "apps", "quanshan"], cwd=run.ROOT)
+    return head.stdout.strip() + ("+" if dirty.returncode else "")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -259,7 +266,7 @@ def main() -> None:
     worst = max(peaks.values(), default=float("nan"))
     verdict = "met" if p99 < TARGET_P99_MS and not failures else "MISSED"
     lines = [
-        f"## Run {started_at:%Y-%m-%d %H:%M} UTC: {WORKERS if server else '?'} {run.worker_kind()}",
+        f"## Run {started_at:%Y-%m-%d %H:%M} UTC: {WORKERS if server else '?'} {run.worker_kind()}, code `{commit()}`",
         "",
         f"Against {'gunicorn started by the script' if server else base}:"
         f" {WORKERS if server else '?'} {run.worker_kind()}, DEBUG off, PostgreSQL, Redis; load average"
