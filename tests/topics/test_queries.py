@@ -47,3 +47,17 @@ def test_pages_api_and_feed_run_a_fixed_number_of_queries(client, django_assert_
     measure(8)
     _topics(official, 5, start=4)
     measure(8)
+
+
+def test_the_admins_ranked_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    client.force_login(district_official())
+    url = "/admin/topics/monthlytopic/choose/"
+    month = f"{topic_month():%Y-%m}"
+    lights_history(f.community("泰山社区"))
+    client.get(url, {"month": month})
+    with django_assert_max_num_queries(14):
+        client.get(url, {"month": month})
+    for i in range(6):
+        requests_in(f.community(f"社区{i}"), topic_month(), 2)
+    with django_assert_max_num_queries(14):
+        assert client.get(url, {"month": month}).status_code == 200
