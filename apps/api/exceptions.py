@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.appeals.workflow import IllegalTransition
+from apps.common.filters import bilingual
 
 
 class Conflict(exceptions.APIException):
@@ -61,7 +62,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
+        english = getattr(exc, "english", "")  # the workflow's refusals (StepRefused) say it in both
+        exc = exceptions.PermissionDenied(bilingual(str(exc), english) if english else str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -40,6 +40,7 @@ from apps.appeals.workflow import (
     Actor,
     IllegalTransition,
     StepInput,
+    StepRefused,
     allowed_actions,
     apply_step,
     merged_reply,
@@ -218,7 +219,7 @@ def _check_actor_scope(appeal: Appeal, by, scope: Scope | None = None) -> None:
     """Refuse an official (`by`) or an API key (its `scope`) outside the request's scope."""
     for allowed in (scope_of(by) if by is not None else None, scope):
         if allowed is not None and not Appeal.objects.filter(allowed.appeal_q(), pk=appeal.pk).exists():
-            raise PermissionDenied("您无权办理该诉求。")
+            raise StepRefused("您无权办理该诉求。", "This request is outside your scope.")
 
 
 def _check_submitted_at(submitted_at: datetime) -> datetime:
@@ -291,10 +292,16 @@ def _co_assignment_of(
             mine = own
         elif acting.kind == ScopeKind.ALL:
             if not proxy_reason:
-                raise PermissionDenied("“协办回复”须由协办单位办理；区级工作人员代办时须填写代办原因。")
+                raise StepRefused(
+                    "“协办回复”须由协办单位办理；区级工作人员代办时须填写代办原因。",
+                    f"“{action}” is for the request's co-departments; a district official acting for one must "
+                    "give a proxy_reason.",
+                )
             proxy = True
         else:
-            raise PermissionDenied("“协办回复”只能由该诉求的协办单位办理。")
+            raise StepRefused(
+                "“协办回复”只能由该诉求的协办单位办理。", f"Only the request's co-departments may take “{action}”."
+            )
     if department is not None:
         mine = [row for row in mine if row.department_id == department.pk]
         if not mine:
@@ -324,18 +331,29 @@ def _check_actor(appeal: Appeal, transition, by, scope: Scope | None, proxy_reas
     if transition.actor == Actor.RESIDENT:
         return False
     if transition.actor == Actor.SYSTEM and scopes:
-        raise PermissionDenied(f"“{transition.label}”由系统自动执行。")
+        raise StepRefused(
+            f"“{transition.label}”由系统自动执行。", f"“{transition.action}” is taken by the system itself."
+        )
     proxy = False
     for acting in scopes:
         if transition.actor == Actor.DISPATCHER:
             if acting.kind not in (ScopeKind.ALL, ScopeKind.SUBDISTRICT):
-                raise PermissionDenied(f"“{transition.label}”由区或街道的派单人员办理，承办单位不能办理。")
+                raise StepRefused(
+                    f"“{transition.label}”由区或街道的派单人员办理，承办单位不能办理。",
+                    f"“{transition.action}” is for the district's or the subdistrict's dispatchers, not a unit.",
+                )
             _check_actor_scope(appeal, None, acting)
         elif transition.actor == Actor.UNIT and not _acts_as_unit(appeal, acting):
             if acting.kind != ScopeKind.ALL:
-                raise PermissionDenied(f"“{transition.label}”须由承办单位办理。")
+                raise StepRefused(
+                    f"“{transition.label}”须由承办单位办理。", f"“{transition.action}” is for the handling unit."
+                )
             if not proxy_reason:
-                raise PermissionDenied(f"“{transition.label}”须由承办单位办理；区级工作人员代办时须填写代办原因。")
+                raise StepRefused(
+                    f"“{transition.label}”须由承办单位办理；区级工作人员代办时须填写代办原因。",
+                    f"“{transition.action}” is for the handling unit; a district official acting for it must give "
+                    "a proxy_reason.",
+                )
             proxy = True
     return proxy
 

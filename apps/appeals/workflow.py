@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.appeals.models import (
     Closure,
@@ -71,6 +71,15 @@ class IllegalTransition(Exception):
         self.appeal = appeal
         self.action = action
         self.allowed = allowed or []
+
+
+class StepRefused(PermissionDenied):
+    """A step its actor may not take (HTTP 403). `str()` is the Chinese message the admin shows;
+    `english` says the same for the API, which answers "中文 / English" like its other errors."""
+
+    def __init__(self, message: str, english: str):
+        super().__init__(message)
+        self.english = english
 
 
 class Actor(StrEnum):

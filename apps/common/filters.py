@@ -17,7 +17,7 @@ MAX_ID = 2**63 - 1
 
 
 def bilingual(zh: str, en: str) -> str:
-    """An API help text in both languages (the schema is read by Chinese and foreign developers)."""
+    """An API help text or error message in both languages (read by Chinese and foreign developers)."""
     return f"{zh} / {en}"
 
 

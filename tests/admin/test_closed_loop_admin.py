@@ -160,3 +160,9 @@ def test_the_timeline_shows_each_answers_comment_after_reopen(as_official, distr
     page = as_official(district_official).get(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
     timeline = page.content.decode().split("qs-timeline", 1)[1]
     assert "不满意" in timeline and "灯还是不亮" in timeline
+
+
+def test_the_admin_shows_a_refusal_in_chinese_only(as_official, kuishan, kuishan_official, zhujian):
+    appeal = f.appeal_in("assigned", handler=zhujian, area=f.community(parent=kuishan))
+    response = as_official(kuishan_official).post(url(appeal, "sign"), {})
+    assert messages_of(response) == ["“签收”须由承办单位办理。"]  # the API adds " / English"

@@ -213,3 +213,16 @@ def test_a_revisits_comment_is_kept_on_its_event_and_stays_private(dispatch_clie
     appeal_set_publication(appeal=appeal, approved=True)
     public = api.get(f"/api/v1/requests/{appeal.pk}/").json()
     assert "漏水" not in str(public)
+
+
+def test_the_workflows_refusals_answer_in_chinese_and_english(dispatch_client, department_client, department):
+    appeal = factories.appeal_in("in_progress", handler=department)
+    wrong_actor = post(department_client, appeal, {"action": "supervise", "level": "key", "answer_by": day(2)})
+    proxy_without_reason = post(dispatch_client, appeal, {"action": "resolve", "reply": "已修复。"})
+    for response, english in [
+        (wrong_actor, "“supervise” is for the district's or the subdistrict's dispatchers, not a unit."),
+        (proxy_without_reason, "“resolve” is for the handling unit; a district official acting for it must give"),
+    ]:
+        assert response.status_code == 403
+        chinese, _, rest = response.json()["error"]["message"].partition(" / ")
+        assert "办理" in chinese and rest.startswith(english)
