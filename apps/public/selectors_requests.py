@@ -19,9 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Rating, Status
+from apps.appeals.models import Appeal, AppealEvent, AppealKind, Channel, Closure, Rating, Status
 from apps.appeals.selectors import appeal_public_timeline, in_area_q, published_appeals, published_text_search
-from apps.appeals.workflow import TRANSITIONS
 from apps.categories.models import CategoryLevel
 from apps.categories.selectors import categories, in_category_q
 from apps.common.dates import time_element
@@ -202,22 +201,32 @@ class TimelineEntry:
     status_label: str
     actor_label: str
     reply: str
-    is_rating: bool
     actor_is_data: bool = True  # a unit's or a key's name, as written; else a role, translated
 
 
-def _step_label(event: AppealEvent) -> str:
-    """What the resident reads for a step: its new status, or what happened when the status
-    stays or the step needs saying (延期至 … (原因), 重办, 未评价)."""
+# The step that closed a request says how (the request's `closure`), not only 已关闭.
+CLOSED_BY = {
+    Closure.RATED: _("已评价关闭"),
+    Closure.EXPLAINED: _("解释说明后关闭"),
+    Closure.UNRATED: _("未评价自动关闭"),
+}
+STEP_LABELS = {"rate": _("评价"), "revisit": _("回访"), "reopen": _("重办"), "co_reply": _("协办单位参与办理")}
+
+
+def _step_label(event: AppealEvent, closure: str) -> str:
+    """What the resident reads for a step: how the request closed, what happened when the
+    status stays or the step needs saying (延期至 … (原因), 评价, 回访, 重办), else its new status."""
     if event.action == "approve_extension":
         return _Sentence(gettext("延期至 %(day)s（%(reason)s）")) % {
             "day": formats.date_format(timezone.localtime(event.until), "Y-m-d"),
             "reason": format_html('<span lang="zh-CN">{}</span>', event.reason),
         }
-    if event.action == "co_reply":
-        return _("协办单位参与办理")
-    if event.action in ("reopen", "expire", "merge", "revisit"):
-        return TRANSITIONS[event.action].label
+    if event.to_status == Status.CLOSED and closure in CLOSED_BY:
+        return str(CLOSED_BY[closure])
+    if event.to_status == Status.MERGED:
+        return gettext("作为重复件关闭")
+    if event.action in STEP_LABELS:
+        return str(STEP_LABELS[event.action])
     return str(event.get_to_status_display())
 
 
@@ -256,10 +265,9 @@ def tracking_timeline(appeal: Appeal) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=event.at,
-            status_label=_step_label(event),
+            status_label=_step_label(event, appeal.closure),
             actor_label=actor,
             reply=event.reply,
-            is_rating=event.action == "rate",
             actor_is_data=actor_is_data,
         )
         for event in events

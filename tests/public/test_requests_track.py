@@ -292,3 +292,48 @@ def test_the_timeline_shows_only_that_co_departments_took_part(client):
     assert "协办单位参与办理" in html
     # Not the contribution, not the 代办 or who answered.
     assert "阀门老化" not in html and "电话委托" not in html and "区级工作人员" not in html
+
+
+def closing_step(client, appeal, **headers) -> str:
+    html = track(client, appeal.tracking_no, "5678", meta=headers).content.decode()
+    steps = html.split('class="timeline appeal-timeline"', 1)[1].split("</ol>", 1)[0]
+    return steps.rsplit("<strong>", 1)[1].split("</strong>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("close", "chinese", "english"),
+    [
+        (lambda appeal: appeal_rate(appeal=appeal, rating="satisfied"), "已评价关闭", "Closed after rating"),
+        (
+            lambda appeal: appeal_transition(appeal=appeal, action="revisit", solved="yes", rating="basically"),
+            "已评价关闭",
+            "Closed after rating",
+        ),
+        (
+            lambda appeal: [
+                appeal_rate(appeal=appeal, rating="unsatisfied"),
+                appeal_transition(appeal=appeal, action="close_explained", reason="policy", reply="政策不允许。"),
+            ],
+            "解释说明后关闭",
+            "Closed with an explanation",
+        ),
+        (
+            lambda appeal: appeal_transition(appeal=appeal, action="expire"),
+            "未评价自动关闭",
+            "Closed automatically, not rated",
+        ),
+    ],
+    ids=["rated", "revisited", "explained", "unrated"],
+)
+def test_the_closing_step_says_how_the_request_was_closed(client, close, chinese, english):
+    appeal = resolved_appeal()
+    close(appeal)
+    assert closing_step(client, appeal) == chinese
+    assert closing_step(client, appeal, HTTP_ACCEPT_LANGUAGE="en") == english
+
+
+def test_a_merged_duplicates_step_says_it_was_closed_as_a_duplicate(client):
+    duplicate = f.appeal(submitter_phone="13900005678")
+    appeal_transition(appeal=duplicate, action="merge", into=f.appeal())
+    assert closing_step(client, duplicate) == "作为重复件关闭"
+    assert closing_step(client, duplicate, HTTP_ACCEPT_LANGUAGE="en") == "Closed as a duplicate"
