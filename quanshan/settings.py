@@ -623,6 +623,12 @@ LIST_COUNT_WINDOW = envint("LIST_COUNT_WINDOW", 20000)
 # A public search lists (and counts) its newest SEARCH_MAX_ROWS matches: a word found in many
 # requests costs what a rarer one costs (apps/common/paging.py).
 SEARCH_MAX_ROWS = envint("SEARCH_MAX_ROWS", 1000)
+# The 今日待办 counts of a scope are kept in the cache, recomputed after any write to a request
+# or project at once, and at the latest after WORKBENCH_COUNTS_SECONDS (1-60): the clock-driven
+# queues (due within 24/48 h, overdue) lag by at most that much.
+WORKBENCH_COUNTS_SECONDS = envint("WORKBENCH_COUNTS_SECONDS", 60)
+if not 1 <= WORKBENCH_COUNTS_SECONDS <= 60:
+    raise ImproperlyConfigured("WORKBENCH_COUNTS_SECONDS must be between 1 and 60")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,21 +1,29 @@
 """今日待办: what waits for an official today, within their scope, each count linking to the
 admin list that shows exactly those rows. The queues themselves are defined once, in
 `apps.appeals.selectors.APPEAL_QUEUES` and `apps.projects.selectors.PROJECT_QUEUES`; here they
-are only counted (one query per group) and linked."""
+are only counted (one query per group) and linked.
+
+The counts of a scope are kept in the cache (`_scope_counts`): recomputed as soon as a request
+or project changes (their data versions), and at the latest after WORKBENCH_COUNTS_SECONDS, so
+only the clock-driven queues (due within 24/48 h, overdue) may lag, by at most that much. The
+page says when they were counted. The list of the most urgent requests is read every time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from apps.accounts.scoping import ScopeKind, scope_of
+from apps.accounts.scoping import Scope, ScopeKind, scope_of
 from apps.appeals.models import Appeal
 from apps.appeals.selectors import APPEAL_QUEUES, appeal_queue_counts, most_urgent_appeals
 from apps.common.admin_utils import deadline_badge
+from apps.common.cache import OFFICE, PROJECTS, cached_value
 from apps.projects.models import Project
 from apps.projects.selectors import PROJECT_QUEUES, project_queue_counts
 
@@ -41,9 +49,25 @@ class Workbench:
     project_tiles: list[Tile] = field(default_factory=list)
     urgent: list[Urgent] = field(default_factory=list)
     now: datetime | None = None
+    counted_at: datetime | None = None  # when the oldest of the counts shown was computed
     appeals_url: str = ""
     behind_url: str = ""
     comparison_url: str = ""
+
+
+def _scope_counts(
+    group: str, scope: Scope, depends: str, count: Callable[[datetime], dict[str, int]]
+) -> tuple[dict[str, int], datetime]:
+    """`count(now)` for `scope`, and when it was computed: from the cache while no request or
+    project (`depends`) changed and for at most WORKBENCH_COUNTS_SECONDS; computed directly
+    when the cache fails."""
+
+    def compute() -> tuple[dict[str, int], datetime]:
+        now = timezone.now()
+        return count(now), now
+
+    key = f"workbench:{group}:{scope.kind}:{scope.subdistrict_id or ''}:{scope.department_id or ''}"
+    return cached_value(key, compute, fresh_for=settings.WORKBENCH_COUNTS_SECONDS, depends=(depends,), stale_ok=False)
 
 
 def workbench(request) -> Workbench | None:
@@ -55,7 +79,9 @@ def workbench(request) -> Workbench | None:
     bench = Workbench(now=now)
     if request.user.has_perm("appeals.view_appeal"):
         appeals = scope.filter_appeals(Appeal.objects.all())
-        counts = appeal_queue_counts(appeals, now=now, scope=scope)
+        counts, bench.counted_at = _scope_counts(
+            "appeals", scope, OFFICE, lambda at: appeal_queue_counts(appeals, now=at, scope=scope)
+        )
         bench.appeals_url = reverse("admin:appeals_appeal_changelist")
         bench.appeal_tiles = [
             Tile(q.key, q.label, counts[q.key], f"{bench.appeals_url}?queue={q.key}") for q in APPEAL_QUEUES
@@ -65,7 +91,11 @@ def workbench(request) -> Workbench | None:
             for item in most_urgent_appeals(appeals)
         ]
     if request.user.has_perm("projects.view_project"):
-        counts = project_queue_counts(scope.filter_projects(Project.objects.all()))
+        projects = scope.filter_projects(Project.objects.all())
+        counts, at = _scope_counts(
+            "projects", scope, PROJECTS, lambda at: project_queue_counts(projects, today=timezone.localdate(at))
+        )
+        bench.counted_at = min(bench.counted_at or at, at)
         url = reverse("admin:projects_project_changelist")
         bench.behind_url = reverse("admin:projects_project_behind")
         bench.comparison_url = reverse("admin:projects_project_comparison")

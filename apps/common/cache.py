@@ -74,6 +74,10 @@ LOCAL_MAX_ENTRIES = 256
 PROJECTS = "projects"
 REQUESTS = "requests"
 ALL_DATA = (PROJECTS, REQUESTS)
+# Every write to a request or its co-assignments, published or not: what the officials' counts
+# (今日待办) follow. Public pages do not (a new submission would drop them all).
+OFFICE = "office"
+EVERY_TOPIC = (*ALL_DATA, OFFICE)
 # Part of every entry's key: bump it when the shape of what is stored changes, so a new release
 # never reads an older release's entries.
 ENTRY_FORMAT = 3
@@ -121,7 +125,7 @@ def local_clear() -> None:
 
 
 def _version_key(topic: str) -> str:
-    if topic not in ALL_DATA:
+    if topic not in EVERY_TOPIC:
         raise ValueError(f"unknown data topic {topic!r}")
     return f"data-version:{topic}"
 
@@ -141,7 +145,7 @@ def bump_data_version(*topics: str) -> None:
 
     Writers call `invalidate` instead, which bumps when their transaction commits."""
     _local.clear()
-    for topic in topics or ALL_DATA:
+    for topic in topics or EVERY_TOPIC:
         key = _version_key(topic)
         try:
             cache.incr(key)
@@ -179,7 +183,7 @@ def invalidate(*topics: str) -> None:
     Nothing is bumped for a transaction that rolls back. Until the commit, readers keep
     computing from the committed data, which is what they can see.
     """
-    topics = topics or ALL_DATA
+    topics = topics or EVERY_TOPIC
     for topic in topics:
         _version_key(topic)  # refuse an unknown topic now, not at commit
     pending = _pending_topics()
@@ -207,7 +211,8 @@ def invalidate_on_change(
             invalidate(*topics)
 
     for model in models:
-        uid = f"common.cache.{model._meta.label_lower}"
+        # Per topics too: a model may be connected once per set of topics, each with its `when`.
+        uid = f"common.cache.{'+'.join(topics)}.{model._meta.label_lower}"
         if model._meta.auto_created:  # an m2m through table: m2m_changed carries its changes
             m2m_changed.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.m2m")
             continue
@@ -229,6 +234,7 @@ def cached_value(
     wait: float = 10.0,
     cache_if: Callable[[T], bool] | None = None,
     depends: Iterable[str] = ALL_DATA,
+    stale_ok: bool = True,
 ) -> T:
     """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
 
@@ -237,6 +243,10 @@ def cached_value(
     time only (`fresh_for`), not on writes: for aggregates over the whole table, which would
     otherwise be recomputed after each resident's submission, while a change still shows within
     `fresh_for`.
+
+    `stale_ok=False`: a value whose data versions moved on (or older than `fresh_for`) is never
+    served, not even from this process's memory; callers wait for the one recomputation, so a
+    write shows at once to everybody.
     """
     if not 0 < fresh_for <= FRESHNESS:
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
@@ -244,7 +254,7 @@ def cached_value(
     full_key = _full_key(key)
     lock_key = f"{full_key}:lock"
     try:
-        fresh, entry, versions = _read_fresh(full_key, fresh_for=fresh_for, depends=depends)
+        fresh, entry, versions = _read_fresh(full_key, fresh_for=fresh_for, depends=depends, local=stale_ok)
     except Exception:
         if not cache_is_bypassed():  # while the breaker is open, its one log line says it all
             logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
@@ -254,7 +264,7 @@ def cached_value(
         return compute() if _is_uncacheable(fresh) else fresh
 
     now = _now()
-    if entry is not _MISSING:
+    if entry is not _MISSING and stale_ok:
         value, computed_at, _versions = entry
         if now - computed_at < FRESHNESS and not _is_uncacheable(value):
             # Stale but within the promise: one caller refreshes, the others serve this copy.
@@ -278,7 +288,7 @@ def cached_value(
             entry is not _MISSING
             and len(entry[2]) == len(versions)
             and all(seen >= wanted for seen, wanted in zip(entry[2], versions, strict=True))
-            and _now() - entry[1] < FRESHNESS
+            and _now() - entry[1] < (FRESHNESS if stale_ok else fresh_for)
         ):
             return compute() if _is_uncacheable(entry[0]) else entry[0]
 
@@ -292,13 +302,16 @@ def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, depends: Iterabl
     return None if fresh is _MISSING or _is_uncacheable(fresh) else fresh
 
 
-def _read_fresh(full_key: str, *, fresh_for: int, depends: tuple[str, ...]) -> tuple[Any, Any, tuple[int, ...]]:
+def _read_fresh(
+    full_key: str, *, fresh_for: int, depends: tuple[str, ...], local: bool = True
+) -> tuple[Any, Any, tuple[int, ...]]:
     """(fresh value or _MISSING, the shared entry or _MISSING, the data versions) for `full_key`.
 
     A fresh value comes from this process's memory when it has one (no round trip; the entry
-    and versions are then not read), else from the shared cache, and is remembered locally.
+    and versions are then not read), else from the shared cache, and is remembered locally
+    (not with `local=False`).
     """
-    local = _local_enabled()
+    local = local and _local_enabled()
     if local:
         hit = _local.get(full_key)
         if hit is not None and _now() < hit[0]:
