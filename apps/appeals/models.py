@@ -498,6 +498,13 @@ class AppealCoAssignment(models.Model):
                 condition=Q(replied_at__isnull=True, withdrawn_at__isnull=True),
                 name="co_assignment_pending",
             ),
+            # A department's scope (its co-assignments, apps.accounts.scoping): read from the
+            # index alone, not by walking the whole (appeal, department) unique index.
+            models.Index(
+                fields=["department", "appeal"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="co_assignment_active_unit",
+            ),
             # 今日待办's 协办 queues: the requests that still owe a 协办回复, from the index alone.
             models.Index(
                 fields=["due", "appeal", "department"],

@@ -111,3 +111,26 @@ def test_with_the_cache_down_the_counts_are_computed_directly(district, refused_
             assert counts(index(district))["to_accept"] == 1
     finally:
         cache_backend.reset_breakers()
+
+
+@pytest.mark.postgres
+def test_a_departments_co_assignments_are_read_from_their_own_index():
+    """A department's scope (on 今日待办 and every list) looks its co-assignments up by department,
+    not by walking the whole (request, department) index (issue 13)."""
+    from django.db import transaction
+
+    from apps.accounts.scoping import scope_of
+    from apps.appeals.models import Appeal
+    from apps.appeals.selectors import appeal_queue_counts
+
+    unit = f.department()
+    scope = scope_of(f.official(scope="department", department=unit))
+    f.appeal_in("assigned", co_departments=[unit])
+    with CaptureQueriesContext(connection) as captured:
+        appeal_queue_counts(scope.filter_appeals(Appeal.objects.all()), scope=scope)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {captured[0]['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "using co_assignment_active_unit" in plan, plan
+    assert "co_assignment_one_active_per_department" not in plan, plan
