@@ -103,7 +103,10 @@ def test_a_count_that_takes_too_long_says_more_than_the_cap(monkeypatch):
 def test_counts_read_only_the_newest_window_and_scale_beyond_it(client, settings, django_assert_max_num_queries):
     """With more published requests than LIST_COUNT_WINDOW, a filter's count reads the window
     only (the matches among the newest rows) and says "about": here 2 of the newest 4 of 8 are
-    praise, so about 4; the first page comes from the window, its rows the newest praise."""
+    praise, so about 4 (on PostgreSQL scaled by the planner's guess of the list's size, which
+    for a table just written may be anything); the first page comes from the window, its rows
+    the newest praise."""
+    exact_size = connection.vendor != "postgresql"
     settings.LIST_MAX_ROWS = 100
     settings.LIST_COUNT_WINDOW = 4
     area = f.community()
@@ -112,10 +115,10 @@ def test_counts_read_only_the_newest_window_and_scale_beyond_it(client, settings
         appeal = f.appeal(title=f"第{i}件诉求", area=area, consent_to_publish=True, kind="praise" if i % 2 else "help")
         appeal_set_publication(appeal=appeal, approved=True, by=official)
     html = client.get("/requests/", {"type": "praise"}).content.decode()
-    assert "约 4 条" in html
+    assert ("约 4 条" if exact_size else "约 ") in html
     assert html.index("第7件诉求") < html.index("第5件诉求")
     body = client.get("/api/v1/requests/", {"type": "praise", "page_size": 2}).json()
-    assert (body["count"], body["count_exact"]) == (4, False)
+    assert body["count_exact"] is False and body["count"] >= 2 and (body["count"] == 4 or not exact_size)
     assert [r["title"] for r in body["results"]] == ["第7件诉求", "第5件诉求"]
     # A page beyond the window's matches reads the whole list: the older praise is still found.
     body = client.get("/api/v1/requests/", {"type": "praise", "page_size": 2, "page": 2}).json()
