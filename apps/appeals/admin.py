@@ -191,6 +191,7 @@ def run_step(*, appeal: Appeal, action: str, by, data: dict) -> Appeal:
         category=data.get("category"),
         solved=data.get("solved", ""),
         rating=data.get("rating", ""),
+        comment=data.get("comment", ""),
         until=_end_of(data.get("until") or data.get("answer_by")),
         into=data.get("into"),
         proxy_reason=data.get("proxy_reason", ""),

@@ -217,7 +217,14 @@ class SuperviseForm(NoteForm):
 class RevisitForm(NoteForm):
     solved = forms.ChoiceField(label=_("是否解决"), choices=Solved.choices, widget=forms.RadioSelect)
     rating = forms.ChoiceField(label=_("满意度"), choices=Rating.choices, widget=forms.RadioSelect)
-    field_order = ["solved", "rating", "note"]
+    comment = forms.CharField(
+        label=_("诉求人意见"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("诉求人在回访中说的话，记入办理记录，不公开。"),
+    )
+    field_order = ["solved", "rating", "comment", "note"]
 
 
 class ReopenForm(NoteForm):

@@ -111,12 +111,13 @@ def test_supervision_marked_by_the_dispatcher_and_answered_by_the_unit(
 def test_a_revisit_records_both_answers_and_unsatisfied_goes_to_review(as_official, district_official):
     appeal = f.appeal_in("resolved")
     response = as_official(district_official).post(
-        url(appeal, "revisit"), {"solved": "no", "rating": "unsatisfied", "note": "电话回访"}
+        url(appeal, "revisit"), {"solved": "no", "rating": "unsatisfied", "comment": "路灯还是不亮", "note": "电话回访"}
     )
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert (appeal.status, appeal.solved, appeal.rating) == (Status.REVIEW, "no", "unsatisfied")
-    assert appeal.events.get(action="revisit").actor.username == "district"
+    revisit = appeal.events.get(action="revisit")
+    assert (revisit.actor.username, revisit.comment, revisit.note) == ("district", "路灯还是不亮", "电话回访")
 
 
 def test_reopen_and_explained_closing_from_review(as_official, district_official):
