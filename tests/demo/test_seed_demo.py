@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import ScopeKind
 from apps.accounts.scoping import is_deputy, scope_of
-from apps.appeals.models import Appeal, AppealEvent, Status
+from apps.appeals.models import Appeal, AppealCoAssignment, AppealEvent, Status
 from apps.appeals.workflow import TRANSITIONS
 from apps.demo import appeals as demo_appeals
 from apps.demo import corpus
@@ -321,7 +321,12 @@ def test_the_parallel_copy_path_makes_the_same_rows_and_keeps_every_index(monkey
             return sorted(cursor.fetchall())
 
     settings.DEBUG = True
-    tables = [Appeal._meta.db_table, AppealEvent._meta.db_table, Appeal.projects.through._meta.db_table]
+    tables = [
+        Appeal._meta.db_table,
+        AppealEvent._meta.db_table,
+        Appeal.projects.through._meta.db_table,
+        AppealCoAssignment._meta.db_table,
+    ]
     before = definitions()
     demo_seed(seed=4, today=today, projects=20, requests=500)  # one process, indexes kept
     serial = demo_digest()
