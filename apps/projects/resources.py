@@ -32,7 +32,14 @@ from apps.accounts.scoping import ALL, Scope, scope_of
 from apps.places.models import Area, AreaLevel, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Milestone, ProgressSource, Project, ProjectStatus
-from apps.projects.services import milestone_delete, milestone_save, project_refresh_progress, project_save
+from apps.projects.services import (
+    REFERENCES,
+    milestone_delete,
+    milestone_save,
+    milestones_add,
+    project_refresh_progress,
+    project_save,
+)
 
 # (attribute, column header): the one list of columns for import and every export.
 PROJECT_COLUMNS: list[tuple[str, str]] = [
@@ -193,14 +200,19 @@ class StatusWidget(Widget):
 
 
 class ProgrammeWidget(Widget):
+    def __init__(self, resource: ProjectResource):
+        super().__init__()
+        self.resource = resource
+
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
         if not text:
             return None
-        for programme in Programme.objects.all():
+        programmes = self.resource.programmes
+        for programme in programmes:
             if text in (programme.name, programme.code):
                 return programme
-        names = "、".join(Programme.objects.values_list("name", flat=True))
+        names = "、".join(programme.name for programme in programmes)
         raise ValueError(f"找不到六心板块“{text}”，请填写：{names}。")
 
     def render(self, value, obj=None, **kwargs):
@@ -382,23 +394,29 @@ def render_milestones(milestones) -> str:
 
 
 def sync_milestones(*, project: Project, wanted: list[MilestoneRow]) -> None:
-    """Make the project's milestones equal `wanted`, keeping those whose title stays."""
-    existing = list(project.milestones.all())
+    """Make the project's milestones equal `wanted`, keeping those whose title stays. New ones
+    are added in one go; the caller refreshes the project's progress once afterwards."""
+    existing = [] if getattr(project, "_import_is_new", False) else list(project.milestones.all())
     by_title: dict[str, list[Milestone]] = defaultdict(list)
     for milestone in existing:
         by_title[milestone.title].append(milestone)
     kept: set[int] = set()
+    added: list[Milestone] = []
     for order, row in enumerate(wanted):
         candidates = by_title.get(row.title)
         milestone = candidates.pop(0) if candidates else Milestone(project=project)
         if milestone.pk is None or MilestoneRow.of(milestone) != row or milestone.order != order:
             milestone.title, milestone.planned_date = row.title, row.planned_date
             milestone.completed_on, milestone.weight, milestone.order = row.completed_on, row.weight, order
-            milestone_save(milestone=milestone)
+            if milestone.pk is None:
+                added.append(milestone)  # validated by parse_milestones
+            else:
+                milestone_save(milestone=milestone, refresh=False)
         kept.add(milestone.pk)
     for milestone in existing:
         if milestone.pk not in kept:
-            milestone_delete(milestone=milestone)
+            milestone_delete(milestone=milestone, refresh=False)
+    milestones_add(project=project, milestones=added)
 
 
 class ProjectResource(resources.ModelResource):
@@ -408,11 +426,12 @@ class ProjectResource(resources.ModelResource):
         self.scope: Scope = scope_of(user) if user is not None else ALL
         self._departments: DepartmentIndex | None = None
         self._area_index: AreaIndex | None = None
+        self._programmes: list[Programme] | None = None
         columns = dict(PROJECT_COLUMNS)
         self.fields = {
             "id": Field("id", columns["id"], IntegerCNWidget()),
             "title": Field("title", columns["title"], TextWidget()),
-            "programme": Field("programme", columns["programme"], ProgrammeWidget()),
+            "programme": Field("programme", columns["programme"], ProgrammeWidget(self)),
             "year": Field("year", columns["year"], IntegerCNWidget()),
             "parent": Field("parent", columns["parent"], ProjectRefWidget(self)),
             "weight": Field("weight", columns["weight"], IntegerCNWidget(), default=1),
@@ -460,6 +479,12 @@ class ProjectResource(resources.ModelResource):
         if self._departments is None:
             self._departments = DepartmentIndex()
         return self._departments
+
+    @property
+    def programmes(self) -> list[Programme]:
+        if self._programmes is None:
+            self._programmes = list(Programme.objects.all())
+        return self._programmes
 
     @property
     def area_index(self) -> AreaIndex:
@@ -586,8 +611,21 @@ class ProjectResource(resources.ModelResource):
         existing = [MilestoneRow.of(m) for m in original.milestones.all()] if original.pk else []
         return existing == wanted
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The programme, departments and parent were read from the database by this import (the
+        # widgets' lookups): full_clean need not query each again. Blank ones are still checked.
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors) | {name for name in REFERENCES if getattr(instance, f"{name}_id") is not None}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def do_instance_save(self, instance, is_create):
-        project_save(project=instance)
+        instance._import_is_new = is_create
+        project_save(project=instance, refresh=False, references_checked=True)
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from apps.accounts.scoping import Scope
 from apps.common.cache import PROJECTS, invalidate
@@ -30,6 +31,8 @@ from apps.projects.models import (
 from apps.webhooks.services import webhooks_emit
 
 ONE_DECIMAL = Decimal("0.1")
+# A project's foreign keys, each checked by full_clean with a query of its own.
+REFERENCES = ("programme", "lead_department", "parent")
 
 
 def percent(value: Decimal) -> Decimal:
@@ -138,9 +141,24 @@ def project_refresh_progress(*, project: Project) -> Project:
 
 
 @transaction.atomic
-def project_save(*, project: Project, areas: Iterable | None = None, co_departments: Iterable | None = None) -> Project:
-    """Validate and save a project (new or changed), keeping derived progress and health right."""
-    project.full_clean(exclude=["areas", "co_departments"])
+def project_save(
+    *,
+    project: Project,
+    areas: Iterable | None = None,
+    co_departments: Iterable | None = None,
+    refresh: bool = True,
+    references_checked: bool = False,
+) -> Project:
+    """Validate and save a project (new or changed), keeping derived progress and health right.
+
+    A bulk caller (the spreadsheet import) passes `refresh=False` and calls
+    `project_refresh_progress` itself once the project's milestones are written, and
+    `references_checked=True` when it read the programme, departments and parent itself in this
+    transaction (full_clean would otherwise query each one again)."""
+    exclude = ["areas", "co_departments"]
+    if references_checked:
+        exclude += [name for name in REFERENCES if getattr(project, f"{name}_id") is not None]
+    project.full_clean(exclude=exclude)
     old_parent_id = None
     if project.pk:
         old_parent_id = Project.objects.filter(pk=project.pk).values_list("parent_id", flat=True).first()
@@ -152,7 +170,8 @@ def project_save(*, project: Project, areas: Iterable | None = None, co_departme
         project.areas.set(areas)
     if co_departments is not None:
         project.co_departments.set(co_departments)
-    project_refresh_progress(project=project)
+    if refresh:
+        project_refresh_progress(project=project)
     if old_parent_id and old_parent_id != project.parent_id:
         project_refresh_progress(project=Project.objects.get(pk=old_parent_id))
     webhooks_emit("project.updated", object_id=project.pk)
@@ -323,11 +342,26 @@ def progress_update_delete(*, update: ProgressUpdate) -> None:
 
 
 @transaction.atomic
-def milestone_save(*, milestone: Milestone) -> Milestone:
-    milestone.full_clean()
+def milestone_save(*, milestone: Milestone, refresh: bool = True) -> Milestone:
+    """Save a milestone; with `refresh=False` the caller refreshes the project's progress once
+    after all its milestones (and then the project's own row is known to exist)."""
+    milestone.full_clean(exclude=None if refresh else ["project"])
     milestone.save()
-    project_refresh_progress(project=milestone.project)
+    if refresh:
+        project_refresh_progress(project=milestone.project)
     return milestone
+
+
+def milestones_add(*, project: Project, milestones: list[Milestone]) -> list[Milestone]:
+    """Add new, already validated milestones to a saved project in two queries (rows and their
+    history); the caller refreshes the project's progress afterwards."""
+    if not milestones:
+        return []
+    for milestone in milestones:
+        milestone.project = project
+    created = bulk_create_with_history(milestones, Milestone)
+    invalidate(PROJECTS)  # bulk_create sends no signals
+    return created
 
 
 @transaction.atomic
@@ -337,10 +371,11 @@ def milestone_complete(*, milestone: Milestone, on: date | None = None) -> Miles
 
 
 @transaction.atomic
-def milestone_delete(*, milestone: Milestone) -> None:
+def milestone_delete(*, milestone: Milestone, refresh: bool = True) -> None:
     project = milestone.project
     milestone.delete()
-    project_refresh_progress(project=project)
+    if refresh:
+        project_refresh_progress(project=project)
 
 
 def project_photo_add(
