@@ -26,6 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from import_export import resources
 from import_export.fields import Field
+from import_export.instance_loaders import ModelInstanceLoader
 from import_export.widgets import ManyToManyWidget, Widget
 
 from apps.accounts.scoping import ALL, Scope, scope_of
@@ -272,7 +273,9 @@ class AreaIndex:
     def __init__(self):
         areas = {
             area.pk: area
-            for area in Area.objects.only("id", "name", "parent_id", "level", "subdistrict_id").order_by("level")
+            for area in Area.objects.only("id", "name", "parent_id", "level", "order", "subdistrict_id").order_by(
+                "level"
+            )
         }
         self.areas = areas
         self.by_path: dict[str, Area] = {}
@@ -419,6 +422,47 @@ def sync_milestones(*, project: Project, wanted: list[MilestoneRow]) -> None:
     milestones_add(project=project, milestones=added)
 
 
+def _row_id(value) -> int | None:
+    try:
+        return IntegerCNWidget().clean(value)
+    except ValueError:
+        return None  # get_or_init_instance reports it against its row
+
+
+class ProjectLoader(ModelInstanceLoader):
+    """The projects named in the file's ID column, read in one query with their programme, lead
+    department and parent (the import compares them with each row), within the scope."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        column = COLUMN_OF["id"]
+        ids = set()
+        if column in (self.dataset.headers or []):
+            ids = {pk for pk in map(_row_id, self.dataset[column]) if pk is not None}
+        queryset = self.get_queryset().select_related("programme", "lead_department", "parent")
+        self.projects = {project.pk: project for project in queryset.filter(pk__in=ids)} if ids else {}
+
+    def get_instance(self, row):
+        return self.projects.get(_row_id(row.get(COLUMN_OF["id"])))
+
+
+def _cache_related(instance: Project, name: str, values: list, key) -> None:
+    """Remember the rows just written to a many-to-many field, in its model's order, so reading it
+    back (the preview's diff) costs no query."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = sorted(values, key=key)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+M2M_ORDER = {
+    "areas": lambda area: (area.level, area.order, area.pk),
+    "co_departments": lambda department: (department.order, department.pk),
+}
+
+
 class ProjectResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -465,6 +509,7 @@ class ProjectResource(resources.ModelResource):
         fields = [attribute for attribute, _header in PROJECT_COLUMNS]
         export_order = fields
         import_id_fields = ["id"]
+        instance_loader_class = ProjectLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -628,7 +673,10 @@ class ProjectResource(resources.ModelResource):
         project_save(project=instance, refresh=False, references_checked=True)
 
     def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
+        # The values import_instance cleaned and checked, written once each and kept for the diff.
+        for name, values in instance._import_m2m.items():
+            getattr(instance, name).set(values)
+            _cache_related(instance, name, values, M2M_ORDER[name])
         if instance._import_milestones is not None:
             sync_milestones(project=instance, wanted=instance._import_milestones)
         project_refresh_progress(project=instance)
