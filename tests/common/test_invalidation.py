@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.appeals.models import Appeal, AppealEvent
 from apps.appeals.services import appeal_set_publication, appeal_transition
 from apps.common import cache as qcache
-from apps.common.cache import PROJECTS, REQUESTS, data_version
+from apps.common.cache import OFFICE, PROJECTS, REQUESTS, data_version
 from apps.projects.models import Health, Project
 from apps.projects.services import project_save
 from tests import factories as f
@@ -57,13 +57,17 @@ def test_a_workflow_step_talks_to_the_cache_only_once_it_commits_and_then_once(m
     appeal_set_publication(appeal=appeal, approved=True)
     handler = f.department()
     before = versions()
+    office = data_version(OFFICE)
     calls = CacheCalls(monkeypatch)
     with committing():
         appeal_transition(appeal=appeal, action="accept", reply="已受理。")
         appeal_transition(appeal=appeal, action="assign", department=handler)
         assert calls.calls == []  # the saves, events and history rows cost no round trip
-    assert [name for name, _key in calls.calls] == ["incr"]
+    # Once per topic: the published requests (public pages) and the office's (今日待办).
+    assert sorted(key for name, key in calls.calls) == ["data-version:office", "data-version:requests"]
+    assert [name for name, _key in calls.calls] == ["incr", "incr"]
     assert versions() == (before[0], before[1] + 1)
+    assert data_version(OFFICE) == office + 1
 
 
 @pytest.mark.django_db
