@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from apps.accounts.scoping import Scope
 from apps.common.cache import PROJECTS, invalidate
@@ -352,6 +351,7 @@ def milestone_save(*, milestone: Milestone, refresh: bool = True) -> Milestone:
     return milestone
 
 
+@transaction.atomic(savepoint=False)
 def milestones_add(*, project: Project, milestones: list[Milestone]) -> list[Milestone]:
     """Add new, already validated milestones to a saved project in two queries (rows and their
     history); the caller refreshes the project's progress afterwards."""
@@ -359,7 +359,9 @@ def milestones_add(*, project: Project, milestones: list[Milestone]) -> list[Mil
         return []
     for milestone in milestones:
         milestone.project = project
-    created = bulk_create_with_history(milestones, Milestone)
+    # (bulk_create_with_history would add a savepoint per project.)
+    created = Milestone.objects.bulk_create(milestones)
+    Milestone.history.bulk_history_create(created)
     invalidate(PROJECTS)  # bulk_create sends no signals
     return created
 
