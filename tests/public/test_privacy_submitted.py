@@ -19,7 +19,9 @@ from apps.places.models import Area
 from apps.programmes.models import Programme
 from apps.public import urls as public_urls
 from tests import factories as f
+from tests.proposals.helpers import district_official
 from tests.public.helpers import areas, form_data
+from tests.topics.helpers import make_topic, requests_in, topic_month
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +49,13 @@ NOT_PAGES = {
 }
 
 
-def public_paths(project_id: int, areas_: list[Area]) -> Iterator[str]:
+def public_paths(project_id: int, areas_: list[Area], topic_id: int) -> Iterator[str]:
     """Every GET URL of the public site, with real ids filled in."""
     values = {
         "code": list(Programme.objects.values_list("code", flat=True)),
         "project": [project_id],
         "area": [a.pk for a in areas_],
+        "topic": [topic_id],
     }
 
     def walk(patterns, prefix=""):
@@ -78,6 +81,8 @@ def public_paths(project_id: int, areas_: list[Area]) -> Iterator[str]:
             choices = values["project"]
         elif param == "pk" and "area" in (entry.name or ""):
             choices = values["area"]
+        elif param == "pk" and "topic" in (entry.name or ""):
+            choices = values["topic"]
         else:
             raise AssertionError(f"teach this test the parameter {param!r} of {route} ({entry.name})")
         for value in choices:
@@ -105,8 +110,18 @@ def test_personal_data_of_a_submitted_and_published_request_appears_on_no_public
     appeal_set_publication(appeal=appeal, approved=True)
     appeal_link_projects(appeal=appeal, projects=[project])
 
-    paths = sorted(set(public_paths(project.pk, [taishan, taishan_c, kuishan])))
-    for expected in ("/", "/requests/", "/stats/", f"/projects/{project.pk}/", "/feeds/updates/"):
+    # A 每月一题 of the request's 社区 counts that 社区's requests on its page.
+    requests_in(taishan_c, topic_month(), 3)
+    topic = make_topic(district_official(), taishan_c)
+    paths = sorted(set(public_paths(project.pk, [taishan, taishan_c, kuishan], topic.pk)))
+    for expected in (
+        "/",
+        "/requests/",
+        "/stats/",
+        f"/projects/{project.pk}/",
+        "/feeds/updates/",
+        f"/monthly-topics/{topic.pk}/",
+    ):
         assert expected in paths
     paths += [f"/requests/?area={taishan_c.pk}", "/requests/?type=help", "/projects/?programme=bianmin"]
     # 附近已有相同反映 answers for a 社区 and a class.

@@ -24,7 +24,8 @@ MAX_QUERIES = {
     "programme": 8 + COUNT_EXTRA,  # + the progress trend from the monthly snapshots
     "project_list": 6 + COUNT_EXTRA,
     "project_list_filtered": 6 + COUNT_EXTRA,
-    "project": 13,  # + the progress trend (snapshots), + the 票决 line, 满意度测评 results and 视察 (apps.proposals)
+    "project": 14,  # + the progress trend (snapshots), + the 票决 line, 满意度测评 results and 视察 (apps.proposals),
+    # + the 每月一题 topics it came from (apps.topics)
     "subdistrict": 7,
     "community": 7,
     "feed_all": 1,
