@@ -28,6 +28,7 @@ migrate: install
 run: migrate
 	$(LOCAL) $(BIN)/python manage.py seed_demo --if-empty --demo-accounts
 	$(LOCAL) $(BIN)/python manage.py rebuild_rollups --if-empty
+	$(LOCAL) $(BIN)/python manage.py take_snapshot
 	@echo ""
 	@echo "泉山六心 is serving on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/)"
 	@echo "No broker configured: background tasks (SMS, e-mail) run in-process after each commit; messages print here."

@@ -3,22 +3,32 @@
 Progress, its source and the schedule-health dates are computed with the same rules as
 `apps.projects.services` (weighted milestones, weighted sub-projects, `health_dates`), and
 every row passes the model's own `clean()` before it is written.
+
+Each project also gets the change history the app would have recorded (simple-history rows,
+written in bulk): its creation early in its year, then one version per day on which it started,
+a milestone was completed, a progress update was filed or it was finished, the last one equal
+to the project as it is. The monthly reports (`take_snapshot`) read past months from it.
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.common.dates import local_moment
 from apps.demo import corpus
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
-from apps.projects.services import percent, project_refresh_schedule
+from apps.projects.services import health_dates, percent, project_refresh_schedule
 
 CENT = Decimal("0.01")
 # Checked by clean() but too costly to look up row by row; they come from rows made above.
@@ -31,9 +41,22 @@ class _Spec:
     subdistrict: Area
     areas: list[Area]
     co_departments: list[Department]
+    created: datetime
     milestones: list[Milestone] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
     children: list[_Spec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Version:
+    """A project as one day's change left it: a row of its history."""
+
+    day: date
+    status: str
+    progress: Decimal
+    actual_start: date | None
+    actual_finish: date | None
+    invested: Decimal
 
 
 @dataclass
@@ -59,9 +82,10 @@ def _official_title(rng: random.Random, department: Department) -> str:
 
 
 class _Builder:
-    def __init__(self, *, rng: random.Random, today: date, places, departments, users):
+    def __init__(self, *, rng: random.Random, today: date, now: datetime, places, departments, users):
         self.rng = rng
         self.today = today
+        self.now = now
         self.places = places
         self.departments = departments
         self.users = users
@@ -184,7 +208,7 @@ class _Builder:
             actual_finish=actual_finish,
             status=status,
         )
-        spec = _Spec(project=project, subdistrict=sd, areas=[area], co_departments=co)
+        spec = _Spec(project=project, subdistrict=sd, areas=[area], co_departments=co, created=self.created(project))
         if template.milestones and with_milestones:
             self._milestones(spec, template, target)
         else:
@@ -195,7 +219,7 @@ class _Builder:
         if rng.random() < 0.85:
             project.latitude = Decimal(str(round(lat + rng.uniform(-0.0008, 0.0008), 6)))
             project.longitude = Decimal(str(round(lng + rng.uniform(-0.0008, 0.0008), 6)))
-        self._publish(project)
+        self._publish(project, spec.created)
         self._updates(spec, template, ctx)
         return spec
 
@@ -235,11 +259,16 @@ class _Builder:
             share = project.progress / 100 * Decimal(str(round(self.rng.uniform(0.7, 1.0), 3)))
         project.invested = (planned * share).quantize(CENT)
 
-    def _publish(self, project: Project) -> None:
+    def created(self, project: Project) -> datetime:
+        """When the project was entered: a month before it starts, but not before its year."""
+        day = max(date(project.year, 1, 1), min(project.planned_start, self.today) - timedelta(days=30))
+        return min(local_moment(day, time(9)), self.now)
+
+    def _publish(self, project: Project, created: datetime) -> None:
         chance = 0.5 if project.status == ProjectStatus.PLANNED else 0.92
         project.is_public = self.rng.random() < chance
         if project.is_public:
-            project.published_at = local_moment(min(project.planned_start, self.today) - timedelta(days=30), time(10))
+            project.published_at = created  # published as it was entered (project_create)
 
     def _updates(self, spec: _Spec, template: corpus.ProjectTemplate, ctx: dict) -> None:
         project, rng = spec.project, self.rng
@@ -313,19 +342,139 @@ class _Builder:
             planned_investment=sum((k.planned_investment for k in kids), Decimal("0")),
             invested=sum((k.invested for k in kids), Decimal("0")),
         )
-        self._publish(project)
+        created = self.created(project)
+        self._publish(project, created)
         if not project.is_public:
             for kid in kids:
                 kid.is_public, kid.published_at = False, None
         for kid in kids:
             kid.parent = project
-        return _Spec(project=project, subdistrict=sd, areas=[sd], co_departments=co, children=children)
+        return _Spec(project=project, subdistrict=sd, areas=[sd], co_departments=co, created=created, children=children)
 
 
 def _finish(project: Project) -> None:
     project_refresh_schedule(project=project)
     project.clean_fields(exclude=_FK_FIELDS)
     project.clean()
+
+
+# -- the change history ------------------------------------------------------------------------
+
+
+def _leaf_versions(spec: _Spec) -> list[_Version]:
+    """A project without sub-projects at its creation and at the end of each day it changed."""
+    project = spec.project
+    versions = [_Version(spec.created.date(), ProjectStatus.PLANNED, Decimal("0"), None, None, Decimal("0"))]
+    if project.actual_start is None:
+        return versions
+    milestones = [(m.completed_on, m.weight) for m in spec.milestones]
+    total = sum(w for _, w in milestones)
+    updates = [(u.date, u.progress) for u in spec.updates]
+    suspended_on = updates[-1][0] if project.status == ProjectStatus.SUSPENDED and updates else None
+    days = {project.actual_start, project.actual_finish, *(d for d, _ in milestones), *(d for d, _ in updates)}
+    for day in sorted(d for d in days if d is not None):
+        finished = project.actual_finish is not None and day >= project.actual_finish
+        if finished:
+            status = ProjectStatus.COMPLETED
+        elif suspended_on is not None and day >= suspended_on:
+            status = ProjectStatus.SUSPENDED
+        else:
+            status = ProjectStatus.IN_PROGRESS
+        if project.progress_source == ProgressSource.MILESTONES:
+            done = sum(w for d, w in milestones if d is not None and d <= day)
+            progress = percent(Decimal(done) * 100 / Decimal(total))
+        else:
+            progress = next((value for d, value in reversed(updates) if d <= day), Decimal("0"))
+        versions.append(
+            _Version(day, status, progress, project.actual_start, project.actual_finish if finished else None, None)
+        )
+    current = (project.status, project.progress, project.actual_start, project.actual_finish)
+    last = versions[-1]
+    if (last.status, last.progress, last.actual_start, last.actual_finish) != current:  # set with no update filed
+        versions.append(_Version(max(last.day, project.actual_finish or last.day), *current, None))
+    # The money spent grows with the progress, up to today's figure in the last version.
+    share = project.invested / project.progress if project.progress else Decimal("0")
+    versions[1:-1] = [replace(v, invested=(v.progress * share).quantize(CENT)) for v in versions[1:-1]]
+    versions[-1] = replace(versions[-1], invested=project.invested)
+    return versions
+
+
+def _parent_versions(spec: _Spec, children: list[list[_Version]]) -> list[_Version]:
+    """A project with sub-projects on each day one of them changed, derived as the services do."""
+    kids = [c.project for c in spec.children]
+    weight = Decimal(sum(k.weight for k in kids))
+    not_yet = _Version(spec.created.date(), ProjectStatus.PLANNED, Decimal("0"), None, None, Decimal("0"))
+    versions = [not_yet]
+    starts = [[v.day for v in versions_] for versions_ in children]
+    for day in sorted({v.day for versions_ in children for v in versions_[1:]}):
+        states = []
+        for versions_, days in zip(children, starts, strict=True):
+            k = bisect_right(days, day)
+            states.append(versions_[k - 1] if k else not_yet)
+        started = [s.actual_start for s in states if s.actual_start]
+        if all(s.status == ProjectStatus.COMPLETED for s in states):
+            status, actual_start, actual_finish = (
+                ProjectStatus.COMPLETED,
+                min(started),
+                max(s.actual_finish for s in states),
+            )
+        elif started:
+            status, actual_start, actual_finish = ProjectStatus.IN_PROGRESS, min(started), None
+        else:
+            status, actual_start, actual_finish = ProjectStatus.PLANNED, None, None
+        progress = percent(sum(s.progress * k.weight for s, k in zip(states, kids, strict=True)) / weight)
+        invested = sum((s.invested for s in states), Decimal("0"))
+        versions.append(_Version(day, status, progress, actual_start, actual_finish, invested))
+    return versions
+
+
+def _history_rows(spec: _Spec, versions: list[_Version], now: datetime) -> list:
+    """The project's simple-history rows ('+' at its creation, '~' after), oldest first."""
+    History = Project.history.model
+    project = spec.project
+    base = {f.attname: getattr(project, f.attname) for f in History.tracked_fields}
+    base["created_at"] = spec.created
+    rows = []
+    for k, version in enumerate(versions):
+        moment = spec.created if k == 0 else min(local_moment(version.day, time(17)), now)
+        yellow_from, red_from = health_dates(
+            planned_start=project.planned_start,
+            planned_finish=project.planned_finish,
+            progress=version.progress,
+            completed=version.status == ProjectStatus.COMPLETED,
+        )
+        values = {
+            **base,
+            "status": version.status,
+            "progress": version.progress,
+            "actual_start": version.actual_start,
+            "actual_finish": version.actual_finish,
+            "invested": version.invested,
+            "yellow_from": yellow_from,
+            "red_from": red_from,
+            "updated_at": moment,
+        }
+        rows.append(History(history_date=moment, history_type="~" if k else "+", history_user=None, **values))
+    return rows
+
+
+def _write_history(specs: list[_Spec], now: datetime) -> None:
+    """Every project's history in bulk, then each project's created_at from its first version."""
+    History = Project.history.model
+    rows = []
+    for spec in specs:
+        children = [_leaf_versions(c) for c in spec.children]
+        for child, versions in zip(spec.children, children, strict=True):
+            rows.extend(_history_rows(child, versions, now))
+        versions = _parent_versions(spec, children) if spec.children else _leaf_versions(spec)
+        rows.extend(_history_rows(spec, versions, now))
+    History.objects.bulk_create(rows, batch_size=2000)
+    if specs:
+        ids = [s.project.pk for s in specs] + [c.project.pk for s in specs for c in s.children]
+        created = History.objects.filter(id=OuterRef("pk"), history_type="+").values("history_date")[:1]
+        Project.objects.filter(pk__range=(min(ids), max(ids))).update(
+            created_at=Coalesce(Subquery(created), F("created_at"))
+        )
 
 
 def seed_projects(
@@ -341,7 +490,8 @@ def seed_projects(
     """Build `count` projects (sub-projects included) over the six programmes and two years."""
     programmes = {p.code: p for p in Programme.objects.all()}
     codes = [code for code in corpus.PROJECTS if code in programmes]
-    builder = _Builder(rng=rng, today=today, places=places, departments=departments, users=users)
+    now = timezone.now()
+    builder = _Builder(rng=rng, today=today, now=now, places=places, departments=departments, users=users)
     specs: list[_Spec] = []
     made = 0
     while made < count and codes:
@@ -367,6 +517,7 @@ def seed_projects(
     for child in children:
         child.project.parent_id = child.project.parent.pk
     Project.objects.bulk_create([c.project for c in children], batch_size=1000)
+    _write_history(specs, now)
     built.projects = len(tops) + len(children)
     if progress:
         progress("项目", built.projects, count)

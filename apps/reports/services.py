@@ -28,7 +28,7 @@ def month_before(month: date) -> date:
 
 def _projects_as_of(moment: datetime) -> list[Project]:
     """Every project as it stood at `moment`: its last recorded version before then, or, for a
-    project whose history starts later (rows loaded without history, e.g. by the demo seeder),
+    project whose history starts later (rows loaded without history, e.g. straight into the tables),
     its current state if it already existed."""
     recorded: dict[int, Project] = {}
     # Two versions saved within the same instant are both "latest": keep the one saved last.

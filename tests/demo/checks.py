@@ -206,6 +206,26 @@ def assert_requests_follow_the_workflow_rules() -> int:
     return checked
 
 
+def assert_history_leads_to(project: Project) -> None:
+    """The project's change history starts at its creation, before its planned start, and ends
+    with the project as it is (what the monthly reports read for past months)."""
+    versions = list(project.history.order_by("history_date", "history_id"))
+    first, last = versions[0], versions[-1]
+    assert first.history_type == "+" and first.history_date == project.created_at, project.title
+    assert timezone.localdate(project.created_at) < project.planned_start
+    assert [v.history_type for v in versions[1:]] == ["~"] * (len(versions) - 1)
+    assert last.history_date <= timezone.now()
+    fields = [f.attname for f in Project.history.model.tracked_fields if f.attname != "updated_at"]
+    assert {f: getattr(last, f) for f in fields} == {f: getattr(project, f) for f in fields}, project.title
+    for version in versions:
+        assert (version.yellow_from, version.red_from) == health_dates(
+            planned_start=version.planned_start,
+            planned_finish=version.planned_finish,
+            progress=version.progress,
+            completed=version.status == ProjectStatus.COMPLETED,
+        )
+
+
 def assert_projects_follow_the_progress_rules() -> int:
     checked = 0
     for project in Project.objects.select_related("parent"):
@@ -225,5 +245,6 @@ def assert_projects_follow_the_progress_rules() -> int:
         assert project.areas.exists()
         last = project.updates.aggregate(Max("date"))["date__max"]
         assert last is None or last <= timezone.localdate()
+        assert_history_leads_to(project)
         checked += 1
     return checked

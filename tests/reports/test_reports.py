@@ -4,8 +4,10 @@ today's data does; backfilled from the projects' history; public, with no reside
 from __future__ import annotations
 
 import io
+import subprocess
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,10 +17,11 @@ from django.utils import timezone, translation
 
 from apps.appeals.services import appeal_accept
 from apps.categories.models import ProblemCategory
-from apps.projects.models import Project, ProjectStatus
+from apps.projects.models import ProgressUpdate, Project, ProjectStatus
 from apps.projects.services import project_save, project_set_progress
 from apps.reports.models import Snapshot
 from apps.reports.selectors import programme_trend, project_trend
+from apps.reports.services import month_before
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +288,27 @@ def test_the_annual_report_shows_the_deputies_evaluation_results(client, october
     assert "2026 年中测评" in section
     first, second = section.index(slow.title), section.index(done.title)
     assert "<strong>满意</strong>" in section[first:second] and "<strong>不满意</strong>" in section[second:]
+
+
+def test_the_demo_after_make_run_has_last_months_report_from_the_projects_history(client):
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(
+        ["make", "-n", "-B", "run", "STAMP=/dev/null"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    seed = next(k for k, line in enumerate(plan) if "manage.py seed_demo" in line)
+    assert any("manage.py take_snapshot" in line for line in plan[seed + 1 :])  # after seeding
+    call_command("seed_demo", "--projects", "40", "--requests", "30", stdout=io.StringIO(), stderr=io.StringIO())
+    take()
+    this_month = timezone.localdate().replace(day=1)
+    last_month = month_before(this_month)
+    response = client.get(f"/reports/monthly/{last_month:%Y-%m}/")
+    assert response.status_code == 200
+    html = body(response)
+    # Projects updated this month, listed with their progress at last month's end, not today's.
+    updated_since = set(ProgressUpdate.objects.filter(date__gte=this_month).values_list("project_id", flat=True))
+    today = dict(Project.objects.values_list("pk", "progress"))
+    listed = [row for row in response.context["report"].behind if row.project_id in updated_since]
+    changed = [row for row in listed if row.progress != today[row.project_id]]
+    assert changed, "no project listed with its progress of last month"
+    for row in changed:
+        assert row.title in html and f"{row.progress:,.1f}%" in html
