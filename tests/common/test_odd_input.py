@@ -21,7 +21,7 @@ def test_a_custom_statistics_period_beyond_the_calendar_gets_a_message(client, s
     assert response.status_code == 200
     html = response.content.decode()
     assert RANGE_MESSAGE in html
-    assert f"{timezone.localdate().year}-01-01 至" in html  # falls back to this year
+    assert f'datetime="{timezone.localdate().year}-01-01">' in html  # falls back to this year
 
 
 @pytest.mark.parametrize(
