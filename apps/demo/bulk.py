@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 
 from django.db import connections, models
 
@@ -86,6 +87,19 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 def copy_text(value: str) -> str:
     """`value` as a field of COPY's text format (backslash, tab and newlines escaped)."""
     return value.translate(_ESCAPES)
+
+
+def copy_value(value: object) -> str:
+    """A Python value (text, number, boolean, date or moment, or None) as a COPY text field."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return copy_text(value)
+    if isinstance(value, date):  # and datetime: ISO text, with its offset when aware
+        return value.isoformat()
+    return str(value)
 
 
 def copy_lines(rows: Sequence[tuple[str, ...]]) -> str:

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.common.dates import local_moment
 from apps.demo import corpus
+from apps.demo.bulk import NULL, CopyPipe, RowWriter, copy_value, uses_copy
 from apps.places.models import Area, Department
 from apps.programmes.models import Programme
 from apps.projects.models import Milestone, ProgressSource, ProgressUpdate, Project, ProjectStatus
@@ -428,12 +430,29 @@ def _parent_versions(spec: _Spec, children: list[list[_Version]]) -> list[_Versi
     return versions
 
 
-def _history_rows(spec: _Spec, versions: list[_Version], now: datetime) -> list:
-    """The project's simple-history rows ('+' at its creation, '~' after), oldest first."""
-    History = Project.history.model
+# The history's columns: the project's fields that a change leaves as they are, then those it
+# sets (in `_history_rows`' order), then simple-history's own.
+_CHANGED = ("status", "progress", "actual_start", "actual_finish", "invested", "yellow_from", "red_from", "updated_at")
+_RECORD = ("history_date", "history_type", "history_user_id", "history_change_reason")
+
+
+def _kept_columns() -> list[str]:
+    return [f.attname for f in Project.history.model.tracked_fields if f.attname not in _CHANGED]
+
+
+def _plain(value: object) -> str:
+    """A value that needs no escaping (a choice, number, date or moment, or None) as COPY text."""
+    return NULL if value is None else str(value)
+
+
+def _history_rows(
+    spec: _Spec, versions: list[_Version], kept: list[str], now: datetime, thresholds: tuple[int, int]
+) -> list[tuple[str, ...]]:
+    """The project's simple-history rows as COPY text ('+' at its creation, '~' after), oldest first."""
     project = spec.project
-    base = {f.attname: getattr(project, f.attname) for f in History.tracked_fields}
-    base["created_at"] = spec.created
+    values = {c: getattr(project, c) for c in kept}
+    values["created_at"] = spec.created
+    fixed = tuple(copy_value(values[c]) for c in kept)
     rows = []
     for k, version in enumerate(versions):
         moment = spec.created if k == 0 else min(local_moment(version.day, time(17)), now)
@@ -442,33 +461,45 @@ def _history_rows(spec: _Spec, versions: list[_Version], now: datetime) -> list:
             planned_finish=project.planned_finish,
             progress=version.progress,
             completed=version.status == ProjectStatus.COMPLETED,
+            yellow_threshold=thresholds[0],
+            red_threshold=thresholds[1],
         )
-        values = {
-            **base,
-            "status": version.status,
-            "progress": version.progress,
-            "actual_start": version.actual_start,
-            "actual_finish": version.actual_finish,
-            "invested": version.invested,
-            "yellow_from": yellow_from,
-            "red_from": red_from,
-            "updated_at": moment,
-        }
-        rows.append(History(history_date=moment, history_type="~" if k else "+", history_user=None, **values))
+        changed = (
+            version.status,
+            version.progress,
+            version.actual_start,
+            version.actual_finish,
+            version.invested,
+            yellow_from,
+            red_from,
+            moment,
+            moment,
+            "~" if k else "+",
+            None,
+            None,
+        )
+        rows.append(fixed + tuple(map(_plain, changed)))
     return rows
 
 
 def _write_history(specs: list[_Spec], now: datetime) -> None:
-    """Every project's history in bulk, then each project's created_at from its first version."""
+    """Every project's history in bulk (COPY on PostgreSQL), then its created_at from the first version."""
     History = Project.history.model
-    rows = []
-    for spec in specs:
-        children = [_leaf_versions(c) for c in spec.children]
-        for child, versions in zip(spec.children, children, strict=True):
-            rows.extend(_history_rows(child, versions, now))
-        versions = _parent_versions(spec, children) if spec.children else _leaf_versions(spec)
-        rows.extend(_history_rows(spec, versions, now))
-    History.objects.bulk_create(rows, batch_size=2000)
+    kept = _kept_columns()
+    thresholds = (settings.HEALTH_YELLOW_THRESHOLD, settings.HEALTH_RED_THRESHOLD)
+    pipe = CopyPipe() if uses_copy() else None  # PostgreSQL takes a batch while the next one is made
+    writer = RowWriter(History, [*kept, *_CHANGED, *_RECORD], batch_size=5000, pipe=pipe)
+    try:
+        for spec in specs:
+            children = [_leaf_versions(c) for c in spec.children]
+            for child, versions in zip(spec.children, children, strict=True):
+                writer.extend(_history_rows(child, versions, kept, now, thresholds))
+            versions = _parent_versions(spec, children) if spec.children else _leaf_versions(spec)
+            writer.extend(_history_rows(spec, versions, kept, now, thresholds))
+        writer.flush()
+    finally:
+        if pipe is not None:
+            pipe.close()
     if specs:
         ids = [s.project.pk for s in specs] + [c.project.pk for s in specs for c in s.children]
         created = History.objects.filter(id=OuterRef("pk"), history_type="+").values("history_date")[:1]
