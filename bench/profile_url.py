@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
     parser.add_argument("--cached", action="store_true", help="keep the configured cache")
     args = parser.parse_args()
 
@@ -80,7 +81,7 @@ def main() -> None:
                 print("  " + line)
     if args.cprofile:
         print()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
 
 
 if __name__ == "__main__":
