@@ -727,7 +727,6 @@ def random_cases(size: int, *, largest: bool) -> tuple[list[str], dict]:
             urls,
             connections=ADVERSARIAL_CONNECTIONS,
             seconds=ADVERSARIAL_DURATION,
-            healthz_script=ROOT / "bench" / "residents.lua",
             parse=wrk_summary,
         )
         log(f"  random URLs p99 {adv.fmt(run.p99_ms)} ms, /healthz p99 {adv.fmt(floor.p99_ms)} ms")
