@@ -715,7 +715,14 @@ def random_cases(size: int, *, largest: bool) -> tuple[list[str], dict]:
     if "curve" in CASES:
         for kind in urls:
             log(f"curve at {size:,}: {kind}")
-        curve = adv.curve(base, urls, connections=ADVERSARIAL_CONNECTIONS, seconds=CURVE_DURATION, parse=wrk_summary)
+        curve = adv.curve(
+            base,
+            urls,
+            connections=ADVERSARIAL_CONNECTIONS,
+            seconds=CURVE_DURATION,
+            parse=wrk_summary,
+            flush=flush_cache,
+        )
         for kind, run in curve.items():
             log(f"  {kind}: p50 {adv.fmt(run.p50_ms)} ms, p99 {adv.fmt(run.p99_ms)} ms, errors {run.errors}")
     if largest and "adversarial" in CASES:

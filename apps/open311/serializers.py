@@ -7,6 +7,7 @@ the point or text the resident gave: a resident's exact point is often their fro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -134,26 +135,49 @@ def _updated(row: dict) -> datetime:
 _WITH_UNIT = (Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED, Status.REVIEW)
 
 
-def status_notes(row: dict, *, local) -> str | None:
+@dataclass(frozen=True)
+class NoteWords:
+    """The words of `status_notes` in the current language, looked up once per document (a list
+    holds up to a thousand requests)."""
+
+    states: dict[str, str]
+    closures: dict[str, str]
+    reopened: str
+    extended: str
+    merged: str
+    reply: str
+
+    @classmethod
+    def current(cls) -> NoteWords:
+        return cls(
+            states={value: str(label) for value, label in Status.choices},
+            closures={value: str(label) for value, label in Closure.choices},
+            reopened=_("重办（第 %(n)s 次）"),
+            extended=_("延期至 %(day)s"),
+            merged=_("与相同诉求合并办理"),
+            reply=_("。答复：%(reply)s"),
+        )
+
+
+def status_notes(row: dict, *, local, words: NoteWords | None = None) -> str | None:
     """Our finer state behind Open311's open/closed: 已派单 · 区住房和城乡建设局, 延期至 …, 重办,
     how a closed request was closed, then the public reply. Only what residents may see: never
     the 督办 or a pending extension request (the office's own business) nor a reason in words."""
+    words = words or NoteWords.current()
     status = row["status"]
-    if status == Status.CLOSED and row["closure"]:
-        parts = [str(Closure(row["closure"]).label)]
-    else:
-        parts = [str(Status(status).label)]
+    closed_how = row["closure"] if status == Status.CLOSED else ""
+    parts = [words.closures[closed_how] if closed_how else words.states[status]]
     if status in _WITH_UNIT and row["department__name"]:
         parts.append(row["department__name"])
     if row["reopen_count"] and status not in CLOSED_STATUSES:
-        parts.append(_("重办（第 %(n)s 次）") % {"n": row["reopen_count"]})
+        parts.append(words.reopened % {"n": row["reopen_count"]})
     if row["extensions"] and status in DUE_STATUSES:
-        parts.append(_("延期至 %(day)s") % {"day": local(row["resolve_due"]).date().isoformat()})
+        parts.append(words.extended % {"day": local(row["resolve_due"]).date().isoformat()})
     if status == Status.MERGED:
-        parts.append(_("与相同诉求合并办理"))
+        parts.append(words.merged)
     notes = " · ".join(parts)
     if row["published_reply"]:
-        notes += _("。答复：%(reply)s") % {"reply": row["published_reply"]}
+        notes += words.reply % {"reply": row["published_reply"]}
     return notes
 
 
@@ -170,6 +194,11 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
 
     kinds = {kind: (str(AppealKind(kind).label), service_notice(kind)) for kind in AppealKind.values}
     general = general_name()
+    words = NoteWords.current()
+
+    def local(value: datetime) -> datetime:
+        return value.astimezone(tz)
+
     items = []
     for row in rows:
         kind_label, notice = kinds[row["kind"]]
@@ -178,7 +207,7 @@ def request_items(rows: list[dict], places: dict[int, PublicPlace]) -> list[dict
             {
                 "service_request_id": row["tracking_no"],
                 "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
-                "status_notes": status_notes(row, local=lambda value: value.astimezone(tz)),
+                "status_notes": status_notes(row, local=local, words=words),
                 "service_name": f"{row['programme__name'] or general}·{kind_label}",
                 "service_code": service_code(row["programme_id"], row["kind"]),
                 "description": row["published_content"],
