@@ -3,13 +3,18 @@ admin list that shows exactly those rows. The queues themselves are defined once
 `apps.appeals.selectors.APPEAL_QUEUES` and `apps.projects.selectors.PROJECT_QUEUES`; here they
 are only counted (one query per group) and linked.
 
-The counts of a scope are kept in the cache (`_scope_counts`): recomputed as soon as a request
+The counts of a scope are kept in the cache (`_scope_counts`) and counted again after a request
 or project changes (their data versions), and at the latest after WORKBENCH_COUNTS_SECONDS, so
-only the clock-driven queues (due within 24/48 h, overdue) may lag, by at most that much. The
-page says when they were counted. The list of the most urgent requests is read every time."""
+the clock-driven queues (due within 24/48 h, overdue) lag by at most that much. After another
+official's step, the counts of up to WORKBENCH_STALE_SECONDS ago are still shown while one page
+counts again: an office that writes several times a second would otherwise count every queue
+for every page. The official's own step shows at once (`OfficialWritesMiddleware` notes when
+they last changed something). The page says when the counts were made. The list of the most
+urgent requests is read every time."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,19 +60,61 @@ class Workbench:
     comparison_url: str = ""
 
 
+WROTE_AT = "office_wrote_at"  # session key: when the official last changed something (epoch seconds)
+
+
+class OfficialWritesMiddleware:
+    """Notes in the session when a signed-in official's POST succeeded (a step, a save, an
+    import), so that their 今日待办 counts include it (`_scope_counts`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            request.method == "POST"
+            and response.status_code < 400
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and hasattr(request, "session")
+        ):
+            request.session[WROTE_AT] = time.time()
+        return response
+
+
+def counts_key(group: str, scope: Scope) -> str:
+    """The cache key of a scope's counts of one group ("appeals", "projects")."""
+    return f"workbench:{group}:{scope.kind}:{scope.subdistrict_id or ''}:{scope.department_id or ''}"
+
+
 def _scope_counts(
-    group: str, scope: Scope, depends: str, count: Callable[[datetime], dict[str, int]]
+    group: str,
+    scope: Scope,
+    depends: str,
+    count: Callable[[datetime], dict[str, int]],
+    *,
+    wrote_at: float | None = None,
 ) -> tuple[dict[str, int], datetime]:
     """`count(now)` for `scope`, and when it was computed: from the cache while no request or
-    project (`depends`) changed and for at most WORKBENCH_COUNTS_SECONDS; computed directly
-    when the cache fails."""
+    project (`depends`) changed and for at most WORKBENCH_COUNTS_SECONDS; after a change, the
+    counts of up to WORKBENCH_STALE_SECONDS ago while one caller counts again, unless they are
+    older than this official's own last change (`wrote_at`); computed directly when the cache
+    fails."""
 
     def compute() -> tuple[dict[str, int], datetime]:
         now = timezone.now()
         return count(now), now
 
-    key = f"workbench:{group}:{scope.kind}:{scope.subdistrict_id or ''}:{scope.department_id or ''}"
-    return cached_value(key, compute, fresh_for=settings.WORKBENCH_COUNTS_SECONDS, depends=(depends,), stale_ok=False)
+    key = counts_key(group, scope)
+    fresh_for, stale_for = settings.WORKBENCH_COUNTS_SECONDS, settings.WORKBENCH_STALE_SECONDS
+    if stale_for:
+        counts, at = cached_value(key, compute, fresh_for=fresh_for, depends=(depends,), stale_for=stale_for)
+        if wrote_at is None or at.timestamp() >= wrote_at:
+            return counts, at
+    return cached_value(key, compute, fresh_for=fresh_for, depends=(depends,), stale_ok=False)
 
 
 def workbench(request) -> Workbench | None:
@@ -77,10 +124,11 @@ def workbench(request) -> Workbench | None:
         return None
     now = timezone.now()
     bench = Workbench(now=now)
+    wrote_at = request.session.get(WROTE_AT) if hasattr(request, "session") else None
     if request.user.has_perm("appeals.view_appeal"):
         appeals = scope.filter_appeals(Appeal.objects.all())
         counts, bench.counted_at = _scope_counts(
-            "appeals", scope, OFFICE, lambda at: appeal_queue_counts(appeals, now=at, scope=scope)
+            "appeals", scope, OFFICE, lambda at: appeal_queue_counts(appeals, now=at, scope=scope), wrote_at=wrote_at
         )
         bench.appeals_url = reverse("admin:appeals_appeal_changelist")
         bench.appeal_tiles = [
@@ -93,7 +141,11 @@ def workbench(request) -> Workbench | None:
     if request.user.has_perm("projects.view_project"):
         projects = scope.filter_projects(Project.objects.all())
         counts, at = _scope_counts(
-            "projects", scope, PROJECTS, lambda at: project_queue_counts(projects, today=timezone.localdate(at))
+            "projects",
+            scope,
+            PROJECTS,
+            lambda at: project_queue_counts(projects, today=timezone.localdate(at)),
+            wrote_at=wrote_at,
         )
         bench.counted_at = min(bench.counted_at or at, at)
         url = reverse("admin:projects_project_changelist")

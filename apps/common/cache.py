@@ -235,6 +235,7 @@ def cached_value(
     cache_if: Callable[[T], bool] | None = None,
     depends: Iterable[str] = ALL_DATA,
     stale_ok: bool = True,
+    stale_for: float = FRESHNESS,
 ) -> T:
     """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
 
@@ -246,7 +247,8 @@ def cached_value(
 
     `stale_ok=False`: a value whose data versions moved on (or older than `fresh_for`) is never
     served, not even from this process's memory; callers wait for the one recomputation, so a
-    write shows at once to everybody.
+    write shows at once to everybody. Otherwise a stale value computed less than `stale_for`
+    seconds ago (at most FRESHNESS) is served while one caller recomputes it.
     """
     if not 0 < fresh_for <= FRESHNESS:
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
@@ -266,7 +268,7 @@ def cached_value(
     now = _now()
     if entry is not _MISSING and stale_ok:
         value, computed_at, _versions = entry
-        if now - computed_at < FRESHNESS and not _is_uncacheable(value):
+        if now - computed_at < min(stale_for, FRESHNESS) and not _is_uncacheable(value):
             # Stale but within the promise: one caller refreshes, the others serve this copy.
             if _try_lock(lock_key):
                 return _compute_and_store(full_key, lock_key, compute, versions, cache_if)

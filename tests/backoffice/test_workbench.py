@@ -63,6 +63,9 @@ def test_no_row_of_a_queue_lies_outside_its_candidates(demo, username):
     condition alone, over every request in scope, finds no other row."""
     scope = scope_of(get_user_model().objects.get(username=username))
     appeals = scope.filter_appeals(Appeal.objects.all())
+    # A closed request still waiting for publication, whatever the demo drew for this day.
+    closed = appeals.filter(status="closed").order_by("pk").first()
+    Appeal.objects.filter(pk=closed.pk).update(consent_to_publish=True, publish_approved=False)
     now = timezone.now()
     for queue in APPEAL_QUEUES:
         anywhere = appeals.filter(queue.condition(now, scope)).values_list("pk", flat=True)

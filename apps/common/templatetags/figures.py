@@ -104,4 +104,6 @@ def rate_cell(rate, part, whole) -> str:
     """One rate of a 三率 table: 84.5% with "part/whole" beneath in small type; a dash without a rate."""
     if rate is None:
         return DASH
-    return format_html('<span>{} <span class="muted small">{}/{}</span></span>', pct(rate), thousands(part), thousands(whole))
+    return format_html(
+        '<span>{} <span class="muted small">{}/{}</span></span>', pct(rate), thousands(part), thousands(whole)
+    )
