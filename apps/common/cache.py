@@ -235,7 +235,7 @@ def cached_value(
     cache_if: Callable[[T], bool] | None = None,
     depends: Iterable[str] = ALL_DATA,
     stale_ok: bool = True,
-    stale_for: float = FRESHNESS,
+    lag_for: float = 0,
 ) -> T:
     """The value under `key`, recomputed by `compute` when stale; see the module's docstring.
 
@@ -247,8 +247,11 @@ def cached_value(
 
     `stale_ok=False`: a value whose data versions moved on (or older than `fresh_for`) is never
     served, not even from this process's memory; callers wait for the one recomputation, so a
-    write shows at once to everybody. Otherwise a stale value computed less than `stale_for`
-    seconds ago (at most FRESHNESS) is served while one caller recomputes it.
+    write shows at once to everybody.
+
+    `lag_for`: a value computed less than this many seconds ago stays fresh even after its data
+    versions moved on (writes show within `lag_for`, at most FRESHNESS): for a costly value that
+    frequent writes would otherwise have recomputed after every one.
     """
     if not 0 < fresh_for <= FRESHNESS:
         raise ValueError(f"fresh_for must be between 1 and {FRESHNESS} seconds")
@@ -256,7 +259,9 @@ def cached_value(
     full_key = _full_key(key)
     lock_key = f"{full_key}:lock"
     try:
-        fresh, entry, versions = _read_fresh(full_key, fresh_for=fresh_for, depends=depends, local=stale_ok)
+        fresh, entry, versions = _read_fresh(
+            full_key, fresh_for=fresh_for, depends=depends, local=stale_ok, lag_for=min(lag_for, FRESHNESS)
+        )
     except Exception:
         if not cache_is_bypassed():  # while the breaker is open, its one log line says it all
             logger.warning("cache unavailable; computing %s directly", key, exc_info=True)
@@ -268,7 +273,7 @@ def cached_value(
     now = _now()
     if entry is not _MISSING and stale_ok:
         value, computed_at, _versions = entry
-        if now - computed_at < min(stale_for, FRESHNESS) and not _is_uncacheable(value):
+        if now - computed_at < FRESHNESS and not _is_uncacheable(value):
             # Stale but within the promise: one caller refreshes, the others serve this copy.
             if _try_lock(lock_key):
                 return _compute_and_store(full_key, lock_key, compute, versions, cache_if)
@@ -305,9 +310,11 @@ def peek_value(key: str, *, fresh_for: int = DEFAULT_FRESH_FOR, depends: Iterabl
 
 
 def _read_fresh(
-    full_key: str, *, fresh_for: int, depends: tuple[str, ...], local: bool = True
+    full_key: str, *, fresh_for: int, depends: tuple[str, ...], local: bool = True, lag_for: float = 0
 ) -> tuple[Any, Any, tuple[int, ...]]:
-    """(fresh value or _MISSING, the shared entry or _MISSING, the data versions) for `full_key`.
+    """(fresh value or _MISSING, the shared entry or _MISSING, the data versions) for `full_key`:
+    fresh while its data versions are current and it is younger than `fresh_for`, or younger
+    than `lag_for` whatever the versions.
 
     A fresh value comes from this process's memory when it has one (no round trip; the entry
     and versions are then not read), else from the shared cache, and is remembered locally
@@ -323,7 +330,8 @@ def _read_fresh(
         return _MISSING, entry, versions
     value, computed_at, entry_versions = entry
     now = _now()
-    if entry_versions == versions and 0 <= now - computed_at < fresh_for:
+    age = now - computed_at
+    if 0 <= age < fresh_for and (entry_versions == versions or age < lag_for):
         if local and not _is_uncacheable(value):
             _remember(full_key, value, min(now + LOCAL_FOR, computed_at + fresh_for))
         return value, entry, versions
