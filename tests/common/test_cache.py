@@ -154,6 +154,18 @@ def test_the_local_memory_is_bounded(clock, local_memory):
     assert len(qcache._local) <= qcache.LOCAL_MAX_ENTRIES
 
 
+def test_large_values_are_not_kept_in_the_process(clock, local_memory):
+    """A worker keeps at most LOCAL_MAX_ENTRIES small values: random URLs of 1,000-request Open311
+    documents (860 KB) once grew one by 200 MB."""
+    big = qcache.shared_response(200, b"x" * (qcache.LOCAL_MAX_VALUE_BYTES + 1), [])
+    small = qcache.shared_response(200, b"ok", [])
+    cached_value("big", lambda: big)
+    cached_value("small", lambda: small)
+    assert qcache._full_key("small") in qcache._local
+    assert qcache._full_key("big") not in qcache._local
+    assert cached_value("big", lambda: None) == big  # still shared through the cache
+
+
 def test_the_data_version_grows_with_each_bump():
     first = data_version(PROJECTS)
     bump_data_version()
