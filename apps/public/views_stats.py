@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.common.cache import ALL_DATA, cached_aggregate, cached_page
+from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page, cached_value
 from apps.projects.selectors import GroupProjectFigures, project_comparison, public_projects
 from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import PeriodForm
@@ -45,6 +45,11 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 def _project_comparison(year: int, group_by: str) -> list[GroupProjectFigures]:
-    """The year's published top-level projects per 街道 or lead department."""
-    projects = public_projects().filter(year=year, parent__isnull=True)
-    return project_comparison(projects, group_by=group_by)
+    """The year's published top-level projects per 街道 or lead department: the same for every
+    period ending in that year, so kept until a project changes."""
+
+    def compute() -> list[GroupProjectFigures]:
+        projects = public_projects().filter(year=year, parent__isnull=True)
+        return project_comparison(projects, group_by=group_by)
+
+    return cached_value(f"stats_projects:{year}:{group_by}", compute, depends=(PROJECTS,))
