@@ -70,9 +70,9 @@ KEEP_FOR = 10 * 60  # seconds an entry stays in the cache (stale copies are usef
 POLL_INTERVAL = 0.05
 LOCAL_FOR = 2.0  # seconds a process reuses what it read from a networked cache
 LOCAL_MAX_ENTRIES = 256
-# Larger values (a 1,000-request Open311 document is 860 KB) are not kept in the process: 256 of
-# them grew a worker by 200 MB under random URLs. Read from the shared cache, they cost a round trip.
-LOCAL_MAX_VALUE_BYTES = 64 * 1024
+# And at most this many bytes of rendered pages: 256 Open311 documents of 860 KB each (random
+# URLs) once grew a worker by 200 MB. A popular big page stays; random ones push each other out.
+LOCAL_MAX_BYTES = 24 * 1024 * 1024
 # What a cached entry may depend on: each has its own version in the cache.
 PROJECTS = "projects"
 REQUESTS = "requests"
@@ -88,7 +88,8 @@ COMPRESS_MIN_BYTES = 1024
 
 _MISSING = object()
 # This process's recent reads: key -> (valid until, value). See LOCAL_FOR.
-_local: dict[str, tuple[float, Any]] = {}
+_local: dict[str, tuple[float, Any, int]] = {}  # key -> (valid until, value, bytes)
+_local_bytes = 0
 # Stored in place of a value that `cache_if` refused, so callers compute it without waiting.
 UNCACHEABLE = "__uncacheable__"
 
@@ -122,20 +123,27 @@ def _bytes_of(value: Any) -> int:
 
 
 def _remember(full_key: str, value: Any, valid_until: float) -> None:
-    if _bytes_of(value) > LOCAL_MAX_VALUE_BYTES:
+    global _local_bytes
+    size = _bytes_of(value)
+    if size > LOCAL_MAX_BYTES // 4:
         return
-    if len(_local) >= LOCAL_MAX_ENTRIES:
+    if len(_local) >= LOCAL_MAX_ENTRIES or _local_bytes + size > LOCAL_MAX_BYTES:
         now = _now()
-        for key in [k for k, (until, _v) in list(_local.items()) if until <= now]:
+        for key in [k for k, (until, _v, _b) in list(_local.items()) if until <= now]:
             _local.pop(key, None)
-        if len(_local) >= LOCAL_MAX_ENTRIES:
-            _local.clear()
-    _local[full_key] = (valid_until, value)
+        # Counted afresh: threads may have raced on the running total.
+        _local_bytes = sum(b for _u, _v, b in list(_local.values()))
+        if len(_local) >= LOCAL_MAX_ENTRIES or _local_bytes + size > LOCAL_MAX_BYTES:
+            local_clear()
+    _local[full_key] = (valid_until, value, size)
+    _local_bytes += size
 
 
 def local_clear() -> None:
     """Forget this process's recent reads (after a write, and between tests)."""
+    global _local_bytes
     _local.clear()
+    _local_bytes = 0
 
 
 def _version_key(topic: str) -> str:
@@ -158,7 +166,7 @@ def bump_data_version(*topics: str) -> None:
     """Mark the cached pages and values that depend on `topics` (default: all) stale, now.
 
     Writers call `invalidate` instead, which bumps when their transaction commits."""
-    _local.clear()
+    local_clear()
     for topic in topics or EVERY_TOPIC:
         key = _version_key(topic)
         try:

@@ -154,16 +154,19 @@ def test_the_local_memory_is_bounded(clock, local_memory):
     assert len(qcache._local) <= qcache.LOCAL_MAX_ENTRIES
 
 
-def test_large_values_are_not_kept_in_the_process(clock, local_memory):
-    """A worker keeps at most LOCAL_MAX_ENTRIES small values: random URLs of 1,000-request Open311
-    documents (860 KB) once grew one by 200 MB."""
-    big = qcache.shared_response(200, b"x" * (qcache.LOCAL_MAX_VALUE_BYTES + 1), [])
-    small = qcache.shared_response(200, b"ok", [])
-    cached_value("big", lambda: big)
-    cached_value("small", lambda: small)
-    assert qcache._full_key("small") in qcache._local
-    assert qcache._full_key("big") not in qcache._local
-    assert cached_value("big", lambda: None) == big  # still shared through the cache
+def test_the_local_memory_is_bounded_in_bytes(clock, local_memory, monkeypatch):
+    """A worker keeps at most LOCAL_MAX_BYTES of rendered pages: random URLs of 1,000-request
+    Open311 documents (860 KB) once grew one by 200 MB."""
+    monkeypatch.setattr(qcache, "LOCAL_MAX_BYTES", 10_000)
+    pages = [qcache.shared_response(200, bytes([i]) * 2_000, []) for i in range(40)]
+    for i, page in enumerate(pages):
+        cached_value(f"page{i}", lambda page=page: page)
+        assert sum(b for _u, _v, b in qcache._local.values()) <= 10_000
+    assert qcache._full_key("page39") in qcache._local  # the newest is kept
+    huge = qcache.shared_response(200, b"x" * 5_000, [])  # over a quarter of the budget
+    cached_value("huge", lambda: huge)
+    assert qcache._full_key("huge") not in qcache._local
+    assert cached_value("huge", lambda: None) == huge  # still shared through the cache
 
 
 def test_the_data_version_grows_with_each_bump():
