@@ -27,7 +27,7 @@ MAX_QUERIES = {
     "project": 14,  # + the progress trend (snapshots), + the 票决 line, 满意度测评 results and 视察 (apps.proposals),
     # + the 每月一题 topics it came from (apps.topics)
     "subdistrict": 7,
-    "community": 7,
+    "community": 8,  # + the ids of its 小区 (the requests are then read by area index)
     "feed_all": 1,
     "feed_programme": 2,
     "feed_project": 2,
