@@ -472,7 +472,7 @@ def shared_response(status: int, content: bytes, headers: Iterable[tuple[str, st
 # stored in the shared cache.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # The view's own headers worth keeping; middleware adds the rest again on every response.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Content-Disposition")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Content-Disposition", "Link")
 
 
 ParamSpec = Iterable[Any] | Callable[[], Iterable[Any]]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
-from apps.open311.selectors import MAX_REQUESTS
+from apps.open311.selectors import MAX_REQUESTS, PAGE_SIZE
 
 # A `+08:00` offset sent unencoded in a query string arrives as ` 08:00`.
 _SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
@@ -34,6 +34,23 @@ class RequestsQueryForm(forms.Form):
     start_date = Open311DateTimeField(required=False, validators=[validate_date_in_range])
     end_date = Open311DateTimeField(required=False, validators=[validate_date_in_range])
     status = forms.CharField(required=False, max_length=20)
+    # Our extension (GeoReport leaves the number returned to the implementer): pages of
+    # `page_size` requests, newest first, over the newest MAX_REQUESTS of the window.
+    page = forms.IntegerField(required=False, min_value=1)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_REQUESTS)
+
+    def clean(self):
+        data = super().clean()
+        size = data.get("page_size") or PAGE_SIZE
+        page = data.get("page") or 1
+        if "page" not in self.errors and "page_size" not in self.errors:
+            if (page - 1) * size >= MAX_REQUESTS:
+                raise forms.ValidationError(
+                    _("page: 一个时段最多可翻到最新的 %(max)s 件（page × page_size），请缩小 start_date/end_date。")
+                    % {"max": MAX_REQUESTS}
+                )
+            data["page_size"], data["page"] = size, page
+        return data
 
     def clean_service_request_id(self) -> list[str] | None:
         ids = _comma_list(self.cleaned_data["service_request_id"])

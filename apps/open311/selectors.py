@@ -29,7 +29,8 @@ from apps.programmes.models import Programme
 GENERAL = "general"
 # Services per first-level problem class: `cat01.complaint` (城乡建设·投诉).
 CLASS_PREFIX = "cat"
-MAX_REQUESTS = 1000
+MAX_REQUESTS = 1000  # the newest this many requests of a window are reachable, page by page
+PAGE_SIZE = 200  # requests per page unless `page_size` asks for another number (1-MAX_REQUESTS)
 MAX_SPAN = timedelta(days=90)
 # A point farther than this from every 街道/社区 centre is taken to lie outside the district.
 MAX_POINT_DISTANCE_KM = 10.0
@@ -215,6 +216,7 @@ def published_request_rows(
     end: datetime | None = None,
     statuses: set[str] | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict]:
     """Published requests, newest first, as dicts of public columns only. One query; their
     places come from `public_places`.
@@ -233,7 +235,8 @@ def published_request_rows(
         if end is not None:
             queryset = queryset.filter(submitted_at__lte=end)
         queryset = queryset.filter(status_filter_q(statuses or set()))
-    return list(queryset.order_by("-submitted_at", "-id").values(*PUBLIC_REQUEST_FIELDS)[: limit or MAX_REQUESTS])
+    rows = queryset.order_by("-submitted_at", "-id").values(*PUBLIC_REQUEST_FIELDS)
+    return list(rows[offset : offset + (limit or MAX_REQUESTS)])
 
 
 @dataclass(frozen=True)

@@ -162,9 +162,22 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         window = selectors.request_window(start=query["start_date"], end=query["end_date"], now=timezone.now())
         if window is None:
             raise Open311Error(400, _("start_date/end_date: 结束时间须晚于开始时间，且相隔不超过90天。"))
+        size, page = query["page_size"], query["page"]
+        limit = min(size, selectors.MAX_REQUESTS - (page - 1) * size)
         rows = selectors.published_request_rows(
-            service=service, start=window[0], end=window[1], statuses=query["status"]
+            service=service,
+            start=window[0],
+            end=window[1],
+            statuses=query["status"],
+            limit=limit,
+            offset=(page - 1) * size,
         )
+        response = _render_requests(fmt, rows)
+        if len(rows) == limit and page * size < selectors.MAX_REQUESTS:
+            following = request.GET.copy()
+            following["page"], following["page_size"] = str(page + 1), str(size)
+            response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+        return response
     return _render_requests(fmt, rows)
 
 

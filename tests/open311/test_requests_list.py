@@ -218,9 +218,11 @@ def test_the_list_stops_at_1000_requests_newest_first(client, places):
         for n in range(1, 1006)
     ]
     Appeal.objects.bulk_create(rows)
-    listed = ids(client.get(URL))
+    listed = ids(client.get(URL, {"page_size": 1000}))
     assert len(listed) == 1000
     assert listed[0] == "QS-2026-900001" and listed[-1] == "QS-2026-901000"
+    paged, pages = walk(client, URL)  # 200 a page: the same thousand, and no page after them
+    assert paged == listed and pages == 5
 
 
 def test_a_tracking_number_without_its_zeros_finds_the_request(client, places):
@@ -385,3 +387,58 @@ def test_get_requests_are_throttled_per_ip(client, settings):
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
     assert xml(response).findtext("error/code") == "429"
+
+
+def walk(client, url: str, params: dict | None = None) -> tuple[list[str], int]:
+    """Every request reached by following `Link: rel="next"`, and how many pages it took."""
+    seen, pages = [], 0
+    response = client.get(url, params or {})
+    while True:
+        assert response.status_code == 200, response.content
+        pages += 1
+        seen += ids(response)
+        link = response.get("Link")
+        if not link:
+            return seen, pages
+        target, rel = link.split(";")
+        assert rel.strip() == 'rel="next"'
+        response = client.get(target.strip()[1:-1])
+
+
+def test_requests_come_in_pages_that_link_to_the_next(client, places):
+    made = [published(area=places["community"]) for _ in range(7)]
+    newest_first = [a.tracking_no for a in sorted(made, key=lambda a: (a.submitted_at, a.pk), reverse=True)]
+    first = client.get(URL, {"page_size": 3})
+    assert ids(first) == newest_first[:3]
+    assert "page=2" in first["Link"] and "page_size=3" in first["Link"]
+    assert walk(client, URL, {"page_size": 3}) == (newest_first, 3)
+    assert walk(client, URL) == (newest_first, 1)  # 200 a page by default: no Link
+
+
+def test_the_default_page_size_is_a_setting_of_the_module(client, places, monkeypatch):
+    from apps.open311 import forms
+
+    monkeypatch.setattr(forms, "PAGE_SIZE", 2)
+    for _ in range(3):
+        published(area=places["community"])
+    assert len(ids(client.get(URL))) == 2
+    assert walk(client, URL)[1] == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page_size": 1001}, {"page_size": 0}, {"page": 0}, {"page": "x"}, {"page": 6}, {"page": 2, "page_size": 1000}],
+)
+def test_pages_beyond_the_newest_thousand_or_odd_sizes_are_400s(client, places, params):
+    published(area=places["community"])
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    [error] = body(response)
+    assert error["code"] == 400 and error["description"]
+
+
+def test_a_page_costs_the_same_whatever_comes_after_it(client, places, django_assert_max_num_queries):
+    for _ in range(5):
+        published(area=places["community"])
+    with django_assert_max_num_queries(4):
+        assert len(ids(client.get(URL, {"page": 2, "page_size": 2}))) == 2
