@@ -169,7 +169,7 @@ def use_size(requests: int) -> None:
 
 def worker_kind() -> str:
     """How quanshan/gunicorn.conf.py runs the workers in this environment."""
-    threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # the default of quanshan/gunicorn.conf.py
+    threads = int(os.environ.get("GUNICORN_THREADS", "8"))  # the default of quanshan/gunicorn.conf.py
     return f"threaded workers ({threads} threads each)" if threads > 1 else "sync workers"
 
 

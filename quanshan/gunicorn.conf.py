@@ -1,7 +1,7 @@
 """gunicorn settings for production and for `make bench` (which serves the app exactly like this).
 
 Run: gunicorn -c quanshan/gunicorn.conf.py quanshan.wsgi. Environment variables:
-WEB_CONCURRENCY (workers, default 3), GUNICORN_THREADS (threads per worker, default 4; 1: sync
+WEB_CONCURRENCY (workers, default 3), GUNICORN_THREADS (threads per worker, default 8; 1: sync
 workers), GUNICORN_BIND (default 127.0.0.1:8000),
 GUNICORN_TIMEOUT (seconds, default 60), GUNICORN_MAX_REQUESTS (recycle a worker after this
 many requests, default 5000; 0 disables), GUNICORN_SWITCH_INTERVAL_MS (how long a thread may hold
@@ -15,14 +15,17 @@ import os
 import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Threaded workers (gthread), 4 threads each: a slow request (a refused upload, a page computed
+# Threaded workers (gthread), 8 threads each: a slow request (a refused upload, a page computed
 # cold, a random period of /stats/) holds one thread, not a whole worker, so /healthz and cached
 # pages are not queued behind it (bench/results/pixel_bombs.md, adversarial.md: /healthz p50
 # 277 ms behind 6 clients of slow URLs with sync workers, 0.6 ms with threads). Each thread keeps
 # its own database connection (DB_CONN_MAX_AGE): one app server holds up to WEB_CONCURRENCY ×
-# GUNICORN_THREADS of them (12 by default), to be kept under PostgreSQL's max_connections with
+# GUNICORN_THREADS of them (24 by default), to be kept under PostgreSQL's max_connections with
 # the other servers and Celery (README, "Serving in production"). GUNICORN_THREADS=1: sync workers.
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# 8, not 4: a client's kept-alive connection stays with the worker that accepted it, and with 4
+# threads a worker that happened to hold four slow clients queued the quick one behind them
+# (/healthz p50 6.4 s in one adversarial run; 8 threads: p99 12–28 ms).
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread" if threads > 1 else "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
