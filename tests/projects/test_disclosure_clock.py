@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from django.urls import reverse
@@ -27,9 +27,10 @@ def test_working_days_before_skips_weekends_and_holidays(settings):
 
 
 def aged(project: Project, working_days: int) -> Project:
-    moment = timezone.now() - timedelta(days=1)
+    """Last changed at noon, local time, `working_days` working days ago. (Built from the UTC
+    clock, the moment fell on the next local day between 16:00 and 24:00 UTC.)"""
     day = working_days_before(timezone.localdate(), working_days)
-    moment = moment.replace(year=day.year, month=day.month, day=day.day)
+    moment = timezone.make_aware(datetime.combine(day, time(12, 0)))
     Project.objects.filter(pk=project.pk).update(updated_at=moment)
     return Project.objects.get(pk=project.pk)
 
