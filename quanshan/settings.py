@@ -155,7 +155,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Notes when an official last changed something, so that 今日待办 shows their own step at once.
-    "apps.backoffice.workbench.OfficialWritesMiddleware",
+    "apps.backoffice.middleware.OfficialWritesMiddleware",
     # Turns a refused sign-in of a locked account into the lockout page.
     "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's exception first: an unreachable database is a 503, not a 500.

@@ -8,13 +8,12 @@ or project changes (their data versions), and at the latest after WORKBENCH_COUN
 the clock-driven queues (due within 24/48 h, overdue) lag by at most that much. Another
 official's step shows within WORKBENCH_STALE_SECONDS: an office writing several times a second
 would otherwise count every queue again after every step (at 1,000,000 requests a district's
-counts take about 0.25 s). The official's own step shows at once (`OfficialWritesMiddleware` notes when
+counts take about 0.25 s). The official's own step shows at once (`apps.backoffice.middleware` notes when
 they last changed something). The page says when the counts were made. The list of the most
 urgent requests is read every time."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,28 +60,6 @@ class Workbench:
 
 
 WROTE_AT = "office_wrote_at"  # session key: when the official last changed something (epoch seconds)
-
-
-class OfficialWritesMiddleware:
-    """Notes in the session when a signed-in official's POST succeeded (a step, a save, an
-    import), so that their 今日待办 counts include it (`_scope_counts`)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if (
-            request.method == "POST"
-            and response.status_code < 400
-            and user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and hasattr(request, "session")
-        ):
-            request.session[WROTE_AT] = time.time()
-        return response
 
 
 def counts_key(group: str, scope: Scope) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.appeals.tracking import parse_tracking_no
 from apps.common.dates import validate_date_in_range
-from apps.open311.selectors import MAX_REQUESTS, PAGE_SIZE
+from apps.open311.selectors import MAX_REQUESTS, PAGE_SIZE, page_slice
 
 # A `+08:00` offset sent unencoded in a query string arrives as ` 08:00`.
 _SPACE_FOR_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
@@ -44,7 +44,7 @@ class RequestsQueryForm(forms.Form):
         size = data.get("page_size") or PAGE_SIZE
         page = data.get("page") or 1
         if "page" not in self.errors and "page_size" not in self.errors:
-            if (page - 1) * size >= MAX_REQUESTS:
+            if page_slice(page, size)[1] == 0:
                 raise forms.ValidationError(
                     _("page: 一个时段最多可翻到最新的 %(max)s 件（page × page_size），请缩小 start_date/end_date。")
                     % {"max": MAX_REQUESTS}

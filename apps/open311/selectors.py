@@ -31,6 +31,20 @@ GENERAL = "general"
 CLASS_PREFIX = "cat"
 MAX_REQUESTS = 1000  # the newest this many requests of a window are reachable, page by page
 PAGE_SIZE = 200  # requests per page unless `page_size` asks for another number (1-MAX_REQUESTS)
+
+
+def page_slice(page: int, size: int) -> tuple[int, int]:
+    """(offset, limit) of page `page` (from 1) of `size` requests, within the newest MAX_REQUESTS."""
+    offset = (page - 1) * size
+    return offset, max(0, min(size, MAX_REQUESTS - offset))
+
+
+def has_next_page(page: int, size: int, shown: int) -> bool:
+    """A full page short of MAX_REQUESTS may have a next one."""
+    offset, limit = page_slice(page, size)
+    return shown == limit and offset + limit < MAX_REQUESTS
+
+
 MAX_SPAN = timedelta(days=90)
 # A point farther than this from every 街道/社区 centre is taken to lie outside the district.
 MAX_POINT_DISTANCE_KM = 10.0

@@ -163,17 +163,17 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         if window is None:
             raise Open311Error(400, _("start_date/end_date: 结束时间须晚于开始时间，且相隔不超过90天。"))
         size, page = query["page_size"], query["page"]
-        limit = min(size, selectors.MAX_REQUESTS - (page - 1) * size)
+        offset, limit = selectors.page_slice(page, size)
         rows = selectors.published_request_rows(
             service=service,
             start=window[0],
             end=window[1],
             statuses=query["status"],
             limit=limit,
-            offset=(page - 1) * size,
+            offset=offset,
         )
         response = _render_requests(fmt, rows)
-        if len(rows) == limit and page * size < selectors.MAX_REQUESTS:
+        if selectors.has_next_page(page, size, len(rows)):
             following = request.GET.copy()
             following["page"], following["page_size"] = str(page + 1), str(size)
             response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'

@@ -68,11 +68,11 @@ def subdistrict_label(name: str) -> str:
     return name if name.endswith(SUBDISTRICT_SUFFIXES) else f"{name}街道"
 
 
-def area_and_children_ids(area_id: int) -> list[int]:
-    """An area's id and its children's (a 社区 and its 小区): filtering requests by these values
-    lets the planner read them by area index. Kept for a minute: areas seldom change."""
+def area_subtree_ids(area_id: int) -> list[int]:
+    """The ids of `area_subtree_q(area_id)` (a 社区: itself and its 小区): filtering requests by
+    these values lets the planner read them by area index. Kept for a minute: areas seldom change."""
 
     def read() -> list[int]:
-        return [area_id, *Area.objects.filter(parent_id=area_id).order_by("pk").values_list("pk", flat=True)]
+        return list(Area.objects.filter(area_subtree_q(area_id)).order_by("pk").values_list("pk", flat=True))
 
-    return cached_value(f"area_children:{area_id}", read, fresh_for=60, depends=())
+    return cached_value(f"area_subtree:{area_id}", read, fresh_for=60, depends=())

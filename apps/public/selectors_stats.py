@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from apps.appeals import selectors as appeal_selectors
 from apps.appeals.figures import Formula, GroupFigures, figures_by, figures_total, formulas
 from apps.appeals.selectors import Rates, appeal_rates, rates_ranked
+from apps.common.cache import PROJECTS, cached_value
+from apps.projects.selectors import GroupProjectFigures, project_comparison, public_projects
 from apps.public.periods import Period
 
 
@@ -112,6 +114,17 @@ def stats_tables(period: Period) -> StatsTables:
         )
         tables[group_by] = FiguresTable(group_by, rows, total, formulas())
     return StatsTables(rates, tables)
+
+
+def year_project_comparison(year: int, group_by: str) -> list[GroupProjectFigures]:
+    """The year's published top-level projects per 街道 or lead department: the same for every
+    period ending in that year, so kept until a project changes (2 queries when it has)."""
+
+    def compute() -> list[GroupProjectFigures]:
+        projects = public_projects().filter(year=year, parent__isnull=True)
+        return project_comparison(projects, group_by=group_by)
+
+    return cached_value(f"stats_projects:{year}:{group_by}", compute, depends=(PROJECTS,))
 
 
 def figure_definitions() -> list[tuple[str, str]]:

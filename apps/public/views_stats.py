@@ -7,12 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.common.cache import ALL_DATA, PROJECTS, cached_aggregate, cached_page, cached_value
-from apps.projects.selectors import GroupProjectFigures, project_comparison, public_projects
+from apps.common.cache import ALL_DATA, cached_aggregate, cached_page
 from apps.public.display import DISPLAY_COOKIES
 from apps.public.forms import PeriodForm
 from apps.public.periods import describe, period_for
-from apps.public.selectors_stats import figure_definitions, rate_definitions, stats_tables
+from apps.public.selectors_stats import figure_definitions, rate_definitions, stats_tables, year_project_comparison
 
 
 @require_GET
@@ -38,18 +37,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         "figures": tables.figures,
         "figure_definitions": figure_definitions(),
         "project_year": period.last_day.year,
-        "projects_by_subdistrict": _project_comparison(period.last_day.year, "subdistrict"),
-        "projects_by_department": _project_comparison(period.last_day.year, "department"),
+        "projects_by_subdistrict": year_project_comparison(period.last_day.year, "subdistrict"),
+        "projects_by_department": year_project_comparison(period.last_day.year, "department"),
     }
     return render(request, "public/stats.html", context)
-
-
-def _project_comparison(year: int, group_by: str) -> list[GroupProjectFigures]:
-    """The year's published top-level projects per 街道 or lead department: the same for every
-    period ending in that year, so kept until a project changes."""
-
-    def compute() -> list[GroupProjectFigures]:
-        projects = public_projects().filter(year=year, parent__isnull=True)
-        return project_comparison(projects, group_by=group_by)
-
-    return cached_value(f"stats_projects:{year}:{group_by}", compute, depends=(PROJECTS,))

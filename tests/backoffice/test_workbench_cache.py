@@ -180,3 +180,24 @@ def test_a_departments_co_assignments_are_read_from_their_own_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "using co_assignment_active_unit" in plan, plan
     assert "co_assignment_one_active_per_department" not in plan, plan
+
+
+def test_only_an_officials_successful_post_is_noted(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.http import HttpResponse
+
+    from apps.backoffice.middleware import OfficialWritesMiddleware
+    from apps.backoffice.workbench import WROTE_AT
+
+    def noted(user, method: str = "post", status: int = 302) -> bool:
+        request = getattr(rf, method)("/admin/")
+        request.user, request.session = user, SessionStore()
+        OfficialWritesMiddleware(lambda r: HttpResponse(status=status))(request)
+        return WROTE_AT in request.session
+
+    official = staff(f.official(scope="district"))
+    assert noted(official)
+    assert not noted(official, status=403)
+    assert not noted(official, method="get")
+    assert not noted(AnonymousUser())
