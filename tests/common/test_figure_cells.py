@@ -36,7 +36,7 @@ def test_a_count_shows_its_change_a_missing_value_a_dash():
 
 def test_the_change_is_in_the_pages_language():
     with translation.override("en"):
-        assert "<br><span class=\"muted small\">" in cell(figure())
+        assert '<br><span class="muted small">' in cell(figure())
         assert "环比" not in cell(figure())
 
 
